@@ -1,0 +1,6 @@
+//! smtpcheck: can mail reach this domain, and if not, where and why does it break?
+//!
+//! The engine (DNS, SMTP, checks, report model) lives here so tests can drive
+//! it; the binary only parses arguments, runs, renders and exits.
+
+pub mod smtp;

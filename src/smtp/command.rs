@@ -1,0 +1,121 @@
+//! SMTP commands (RFC 5321 §4.1.1). Every argument is checked for CR, LF and
+//! NUL before it can reach the wire: a stray line end in an argument would let
+//! a caller inject a second command (SMTP command injection).
+
+use std::fmt;
+
+/// An argument that would break the command line it is put in.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} contains {found}, which is never sent to a server")]
+pub struct UnsafeArgument {
+    pub what: &'static str,
+    pub found: &'static str,
+}
+
+/// Refuses CR, LF and NUL; names the first one found.
+pub fn check_argument(what: &'static str, value: &str) -> Result<(), UnsafeArgument> {
+    let found = value.bytes().find_map(|b| match b {
+        b'\r' => Some("a carriage return (CR)"),
+        b'\n' => Some("a line feed (LF)"),
+        0 => Some("a NUL byte"),
+        _ => None,
+    });
+    match found {
+        Some(found) => Err(UnsafeArgument { what, found }),
+        None => Ok(()),
+    }
+}
+
+/// A command, built only through constructors that validate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    verb: &'static str,
+    line: String,
+}
+
+impl Command {
+    fn with_arg(verb: &'static str, what: &'static str, arg: String) -> Result<Self, UnsafeArgument> {
+        check_argument(what, &arg)?;
+        Ok(Self { verb, line: arg })
+    }
+
+    /// `EHLO domain` (RFC 5321 §4.1.1.1).
+    pub fn ehlo(name: &str) -> Result<Self, UnsafeArgument> {
+        Self::with_arg("EHLO", "the HELO name", format!("EHLO {name}"))
+    }
+
+    /// `HELO domain`, the fallback for servers that refuse EHLO.
+    pub fn helo(name: &str) -> Result<Self, UnsafeArgument> {
+        Self::with_arg("HELO", "the HELO name", format!("HELO {name}"))
+    }
+
+    /// `MAIL FROM:<path>`; an empty path is the null reverse-path `<>`
+    /// (RFC 5321 §4.5.5).
+    pub fn mail_from(path: &str) -> Result<Self, UnsafeArgument> {
+        Self::with_arg("MAIL", "the sender address", format!("MAIL FROM:<{path}>"))
+    }
+
+    /// `RCPT TO:<path>` (RFC 5321 §4.1.1.3).
+    pub fn rcpt_to(path: &str) -> Result<Self, UnsafeArgument> {
+        Self::with_arg("RCPT", "the recipient address", format!("RCPT TO:<{path}>"))
+    }
+
+    pub fn rset() -> Self {
+        Self::fixed("RSET")
+    }
+
+    pub fn quit() -> Self {
+        Self::fixed("QUIT")
+    }
+
+    pub fn noop() -> Self {
+        Self::fixed("NOOP")
+    }
+
+    pub fn starttls() -> Self {
+        Self::fixed("STARTTLS")
+    }
+
+    fn fixed(verb: &'static str) -> Self {
+        Self {
+            verb,
+            line: verb.to_string(),
+        }
+    }
+
+    pub fn verb(&self) -> &'static str {
+        self.verb
+    }
+
+    /// The command line without its CRLF.
+    pub fn line(&self) -> &str {
+        &self.line
+    }
+}
+
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.line)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_lines() {
+        assert_eq!(Command::ehlo("client.test").unwrap().line(), "EHLO client.test");
+        assert_eq!(Command::mail_from("").unwrap().line(), "MAIL FROM:<>");
+        assert_eq!(Command::rcpt_to("a@b.test").unwrap().line(), "RCPT TO:<a@b.test>");
+        assert_eq!(Command::quit().verb(), "QUIT");
+    }
+
+    #[test]
+    fn refuses_line_breaks_and_nul() {
+        let err = Command::rcpt_to("a@b.test>\r\nDATA").unwrap_err();
+        assert_eq!(err.to_string(), "the recipient address contains a carriage return (CR), which is never sent to a server");
+        assert!(Command::mail_from("x\n").is_err());
+        assert!(Command::ehlo("x\0y").is_err());
+    }
+}
