@@ -4,3 +4,6 @@
 //! it; the binary only parses arguments, runs, renders and exits.
 
 pub mod smtp;
+pub mod dns;
+pub mod report;
+pub mod target;

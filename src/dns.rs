@@ -1,0 +1,226 @@
+//! A thin wrapper over hickory-resolver: the two questions the probe asks
+//! (MX of a domain, addresses of a host) and DNS failures named by cause.
+
+use hickory_resolver::config::{
+    ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts,
+};
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::net::{DnsError as HickoryDnsError, NetError};
+use hickory_resolver::proto::op::ResponseCode;
+use hickory_resolver::proto::rr::{RData, RecordType};
+use hickory_resolver::TokioResolver;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// Why a DNS question got no usable answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DnsError {
+    #[error("the name does not exist (NXDOMAIN)")]
+    NxDomain,
+    #[error("no records of that type (NODATA)")]
+    NoRecords,
+    #[error("the DNS server failed to answer (SERVFAIL)")]
+    ServFail,
+    #[error("the DNS server refused the query (REFUSED)")]
+    Refused,
+    #[error("no DNS answer within {:.1} s", .0.as_secs_f64())]
+    Timeout(Duration),
+    #[error("DNS lookup failed: {0}")]
+    Other(String),
+}
+
+impl DnsError {
+    /// Stable name for JSON `data.dns_error`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::NxDomain => "nxdomain",
+            Self::NoRecords => "nodata",
+            Self::ServFail => "servfail",
+            Self::Refused => "refused",
+            Self::Timeout(_) => "timeout",
+            Self::Other(_) => "other",
+        }
+    }
+
+    fn from_net(e: &NetError, timeout: Duration) -> Self {
+        if e.is_nx_domain() {
+            return Self::NxDomain;
+        }
+        if e.is_no_records_found() {
+            return Self::NoRecords;
+        }
+        match e {
+            NetError::Dns(HickoryDnsError::ResponseCode(ResponseCode::ServFail)) => Self::ServFail,
+            NetError::Dns(HickoryDnsError::ResponseCode(ResponseCode::Refused)) => Self::Refused,
+            NetError::Timeout => Self::Timeout(timeout),
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+/// One MX record (RFC 5321 §5.1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MxRecord {
+    pub preference: u16,
+    /// The exchange's name without the trailing dot; `.` for a null MX.
+    pub exchange: String,
+}
+
+impl MxRecord {
+    /// RFC 7505: an MX whose exchange is the root means "no mail here".
+    pub fn is_null(&self) -> bool {
+        self.exchange == "."
+    }
+}
+
+/// The resolver every lookup of a run shares.
+#[derive(Clone)]
+pub struct Dns {
+    resolver: TokioResolver,
+    timeout: Duration,
+}
+
+impl Dns {
+    /// Uses this machine's resolver configuration (/etc/resolv.conf).
+    pub fn system(timeout: Duration) -> Result<Self, String> {
+        let mut builder = TokioResolver::builder_tokio()
+            .map_err(|e| format!("cannot read the system resolver configuration: {e}"))?;
+        *builder.options_mut() = options(timeout, ResolveHosts::Auto);
+        let resolver = builder
+            .build()
+            .map_err(|e| format!("cannot start the resolver: {e}"))?;
+        Ok(Self { resolver, timeout })
+    }
+
+    /// Asks only `server` (UDP, and TCP when an answer is truncated), ignoring
+    /// /etc/hosts so results are those of that server alone.
+    pub fn using(server: SocketAddr, timeout: Duration) -> Result<Self, String> {
+        let mut udp = ConnectionConfig::udp();
+        udp.port = server.port();
+        let mut tcp = ConnectionConfig::tcp();
+        tcp.port = server.port();
+        let config = ResolverConfig::from_name_servers(vec![NameServerConfig::new(
+            server.ip(),
+            true,
+            vec![udp, tcp],
+        )]);
+        let resolver = TokioResolver::builder_with_config(config, TokioRuntimeProvider::default())
+            .with_options(options(timeout, ResolveHosts::Never))
+            .build()
+            .map_err(|e| format!("cannot use resolver {server}: {e}"))?;
+        Ok(Self { resolver, timeout })
+    }
+
+    /// MX records of `domain`, in preference order (RFC 5321 §5.1: lower first;
+    /// equal preferences keep the server's order, which RFC 5321 asks clients
+    /// to randomise; a diagnostic tool keeps it stable instead).
+    pub async fn mx(&self, domain: &str, deadline: Instant) -> Result<Vec<MxRecord>, DnsError> {
+        let lookup = self.bounded(deadline, self.resolver.mx_lookup(fqdn(domain))).await?;
+        let mut records: Vec<MxRecord> = lookup
+            .answers()
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::MX(mx) => Some(MxRecord {
+                    preference: mx.preference,
+                    exchange: display_name(&mx.exchange.to_ascii()),
+                }),
+                _ => None,
+            })
+            .collect();
+        if records.is_empty() {
+            return Err(DnsError::NoRecords);
+        }
+        records.sort_by_key(|r| r.preference);
+        records.dedup();
+        Ok(records)
+    }
+
+    /// IPv4 and IPv6 addresses of `host`, asked in parallel; IPv4 first.
+    pub async fn addresses(&self, host: &str, deadline: Instant) -> Result<Vec<IpAddr>, DnsError> {
+        let name = fqdn(host);
+        let (v4, v6) = tokio::join!(
+            self.bounded(deadline, self.resolver.lookup(name.clone(), RecordType::A)),
+            self.bounded(deadline, self.resolver.lookup(name, RecordType::AAAA)),
+        );
+        let mut found = Vec::new();
+        for lookup in [&v4, &v6].into_iter().flatten() {
+            for r in lookup.answers() {
+                match &r.data {
+                    RData::A(a) => found.push(IpAddr::V4(a.0)),
+                    RData::AAAA(a) => found.push(IpAddr::V6(a.0)),
+                    _ => {}
+                }
+            }
+        }
+        if !found.is_empty() {
+            found.dedup();
+            return Ok(found);
+        }
+        // Both failed or were empty: report the more telling cause.
+        match (v4, v6) {
+            (Err(DnsError::NxDomain), _) | (_, Err(DnsError::NxDomain)) => Err(DnsError::NxDomain),
+            (Err(DnsError::NoRecords) | Ok(_), Err(DnsError::NoRecords) | Ok(_)) => {
+                Err(DnsError::NoRecords)
+            }
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        }
+    }
+
+    async fn bounded<T>(
+        &self,
+        deadline: Instant,
+        lookup: impl std::future::Future<Output = Result<T, NetError>>,
+    ) -> Result<T, DnsError> {
+        let waited = Instant::now();
+        match tokio::time::timeout_at(deadline, lookup).await {
+            Ok(Ok(found)) => Ok(found),
+            Ok(Err(e)) => Err(DnsError::from_net(&e, self.timeout)),
+            Err(_) => Err(DnsError::Timeout(waited.elapsed())),
+        }
+    }
+}
+
+fn options(timeout: Duration, hosts: ResolveHosts) -> ResolverOpts {
+    let mut opts = ResolverOpts::default();
+    opts.timeout = timeout;
+    opts.attempts = 1;
+    opts.use_hosts_file = hosts;
+    opts.ndots = 0;
+    opts
+}
+
+/// Queries are made absolute so no search domain is ever appended.
+fn fqdn(name: &str) -> String {
+    if name.ends_with('.') {
+        name.to_string()
+    } else {
+        format!("{name}.")
+    }
+}
+
+/// Names are shown without the trailing dot, except the root itself.
+fn display_name(name: &str) -> String {
+    match name.strip_suffix('.') {
+        Some("") | None => name.to_string(),
+        Some(n) => n.to_ascii_lowercase(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_shown_without_trailing_dot() {
+        assert_eq!(display_name("MX1.Example.test."), "mx1.example.test");
+        assert_eq!(display_name("."), ".");
+        assert!(MxRecord { preference: 0, exchange: ".".into() }.is_null());
+    }
+
+    #[test]
+    fn queries_are_absolute() {
+        assert_eq!(fqdn("example.test"), "example.test.");
+        assert_eq!(fqdn("example.test."), "example.test.");
+    }
+}

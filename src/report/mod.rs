@@ -1,0 +1,345 @@
+//! The one report model every command produces, and the one place where the
+//! verdict and the exit code are decided.
+//!
+//! The JSON shape of these types is a contract (schema version 1, documented
+//! in docs/json-schema.md and pinned by tests/json_contract.rs): fields may be
+//! added, never renamed or removed, without a new schema version.
+
+use crate::smtp::TranscriptLine;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::net::IpAddr;
+use std::time::Duration;
+
+/// Version of the JSON document; bumped only on incompatible changes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Info,
+    Skip,
+    Warn,
+    Fail,
+}
+
+/// The outcome for the whole target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Warn,
+    Fail,
+    Error,
+}
+
+impl Verdict {
+    /// Exit codes follow the monitoring-plugins convention (OK, WARNING,
+    /// CRITICAL, UNKNOWN), so smtpcheck drops into Nagios, Icinga and CI as is.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Verdict::Pass => 0,
+            Verdict::Warn => 1,
+            Verdict::Fail => 2,
+            Verdict::Error => 3,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Warn => "warn",
+            Verdict::Fail => "fail",
+            Verdict::Error => "error",
+        }
+    }
+}
+
+/// One finding: what was checked, where, how it went and what to do.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    pub id: String,
+    pub status: Status,
+    pub summary: String,
+    pub host: Option<String>,
+    pub address: Option<IpAddr>,
+    pub port: Option<u16>,
+    pub duration_ms: Option<f64>,
+    pub advice: Option<String>,
+    pub data: Map<String, Value>,
+}
+
+impl Check {
+    pub fn new(id: &str, status: Status, summary: impl Into<String>) -> Self {
+        Self {
+            id: id.to_string(),
+            status,
+            summary: summary.into(),
+            host: None,
+            address: None,
+            port: None,
+            duration_ms: None,
+            advice: None,
+            data: Map::new(),
+        }
+    }
+
+    pub fn host(mut self, host: &str) -> Self {
+        self.host = Some(host.to_string());
+        self
+    }
+
+    /// Places the check at one exchange address and port.
+    pub fn at(mut self, endpoint: &Endpoint) -> Self {
+        self.host = Some(endpoint.host.clone());
+        self.address = Some(endpoint.address);
+        self.port = Some(endpoint.port);
+        self
+    }
+
+    pub fn took(mut self, elapsed: Duration) -> Self {
+        self.duration_ms = Some(millis(elapsed));
+        self
+    }
+
+    pub fn advice(mut self, advice: impl Into<String>) -> Self {
+        self.advice = Some(advice.into());
+        self
+    }
+
+    pub fn maybe_advice(mut self, advice: Option<String>) -> Self {
+        self.advice = advice;
+        self
+    }
+
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.data.insert(key.to_string(), value.into());
+        self
+    }
+}
+
+/// Milliseconds with microsecond resolution: loopback steps take well under 1 ms.
+pub fn millis(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
+}
+
+/// Where an SMTP conversation took place.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Endpoint {
+    pub host: String,
+    pub address: IpAddr,
+    pub port: u16,
+}
+
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.address {
+            IpAddr::V4(a) => write!(f, "{} [{a}]:{}", self.host, self.port),
+            IpAddr::V6(a) => write!(f, "{} [{a}]:{}", self.host, self.port),
+        }
+    }
+}
+
+/// Every line exchanged with one address.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conversation {
+    #[serde(flatten)]
+    pub endpoint: Endpoint,
+    pub lines: Vec<TranscriptLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    /// The command that produced the report (`probe`, `mx`, `connect`, ...).
+    pub command: String,
+    pub target: String,
+    pub domain: Option<String>,
+    pub verdict: Verdict,
+    pub exit_code: u8,
+    pub duration_ms: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub checks: Vec<Check>,
+    pub transcripts: Vec<Conversation>,
+}
+
+impl Report {
+    /// A finished run: the verdict follows from the checks.
+    pub fn finished(
+        command: &str,
+        target: &str,
+        domain: &str,
+        checks: Vec<Check>,
+        transcripts: Vec<Conversation>,
+        elapsed: Duration,
+    ) -> Self {
+        let verdict = decide(&checks);
+        Self {
+            schema_version: SCHEMA_VERSION,
+            command: command.to_string(),
+            target: target.to_string(),
+            domain: Some(domain.to_string()),
+            verdict,
+            exit_code: verdict.exit_code(),
+            duration_ms: millis(elapsed),
+            error: None,
+            checks,
+            transcripts,
+        }
+    }
+
+    /// smtpcheck could not check at all (bad input, unusable resolver).
+    pub fn error(command: &str, target: &str, message: impl Into<String>) -> Self {
+        Self {
+            schema_version: SCHEMA_VERSION,
+            command: command.to_string(),
+            target: target.to_string(),
+            domain: None,
+            verdict: Verdict::Error,
+            exit_code: Verdict::Error.exit_code(),
+            duration_ms: 0.0,
+            error: Some(message.into()),
+            checks: Vec::new(),
+            transcripts: Vec::new(),
+        }
+    }
+}
+
+/// The verdict rule (README, "Verdicts and exit codes"):
+/// - `fail` when the domain's DNS says no mail (NXDOMAIN, null MX, lookup
+///   failure), or no address could do every step that was run;
+/// - `warn` when some address could, but any check warned or failed (a
+///   backup MX carrying the load, an implicit MX, greylisting);
+/// - `pass` otherwise.
+pub fn decide(checks: &[Check]) -> Verdict {
+    if checks.iter().any(|c| c.id == "dns.mx" && c.status == Status::Fail) {
+        return Verdict::Fail;
+    }
+    if !any_path_works(checks) {
+        return Verdict::Fail;
+    }
+    if checks
+        .iter()
+        .any(|c| matches!(c.status, Status::Warn | Status::Fail))
+    {
+        Verdict::Warn
+    } else {
+        Verdict::Pass
+    }
+}
+
+/// True when at least one address came through every step without a fail.
+/// Without any conversation (the `mx` command), an exchange with an address
+/// is enough.
+fn any_path_works(checks: &[Check]) -> bool {
+    let mut endpoints: Vec<(&Option<String>, &Option<IpAddr>, &Option<u16>)> = Vec::new();
+    for c in checks.iter().filter(|c| c.address.is_some()) {
+        let key = (&c.host, &c.address, &c.port);
+        if !endpoints.contains(&key) {
+            endpoints.push(key);
+        }
+    }
+    if endpoints.is_empty() {
+        return checks
+            .iter()
+            .any(|c| c.id == "dns.address" && c.status != Status::Fail);
+    }
+    endpoints.iter().any(|key| {
+        checks
+            .iter()
+            .filter(|c| (&c.host, &c.address, &c.port) == *key)
+            .all(|c| c.status != Status::Fail)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(id: &str, status: Status, addr: &str) -> Check {
+        Check::new(id, status, "").at(&Endpoint {
+            host: "mx.test".into(),
+            address: addr.parse().unwrap(),
+            port: 25,
+        })
+    }
+
+    #[test]
+    fn exit_codes_follow_monitoring_plugins() {
+        let codes: Vec<u8> = [Verdict::Pass, Verdict::Warn, Verdict::Fail, Verdict::Error]
+            .iter()
+            .map(|v| v.exit_code())
+            .collect();
+        assert_eq!(codes, [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn all_good_is_pass() {
+        let checks = vec![
+            Check::new("dns.mx", Status::Pass, ""),
+            at("tcp.connect", Status::Pass, "127.0.0.1"),
+            at("smtp.rcpt", Status::Pass, "127.0.0.1"),
+        ];
+        assert_eq!(decide(&checks), Verdict::Pass);
+    }
+
+    #[test]
+    fn backup_carrying_the_load_is_warn() {
+        let checks = vec![
+            Check::new("dns.mx", Status::Pass, ""),
+            at("tcp.connect", Status::Fail, "127.0.0.2"),
+            at("smtp.banner", Status::Skip, "127.0.0.2"),
+            at("tcp.connect", Status::Pass, "127.0.0.3"),
+            at("smtp.rcpt", Status::Pass, "127.0.0.3"),
+        ];
+        assert_eq!(decide(&checks), Verdict::Warn);
+    }
+
+    #[test]
+    fn no_working_address_is_fail() {
+        let checks = vec![
+            Check::new("dns.mx", Status::Pass, ""),
+            at("tcp.connect", Status::Pass, "127.0.0.2"),
+            at("smtp.rcpt", Status::Fail, "127.0.0.2"),
+            at("tcp.connect", Status::Fail, "127.0.0.3"),
+        ];
+        assert_eq!(decide(&checks), Verdict::Fail);
+    }
+
+    #[test]
+    fn transient_rcpt_is_warn_not_fail() {
+        let checks = vec![
+            Check::new("dns.mx", Status::Pass, ""),
+            at("smtp.rcpt", Status::Warn, "127.0.0.2"),
+        ];
+        assert_eq!(decide(&checks), Verdict::Warn);
+    }
+
+    #[test]
+    fn dns_failure_is_fail_even_without_addresses() {
+        assert_eq!(decide(&[Check::new("dns.mx", Status::Fail, "")]), Verdict::Fail);
+    }
+
+    #[test]
+    fn mx_only_needs_one_exchange_with_an_address() {
+        let ok = vec![
+            Check::new("dns.mx", Status::Warn, ""),
+            Check::new("dns.address", Status::Pass, ""),
+        ];
+        assert_eq!(decide(&ok), Verdict::Warn);
+        let none = vec![
+            Check::new("dns.mx", Status::Pass, ""),
+            Check::new("dns.address", Status::Fail, ""),
+        ];
+        assert_eq!(decide(&none), Verdict::Fail);
+    }
+
+    #[test]
+    fn error_report_has_exit_3_and_message() {
+        let r = Report::error("probe", "x", "bad");
+        assert_eq!((r.verdict, r.exit_code, r.error.as_deref()), (Verdict::Error, 3, Some("bad")));
+    }
+}
