@@ -116,7 +116,9 @@ impl Dns {
     /// equal preferences keep the server's order, which RFC 5321 asks clients
     /// to randomise; a diagnostic tool keeps it stable instead).
     pub async fn mx(&self, domain: &str, deadline: Instant) -> Result<Vec<MxRecord>, DnsError> {
-        let lookup = self.bounded(deadline, self.resolver.mx_lookup(fqdn(domain))).await?;
+        let lookup = self
+            .bounded(deadline, self.resolver.mx_lookup(fqdn(domain)))
+            .await?;
         let mut records: Vec<MxRecord> = lookup
             .answers()
             .iter()
@@ -215,7 +217,11 @@ mod tests {
     fn names_are_shown_without_trailing_dot() {
         assert_eq!(display_name("MX1.Example.test."), "mx1.example.test");
         assert_eq!(display_name("."), ".");
-        assert!(MxRecord { preference: 0, exchange: ".".into() }.is_null());
+        assert!(MxRecord {
+            preference: 0,
+            exchange: ".".into()
+        }
+        .is_null());
     }
 
     #[test]

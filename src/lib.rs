@@ -3,7 +3,12 @@
 //! The engine (DNS, SMTP, checks, report model) lives here so tests can drive
 //! it; the binary only parses arguments, runs, renders and exits.
 
-pub mod smtp;
+pub mod checks;
+pub mod cli;
 pub mod dns;
+pub mod generate;
+pub mod probe;
+pub mod render;
 pub mod report;
+pub mod smtp;
 pub mod target;

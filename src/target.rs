@@ -29,11 +29,16 @@ pub fn parse_target(input: &str) -> Result<Target, InputError> {
     check_argument("the target", input).map_err(|e| bad(e.to_string()))?;
     let input_trimmed = input.trim();
     if input_trimmed.is_empty() {
-        return Err(bad("the target is empty: give a domain (example.com) or an address (user@example.com)"));
+        return Err(bad(
+            "the target is empty: give a domain (example.com) or an address (user@example.com)",
+        ));
     }
     if input_trimmed.contains('@') {
         let address = parse_address(input_trimmed, "the target address")?;
-        let domain = address.rsplit_once('@').map(|(_, d)| d.to_string()).unwrap_or_default();
+        let domain = address
+            .rsplit_once('@')
+            .map(|(_, d)| d.to_string())
+            .unwrap_or_default();
         if domain.starts_with('[') {
             return Err(bad(format!(
                 "the target {input_trimmed} names an IP literal, which has no MX: use --server {} and --rcpt {input_trimmed}",
@@ -70,38 +75,58 @@ pub fn normalize_domain(input: &str, what: &str) -> Result<String, InputError> {
         .chars()
         .find(|c| c.is_ascii() && !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
     {
-        return Err(bad(format!("{what} \"{input}\" contains '{c}', which no host name may contain")));
+        return Err(bad(format!(
+            "{what} \"{input}\" contains '{c}', which no host name may contain"
+        )));
     }
     if trimmed.split('.').any(str::is_empty) {
         return Err(bad(format!("{what} \"{input}\" has an empty label")));
     }
     if trimmed.split('.').any(|l| l.len() > 63) {
-        return Err(bad(format!("{what} \"{input}\" has a label longer than 63 characters")));
+        return Err(bad(format!(
+            "{what} \"{input}\" has a label longer than 63 characters"
+        )));
     }
-    if trimmed.split('.').any(|l| l.starts_with('-') || l.ends_with('-')) {
-        return Err(bad(format!("{what} \"{input}\" has a label that starts or ends with '-'")));
+    if trimmed
+        .split('.')
+        .any(|l| l.starts_with('-') || l.ends_with('-'))
+    {
+        return Err(bad(format!(
+            "{what} \"{input}\" has a label that starts or ends with '-'"
+        )));
     }
-    let name = Name::from_utf8(trimmed)
-        .map_err(|e| bad(format!("{what} \"{input}\" is not a valid domain name: {e}")))?;
+    let name = Name::from_utf8(trimmed).map_err(|e| {
+        bad(format!(
+            "{what} \"{input}\" is not a valid domain name: {e}"
+        ))
+    })?;
     let ascii = name.to_ascii().trim_end_matches('.').to_ascii_lowercase();
     if ascii.len() > 253 {
-        return Err(bad(format!("{what} \"{input}\" is longer than 253 characters")));
+        return Err(bad(format!(
+            "{what} \"{input}\" is longer than 253 characters"
+        )));
     }
     for label in ascii.split('.') {
         if label.is_empty() {
             return Err(bad(format!("{what} \"{input}\" has an empty label")));
         }
         if label.len() > 63 {
-            return Err(bad(format!("{what} \"{input}\" has a label longer than 63 characters")));
+            return Err(bad(format!(
+                "{what} \"{input}\" has a label longer than 63 characters"
+            )));
         }
         if let Some(c) = label
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
         {
-            return Err(bad(format!("{what} \"{input}\" contains '{c}', which no host name may contain")));
+            return Err(bad(format!(
+                "{what} \"{input}\" contains '{c}', which no host name may contain"
+            )));
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Err(bad(format!("{what} \"{input}\" has a label that starts or ends with '-'")));
+            return Err(bad(format!(
+                "{what} \"{input}\" has a label that starts or ends with '-'"
+            )));
         }
     }
     Ok(ascii)
@@ -118,16 +143,26 @@ pub fn parse_address(input: &str, what: &'static str) -> Result<String, InputErr
         .and_then(|s| s.strip_suffix('>'))
         .unwrap_or(bare);
     let Some((local, domain)) = bare.rsplit_once('@') else {
-        return Err(bad(format!("{what} \"{input}\" is not an address of the form user@domain")));
+        return Err(bad(format!(
+            "{what} \"{input}\" is not an address of the form user@domain"
+        )));
     };
     if local.is_empty() {
         return Err(bad(format!("{what} \"{input}\" has an empty local part")));
     }
     if local.len() > 64 {
-        return Err(bad(format!("{what} \"{input}\" has a local part longer than 64 octets (RFC 5321 §4.5.3.1.1)")));
+        return Err(bad(format!(
+            "{what} \"{input}\" has a local part longer than 64 octets (RFC 5321 §4.5.3.1.1)"
+        )));
     }
-    if local.chars().any(|c| c.is_whitespace() || c == '<' || c == '>') && !is_quoted(local) {
-        return Err(bad(format!("{what} \"{input}\" has a space or angle bracket outside quotes in its local part")));
+    if local
+        .chars()
+        .any(|c| c.is_whitespace() || c == '<' || c == '>')
+        && !is_quoted(local)
+    {
+        return Err(bad(format!(
+            "{what} \"{input}\" has a space or angle bracket outside quotes in its local part"
+        )));
     }
     let domain = if domain.starts_with('[') && domain.ends_with(']') {
         parse_address_literal(domain, what, input)?
@@ -153,13 +188,17 @@ fn is_quoted(local: &str) -> bool {
 fn parse_address_literal(literal: &str, what: &str, input: &str) -> Result<String, InputError> {
     let inner = &literal[1..literal.len() - 1];
     let ip_ok = match inner.get(..5) {
-        Some(prefix) if prefix.eq_ignore_ascii_case("IPv6:") => inner[5..].parse::<std::net::Ipv6Addr>().is_ok(),
+        Some(prefix) if prefix.eq_ignore_ascii_case("IPv6:") => {
+            inner[5..].parse::<std::net::Ipv6Addr>().is_ok()
+        }
         _ => inner.parse::<std::net::Ipv4Addr>().is_ok(),
     };
     if ip_ok {
         Ok(literal.to_string())
     } else {
-        Err(bad(format!("{what} \"{input}\" has an invalid address literal {literal}")))
+        Err(bad(format!(
+            "{what} \"{input}\" has an invalid address literal {literal}"
+        )))
     }
 }
 
@@ -181,20 +220,30 @@ pub fn parse_server(input: &str) -> Result<Server, InputError> {
     check_argument("--server", input).map_err(|e| bad(e.to_string()))?;
     let s = input.trim();
     if let Ok(ip) = s.parse::<IpAddr>() {
-        return Ok(Server { host: Host::Ip(ip), port: None });
+        return Ok(Server {
+            host: Host::Ip(ip),
+            port: None,
+        });
     }
     if let Some(rest) = s.strip_prefix('[') {
-        let (inside, after) = rest
-            .split_once(']')
-            .ok_or_else(|| bad(format!("--server \"{input}\" opens '[' but never closes it")))?;
-        let ip = inside
-            .parse::<IpAddr>()
-            .map_err(|_| bad(format!("--server \"{input}\": \"{inside}\" is not an IP address")))?;
+        let (inside, after) = rest.split_once(']').ok_or_else(|| {
+            bad(format!(
+                "--server \"{input}\" opens '[' but never closes it"
+            ))
+        })?;
+        let ip = inside.parse::<IpAddr>().map_err(|_| {
+            bad(format!(
+                "--server \"{input}\": \"{inside}\" is not an IP address"
+            ))
+        })?;
         let port = match after {
             "" => None,
             p => Some(parse_port(p.strip_prefix(':').unwrap_or(p), input)?),
         };
-        return Ok(Server { host: Host::Ip(ip), port });
+        return Ok(Server {
+            host: Host::Ip(ip),
+            port,
+        });
     }
     let (host, port) = match s.rsplit_once(':') {
         Some((h, p)) => (h, Some(parse_port(p, input)?)),
@@ -209,7 +258,9 @@ pub fn parse_server(input: &str) -> Result<Server, InputError> {
 
 fn parse_port(p: &str, input: &str) -> Result<u16, InputError> {
     match p.parse::<u16>() {
-        Ok(0) | Err(_) => Err(bad(format!("--server \"{input}\": the port must be a number from 1 to 65535"))),
+        Ok(0) | Err(_) => Err(bad(format!(
+            "--server \"{input}\": the port must be a number from 1 to 65535"
+        ))),
         Ok(n) => Ok(n),
     }
 }
@@ -225,8 +276,17 @@ mod tests {
         let t = parse_target("bob@Example.test").unwrap();
         assert_eq!(t.domain, "example.test");
         assert_eq!(t.address.as_deref(), Some("bob@example.test"));
-        assert_eq!(parse_target("bücher.example").unwrap().domain, "xn--bcher-kva.example");
-        assert_eq!(parse_target("josé@bücher.example").unwrap().address.as_deref(), Some("josé@xn--bcher-kva.example"));
+        assert_eq!(
+            parse_target("bücher.example").unwrap().domain,
+            "xn--bcher-kva.example"
+        );
+        assert_eq!(
+            parse_target("josé@bücher.example")
+                .unwrap()
+                .address
+                .as_deref(),
+            Some("josé@xn--bcher-kva.example")
+        );
     }
 
     #[test]
@@ -240,18 +300,37 @@ mod tests {
             ("-bad.test", "the target \"-bad.test\" has a label that starts or ends with '-'"),
         ];
         for (input, msg) in cases {
-            assert_eq!(parse_target(input).unwrap_err().to_string(), msg, "{input:?}");
+            assert_eq!(
+                parse_target(input).unwrap_err().to_string(),
+                msg,
+                "{input:?}"
+            );
         }
         let long = format!("{}.test", "a".repeat(64));
-        assert!(parse_target(&long).unwrap_err().to_string().contains("longer than 63"));
+        assert!(parse_target(&long)
+            .unwrap_err()
+            .to_string()
+            .contains("longer than 63"));
     }
 
     #[test]
     fn addresses() {
-        assert_eq!(parse_address("<Bob@EXAMPLE.test>", "x").unwrap(), "Bob@example.test");
-        assert_eq!(parse_address("\"john doe\"@example.test", "x").unwrap(), "\"john doe\"@example.test");
-        assert_eq!(parse_address("a@[192.0.2.1]", "x").unwrap(), "a@[192.0.2.1]");
-        assert_eq!(parse_address("a@[IPv6:2001:db8::1]", "x").unwrap(), "a@[IPv6:2001:db8::1]");
+        assert_eq!(
+            parse_address("<Bob@EXAMPLE.test>", "x").unwrap(),
+            "Bob@example.test"
+        );
+        assert_eq!(
+            parse_address("\"john doe\"@example.test", "x").unwrap(),
+            "\"john doe\"@example.test"
+        );
+        assert_eq!(
+            parse_address("a@[192.0.2.1]", "x").unwrap(),
+            "a@[192.0.2.1]"
+        );
+        assert_eq!(
+            parse_address("a@[IPv6:2001:db8::1]", "x").unwrap(),
+            "a@[IPv6:2001:db8::1]"
+        );
         assert!(parse_address("a@[300.1.1.1]", "x").is_err());
         assert!(parse_address("nobody", "x").is_err());
         assert!(parse_address("@example.test", "x").is_err());
@@ -268,14 +347,47 @@ mod tests {
     #[test]
     fn servers() {
         let ip = |s: &str| Host::Ip(s.parse().unwrap());
-        assert_eq!(parse_server("127.0.0.1").unwrap(), Server { host: ip("127.0.0.1"), port: None });
-        assert_eq!(parse_server("127.0.0.1:2525").unwrap(), Server { host: ip("127.0.0.1"), port: Some(2525) });
-        assert_eq!(parse_server("::1").unwrap(), Server { host: ip("::1"), port: None });
-        assert_eq!(parse_server("[::1]:587").unwrap(), Server { host: ip("::1"), port: Some(587) });
-        assert_eq!(parse_server("[::1]").unwrap(), Server { host: ip("::1"), port: None });
+        assert_eq!(
+            parse_server("127.0.0.1").unwrap(),
+            Server {
+                host: ip("127.0.0.1"),
+                port: None
+            }
+        );
+        assert_eq!(
+            parse_server("127.0.0.1:2525").unwrap(),
+            Server {
+                host: ip("127.0.0.1"),
+                port: Some(2525)
+            }
+        );
+        assert_eq!(
+            parse_server("::1").unwrap(),
+            Server {
+                host: ip("::1"),
+                port: None
+            }
+        );
+        assert_eq!(
+            parse_server("[::1]:587").unwrap(),
+            Server {
+                host: ip("::1"),
+                port: Some(587)
+            }
+        );
+        assert_eq!(
+            parse_server("[::1]").unwrap(),
+            Server {
+                host: ip("::1"),
+                port: None
+            }
+        );
         assert_eq!(
             parse_server("MX.example.test:25").unwrap(),
-            Server { host: Host::Name("mx.example.test".into()), port: Some(25) }
+            Server {
+                host: Host::Name("mx.example.test".into()),
+                port: Some(25)
+            }
         );
         assert!(parse_server("mx:0").is_err());
         assert!(parse_server("mx:99999").is_err());

@@ -215,7 +215,10 @@ impl Report {
 ///   backup MX carrying the load, an implicit MX, greylisting);
 /// - `pass` otherwise.
 pub fn decide(checks: &[Check]) -> Verdict {
-    if checks.iter().any(|c| c.id == "dns.mx" && c.status == Status::Fail) {
+    if checks
+        .iter()
+        .any(|c| c.id == "dns.mx" && c.status == Status::Fail)
+    {
         return Verdict::Fail;
     }
     if !any_path_works(checks) {
@@ -320,7 +323,10 @@ mod tests {
 
     #[test]
     fn dns_failure_is_fail_even_without_addresses() {
-        assert_eq!(decide(&[Check::new("dns.mx", Status::Fail, "")]), Verdict::Fail);
+        assert_eq!(
+            decide(&[Check::new("dns.mx", Status::Fail, "")]),
+            Verdict::Fail
+        );
     }
 
     #[test]
@@ -340,6 +346,9 @@ mod tests {
     #[test]
     fn error_report_has_exit_3_and_message() {
         let r = Report::error("probe", "x", "bad");
-        assert_eq!((r.verdict, r.exit_code, r.error.as_deref()), (Verdict::Error, 3, Some("bad")));
+        assert_eq!(
+            (r.verdict, r.exit_code, r.error.as_deref()),
+            (Verdict::Error, 3, Some("bad"))
+        );
     }
 }

@@ -34,7 +34,11 @@ pub struct Command {
 }
 
 impl Command {
-    fn with_arg(verb: &'static str, what: &'static str, arg: String) -> Result<Self, UnsafeArgument> {
+    fn with_arg(
+        verb: &'static str,
+        what: &'static str,
+        arg: String,
+    ) -> Result<Self, UnsafeArgument> {
         check_argument(what, &arg)?;
         Ok(Self { verb, line: arg })
     }
@@ -105,9 +109,15 @@ mod tests {
 
     #[test]
     fn builds_lines() {
-        assert_eq!(Command::ehlo("client.test").unwrap().line(), "EHLO client.test");
+        assert_eq!(
+            Command::ehlo("client.test").unwrap().line(),
+            "EHLO client.test"
+        );
         assert_eq!(Command::mail_from("").unwrap().line(), "MAIL FROM:<>");
-        assert_eq!(Command::rcpt_to("a@b.test").unwrap().line(), "RCPT TO:<a@b.test>");
+        assert_eq!(
+            Command::rcpt_to("a@b.test").unwrap().line(),
+            "RCPT TO:<a@b.test>"
+        );
         assert_eq!(Command::quit().verb(), "QUIT");
     }
 

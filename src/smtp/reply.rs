@@ -328,7 +328,10 @@ mod tests {
         assert_eq!(r.code, 250);
         assert_eq!(r.lines.len(), 3);
         assert_eq!(r.text(), "mx.example.test Hello\nPIPELINING\nSIZE 1000");
-        assert_eq!(r.raw_text(), "250-mx.example.test Hello\n250-PIPELINING\n250 SIZE 1000");
+        assert_eq!(
+            r.raw_text(),
+            "250-mx.example.test Hello\n250-PIPELINING\n250 SIZE 1000"
+        );
         assert!(r.enhanced.is_none());
     }
 
@@ -436,20 +439,41 @@ mod tests {
 
     #[test]
     fn garbage_is_malformed() {
-        assert!(matches!(decode_all(b"hello\r\n"), Err(ReplyError::Malformed(_))));
-        assert!(matches!(decode_all(b"2x0 a\r\n"), Err(ReplyError::Malformed(_))));
-        assert!(matches!(decode_all(b"250:a\r\n"), Err(ReplyError::Malformed(_))));
-        assert!(matches!(decode_all(b"\0\0\0\r\n"), Err(ReplyError::Malformed(_))));
-        assert!(matches!(decode_all(b"650 x\r\n"), Err(ReplyError::Malformed(_))));
+        assert!(matches!(
+            decode_all(b"hello\r\n"),
+            Err(ReplyError::Malformed(_))
+        ));
+        assert!(matches!(
+            decode_all(b"2x0 a\r\n"),
+            Err(ReplyError::Malformed(_))
+        ));
+        assert!(matches!(
+            decode_all(b"250:a\r\n"),
+            Err(ReplyError::Malformed(_))
+        ));
+        assert!(matches!(
+            decode_all(b"\0\0\0\r\n"),
+            Err(ReplyError::Malformed(_))
+        ));
+        assert!(matches!(
+            decode_all(b"650 x\r\n"),
+            Err(ReplyError::Malformed(_))
+        ));
     }
 
     #[test]
     fn enhanced_code_parser() {
         assert_eq!(
             EnhancedCode::parse("5.7.25"),
-            Some(EnhancedCode { class: 5, subject: 7, detail: 25 })
+            Some(EnhancedCode {
+                class: 5,
+                subject: 7,
+                detail: 25
+            })
         );
-        for bad in ["", "5", "5.1", "3.1.1", "5.1.1.1", "5..1", "5.1234.1", "a.b.c"] {
+        for bad in [
+            "", "5", "5.1", "3.1.1", "5.1.1.1", "5..1", "5.1234.1", "a.b.c",
+        ] {
             assert_eq!(EnhancedCode::parse(bad), None, "{bad}");
         }
     }

@@ -157,7 +157,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
 
     fn record(&mut self, dir: Direction, text: String) {
         let t_ms = self.state.origin.elapsed().as_secs_f64() * 1000.0;
-        self.state.transcript.push(TranscriptLine { dir, t_ms, text });
+        self.state
+            .transcript
+            .push(TranscriptLine { dir, t_ms, text });
     }
 
     /// Reads one complete reply, or fails when the deadline passes: the
@@ -243,21 +245,27 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
     }
 
     /// Sends several commands in one write and reads their replies in order
-    /// (RFC 2920 §3.1: only when the server advertised PIPELINING). Reading
-    /// stops at the first error, which is the last element.
-    pub async fn pipeline(&mut self, commands: &[Command]) -> Vec<Result<Reply, SessionError>> {
+    /// (RFC 2920 §3.1: only when the server advertised PIPELINING). Each reply
+    /// comes with the time since the previous one (the first: since the write).
+    /// Reading stops at the first error, which is then the last element.
+    pub async fn pipeline(
+        &mut self,
+        commands: &[Command],
+    ) -> Vec<Timed<Result<Reply, SessionError>>> {
         self.note(format!(
             "PIPELINING: sending {} commands in one write (RFC 2920)",
             commands.len()
         ));
+        let mut since = Instant::now();
         if let Err(e) = self.write_lines(commands).await {
-            return vec![Err(e)];
+            return vec![Timed::since(since, Err(e))];
         }
         let mut replies = Vec::with_capacity(commands.len());
         for _ in commands {
             let reply = self.read_reply().await;
             let failed = reply.is_err();
-            replies.push(reply);
+            replies.push(Timed::since(since, reply));
+            since = Instant::now();
             if failed {
                 break;
             }
@@ -266,11 +274,31 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
     }
 
     /// Best-effort QUIT: sends it and waits briefly for the 221, ignoring
-    /// failure (the server may already have gone). Never blocks past the
-    /// step deadline.
+    /// failure (the server may already have gone). Waits at most
+    /// [`QUIT_GRACE`], so politeness never costs a full step timeout.
     pub async fn quit(&mut self) {
-        if self.command(&Command::quit()).await.is_ok() {
-            return;
+        let saved = self.state.deadlines;
+        self.state.deadlines.step = saved.step.min(QUIT_GRACE);
+        let _ = self.command(&Command::quit()).await;
+        self.state.deadlines = saved;
+    }
+}
+
+/// How long a courtesy QUIT may wait for its 221.
+pub const QUIT_GRACE: Duration = Duration::from_secs(2);
+
+/// A result and how long it took.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timed<T> {
+    pub value: T,
+    pub elapsed: Duration,
+}
+
+impl<T> Timed<T> {
+    pub fn since(start: Instant, value: T) -> Self {
+        Self {
+            value,
+            elapsed: start.elapsed(),
         }
     }
 }
@@ -357,14 +385,22 @@ mod tests {
         let mut session = Session::new(client, Instant::now(), deadlines(1000));
         let err = session.read_reply().await.unwrap_err();
         assert_eq!(err.kind(), "protocol");
-        assert!(session.transcript().last().unwrap().text.contains("continuation"));
+        assert!(session
+            .transcript()
+            .last()
+            .unwrap()
+            .text
+            .contains("continuation"));
     }
 
     #[tokio::test]
     async fn pipeline_writes_once_and_reads_in_order() {
         let (client, mut server) = duplex(1024);
         let mut session = Session::new(client, Instant::now(), deadlines(2000));
-        let cmds = [Command::mail_from("").unwrap(), Command::rcpt_to("a@b.test").unwrap()];
+        let cmds = [
+            Command::mail_from("").unwrap(),
+            Command::rcpt_to("a@b.test").unwrap(),
+        ];
         let server_task = tokio::spawn(async move {
             let mut buf = [0u8; 128];
             let mut got = Vec::new();
@@ -372,11 +408,17 @@ mod tests {
                 let n = server.read(&mut buf).await.unwrap();
                 got.extend_from_slice(&buf[..n]);
             }
-            server.write_all(b"250 2.1.0 ok\r\n550 5.1.1 no\r\n").await.unwrap();
+            server
+                .write_all(b"250 2.1.0 ok\r\n550 5.1.1 no\r\n")
+                .await
+                .unwrap();
             (got, server)
         });
         let replies = session.pipeline(&cmds).await;
-        let codes: Vec<u16> = replies.iter().map(|r| r.as_ref().unwrap().code).collect();
+        let codes: Vec<u16> = replies
+            .iter()
+            .map(|r| r.value.as_ref().unwrap().code)
+            .collect();
         assert_eq!(codes, [250, 550]);
         let (got, _server) = server_task.await.unwrap();
         assert_eq!(got, b"MAIL FROM:<>\r\nRCPT TO:<a@b.test>\r\n");

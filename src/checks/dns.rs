@@ -1,0 +1,224 @@
+//! `dns.mx` and `dns.address`: where mail for the domain goes (RFC 5321 §5.1).
+
+use crate::dns::{DnsError, MxRecord};
+use crate::report::{Check, Status};
+use serde_json::{json, Value};
+use std::net::IpAddr;
+use std::time::Duration;
+
+/// What the MX question established.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MxOutcome {
+    /// MX records, in preference order (may include a null MX among others).
+    Records(Vec<MxRecord>),
+    /// No MX, but the domain has addresses: it is its own exchange.
+    Implicit(Vec<IpAddr>),
+    /// Neither MX records nor addresses.
+    NoMailHost,
+    Failed(DnsError),
+}
+
+impl MxOutcome {
+    /// RFC 7505: a single `MX 0 .` is the whole answer.
+    pub fn is_null_mx(&self) -> bool {
+        matches!(self, Self::Records(r) if r.len() == 1 && r[0].is_null())
+    }
+}
+
+fn records_json(records: &[MxRecord]) -> Value {
+    records
+        .iter()
+        .map(|r| json!({"preference": r.preference, "exchange": r.exchange}))
+        .collect()
+}
+
+pub fn mx_check(domain: &str, outcome: &MxOutcome, elapsed: Duration) -> Check {
+    let check = |status, summary: String| Check::new("dns.mx", status, summary).took(elapsed);
+    match outcome {
+        MxOutcome::Records(records) if outcome.is_null_mx() => check(
+            Status::Fail,
+            format!("null MX: {domain} publishes \"MX 0 .\", so it does not accept mail (RFC 7505)"),
+        )
+        .with("source", "null")
+        .with("records", records_json(records))
+        .advice("If this domain should receive mail, replace the null MX record with MX records naming your mail servers."),
+        MxOutcome::Records(records) => {
+            let listed: Vec<String> = records
+                .iter()
+                .map(|r| format!("{} {}", r.preference, r.exchange))
+                .collect();
+            let has_null = records.iter().any(MxRecord::is_null);
+            let summary = format!(
+                "{} MX record{}: {}",
+                records.len(),
+                if records.len() == 1 { "" } else { "s" },
+                listed.join(", ")
+            );
+            let c = check(if has_null { Status::Warn } else { Status::Pass }, summary)
+                .with("source", "mx")
+                .with("records", records_json(records));
+            if has_null {
+                c.advice("A null MX (\"MX 0 .\") must be the only MX record (RFC 7505 §3); senders may treat the domain as not accepting mail. Remove the null MX or the others.")
+            } else {
+                c
+            }
+        }
+        MxOutcome::Implicit(addresses) => check(
+            Status::Warn,
+            format!("no MX records: mail goes to {domain} itself (implicit MX, RFC 5321 §5.1)"),
+        )
+        .with("source", "implicit")
+        .with("records", json!([{"preference": 0, "exchange": domain}]))
+        .with("addresses", addresses.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+        .advice(format!("Publish an MX record for {domain}: the implicit MX works, but it is fragile and some senders and checkers treat a missing MX as a misconfiguration.")),
+        MxOutcome::NoMailHost => check(
+            Status::Fail,
+            format!("{domain} has no MX records and no address: it cannot receive mail"),
+        )
+        .with("source", Value::Null)
+        .with("records", json!([]))
+        .with("dns_error", "nodata")
+        .advice(format!("Publish MX records for {domain} naming the servers that receive its mail.")),
+        MxOutcome::Failed(e) => check(Status::Fail, mx_failure_summary(domain, e))
+            .with("source", Value::Null)
+            .with("records", json!([]))
+            .with("dns_error", e.kind())
+            .advice(dns_advice(e)),
+    }
+}
+
+fn mx_failure_summary(domain: &str, e: &DnsError) -> String {
+    match e {
+        DnsError::NxDomain => format!("{domain} does not exist (NXDOMAIN)"),
+        other => format!("MX lookup for {domain} failed: {other}"),
+    }
+}
+
+fn dns_advice(e: &DnsError) -> &'static str {
+    match e {
+        DnsError::NxDomain => "Check the spelling. If the domain is new, its registration or delegation may not be complete yet.",
+        DnsError::ServFail => "The domain's name servers fail to answer, or DNSSEC validation fails: check the delegation (dig +trace) and the DNSSEC signatures. Senders will defer mail until this is fixed.",
+        DnsError::Timeout(_) => "No DNS answer in time: the domain's name servers do not respond, or the resolver in use is unreachable (see --resolver).",
+        DnsError::Refused => "The resolver refused the query: it may not allow recursion for this client. Try another resolver with --resolver.",
+        DnsError::NoRecords | DnsError::Other(_) => "Check the domain's DNS records with dig, from this machine and from another network.",
+    }
+}
+
+pub fn address_check(
+    host: &str,
+    result: &Result<Vec<IpAddr>, DnsError>,
+    elapsed: Duration,
+) -> Check {
+    let c = |status, summary: String| {
+        Check::new("dns.address", status, summary)
+            .host(host)
+            .took(elapsed)
+    };
+    match result {
+        Ok(addresses) => {
+            let list: Vec<String> = addresses.iter().map(|a| a.to_string()).collect();
+            c(Status::Pass, format!("{host} has address{} {}", if list.len() == 1 { "" } else { "es" }, list.join(", ")))
+                .with("addresses", list)
+        }
+        Err(e) => c(Status::Fail, format!("{host} has no address: {e}"))
+            .with("addresses", json!([]))
+            .with("dns_error", e.kind())
+            .advice(match e {
+                DnsError::NxDomain | DnsError::NoRecords => format!("Senders cannot reach this MX: publish an A and/or AAAA record for {host}, or remove the MX record that names it."),
+                other => dns_advice(other).to_string(),
+            }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mx(p: u16, e: &str) -> MxRecord {
+        MxRecord {
+            preference: p,
+            exchange: e.into(),
+        }
+    }
+
+    #[test]
+    fn null_mx_is_fail() {
+        let c = mx_check(
+            "d.test",
+            &MxOutcome::Records(vec![mx(0, ".")]),
+            Duration::ZERO,
+        );
+        assert_eq!(
+            (c.status, c.data["source"].as_str()),
+            (Status::Fail, Some("null"))
+        );
+        assert!(c.summary.contains("does not accept mail"));
+    }
+
+    #[test]
+    fn null_mx_among_others_is_warn() {
+        let c = mx_check(
+            "d.test",
+            &MxOutcome::Records(vec![mx(0, "."), mx(10, "mx.d.test")]),
+            Duration::ZERO,
+        );
+        assert_eq!(c.status, Status::Warn);
+    }
+
+    #[test]
+    fn records_are_listed() {
+        let c = mx_check(
+            "d.test",
+            &MxOutcome::Records(vec![mx(10, "a.d.test"), mx(20, "b.d.test")]),
+            Duration::ZERO,
+        );
+        assert_eq!(c.status, Status::Pass);
+        assert_eq!(c.summary, "2 MX records: 10 a.d.test, 20 b.d.test");
+        assert_eq!(c.data["records"][1]["exchange"], "b.d.test");
+    }
+
+    #[test]
+    fn implicit_mx_is_warn_and_failures_name_the_cause() {
+        let c = mx_check(
+            "d.test",
+            &MxOutcome::Implicit(vec!["127.0.0.1".parse().unwrap()]),
+            Duration::ZERO,
+        );
+        assert_eq!(
+            (c.status, c.data["source"].as_str()),
+            (Status::Warn, Some("implicit"))
+        );
+        let c = mx_check(
+            "d.test",
+            &MxOutcome::Failed(DnsError::NxDomain),
+            Duration::ZERO,
+        );
+        assert_eq!(
+            (c.status, c.data["dns_error"].as_str()),
+            (Status::Fail, Some("nxdomain"))
+        );
+        let c = mx_check(
+            "d.test",
+            &MxOutcome::Failed(DnsError::ServFail),
+            Duration::ZERO,
+        );
+        assert!(c.summary.contains("SERVFAIL"));
+        let c = mx_check("d.test", &MxOutcome::NoMailHost, Duration::ZERO);
+        assert_eq!(c.status, Status::Fail);
+    }
+
+    #[test]
+    fn exchange_without_address_is_fail() {
+        let c = address_check("mx.d.test", &Err(DnsError::NxDomain), Duration::ZERO);
+        assert_eq!(
+            (c.status, c.host.as_deref()),
+            (Status::Fail, Some("mx.d.test"))
+        );
+        let c = address_check(
+            "mx.d.test",
+            &Ok(vec!["::1".parse().unwrap()]),
+            Duration::ZERO,
+        );
+        assert_eq!(c.summary, "mx.d.test has address ::1");
+    }
+}

@@ -1,0 +1,13 @@
+//! Findings from observations: each function takes what the engine saw and
+//! returns checks with a status, a summary quoting the server, and advice.
+//! Pure functions, no I/O, so every rule has a unit test.
+
+pub mod dns;
+pub mod smtp;
+
+use crate::report::{Check, Status};
+
+/// The check standing in for a step that was not reached.
+pub(crate) fn skipped(id: &str, because: &str) -> Check {
+    Check::new(id, Status::Skip, format!("skipped: {because} failed"))
+}

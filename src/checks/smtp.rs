@@ -1,0 +1,307 @@
+//! `tcp.connect`, `smtp.banner`, `smtp.ehlo`, `smtp.mail`, `smtp.rcpt`: one
+//! conversation's observations turned into findings. A step that failed makes
+//! every later step of that address `skip`.
+
+use super::skipped;
+use crate::probe::conversation::{ConnectError, Observation};
+use crate::probe::Stage;
+use crate::report::{Check, Status};
+use crate::smtp::{Capabilities, Reply, SessionError, Timed};
+use serde_json::json;
+
+/// The checks of one conversation, in order, up to `stage`.
+pub fn conversation_checks(obs: &Observation, stage: Stage) -> Vec<Check> {
+    let steps: [(Stage, &'static str, fn(&Observation) -> Check); 5] = [
+        (Stage::Connect, "tcp.connect", connect_check),
+        (Stage::Banner, "smtp.banner", banner_check),
+        (Stage::Ehlo, "smtp.ehlo", ehlo_check),
+        (Stage::Rcpt, "smtp.mail", mail_check),
+        (Stage::Rcpt, "smtp.rcpt", rcpt_check),
+    ];
+    let mut checks = Vec::new();
+    let mut failed: Option<&'static str> = None;
+    for (_, id, rule) in steps.into_iter().take_while(|(needs, ..)| *needs <= stage) {
+        let check = match failed {
+            Some(because) => skipped(id, because),
+            None => rule(obs),
+        };
+        if check.status == Status::Fail {
+            failed = Some(id);
+        }
+        checks.push(check.at(&obs.endpoint));
+    }
+    checks
+}
+
+fn connect_check(obs: &Observation) -> Check {
+    let elapsed = obs.connect.elapsed;
+    let target = format!("{}:{}", bracket(obs), obs.endpoint.port);
+    match &obs.connect.value {
+        Ok(()) => Check::new(
+            "tcp.connect",
+            Status::Pass,
+            format!("connected to {target}"),
+        )
+        .took(elapsed),
+        Err(e) => Check::new("tcp.connect", Status::Fail, format!("{target}: {e}"))
+            .took(elapsed)
+            .with("error_kind", e.kind())
+            .advice(connect_advice(e, obs)),
+    }
+}
+
+fn bracket(obs: &Observation) -> String {
+    match obs.endpoint.address {
+        std::net::IpAddr::V6(a) => format!("[{a}]"),
+        a => a.to_string(),
+    }
+}
+
+fn connect_advice(e: &ConnectError, obs: &Observation) -> String {
+    let port = obs.endpoint.port;
+    match e {
+        ConnectError::Refused => format!("The host answered but nothing accepts connections on port {port}: the mail server is not running, listens on other addresses (Postfix: inet_interfaces), or a firewall rejects the connection."),
+        ConnectError::Timeout(_) => format!("No answer at all: a firewall drops the packets, the host is down, or outbound port {port} is blocked on your own network (common on residential and cloud networks). Try from another network to tell them apart."),
+        ConnectError::Unreachable(_) => match obs.endpoint.address {
+            std::net::IpAddr::V6(_) => "No route to this IPv6 address from here: this machine may lack IPv6 connectivity, or the address in DNS is wrong.".to_string(),
+            _ => "No route to this address from here: check the address published in DNS and this machine's network.".to_string(),
+        },
+        ConnectError::Other(_) => "The connection could not be opened; the error above is the operating system's own.".to_string(),
+    }
+}
+
+/// The fields every reply-based check carries.
+fn reply_data(check: Check, reply: &Reply) -> Check {
+    check
+        .with("code", reply.code)
+        .with("enhanced_code", reply.enhanced.map(|e| e.to_string()))
+        .with("text", reply.text())
+}
+
+/// A step that ended without a reply.
+fn session_failure(id: &str, what: &str, e: &SessionError, elapsed: std::time::Duration) -> Check {
+    let advice = match e {
+        SessionError::Timeout { .. } => format!("The server stopped answering during {what}: it may be overloaded, deliberately slow (a tarpit), or a firewall or proxy is holding the connection."),
+        SessionError::Closed { .. } => format!("The server hung up during {what}: often a connection limit, a block on your IP address, or a crash in the server."),
+        SessionError::Protocol(_) => "What came back is not valid SMTP: something other than a mail server answers, or a middlebox interferes.".to_string(),
+        SessionError::Io { .. } => "The connection broke; the error above is the operating system's own.".to_string(),
+    };
+    Check::new(id, Status::Fail, format!("{what}: {e}"))
+        .took(elapsed)
+        .with("error_kind", e.kind())
+        .advice(advice)
+}
+
+fn banner_check(obs: &Observation) -> Check {
+    let Some(Timed { value, elapsed }) = &obs.banner else {
+        return skipped("smtp.banner", "tcp.connect");
+    };
+    let reply = match value {
+        Ok(r) => r,
+        Err(e) => return session_failure("smtp.banner", "waiting for the greeting", e, *elapsed),
+    };
+    let c = |status, summary: String| {
+        reply_data(Check::new("smtp.banner", status, summary), reply)
+            .took(*elapsed)
+            .with("time_to_banner_ms", crate::report::millis(*elapsed))
+    };
+    match reply.code {
+        220 => c(Status::Pass, format!("greeting {}", reply.summary())),
+        421 => c(Status::Fail, format!("server not available: {}", reply.summary()))
+            .advice("421 at connect: the server is shutting down, overloaded, or limiting connections from your address. Try again later; if it persists, your IP may be throttled or blocked."),
+        554 => c(Status::Fail, format!("server refuses this client: {}", reply.summary()))
+            .advice("A 554 greeting means the server will not talk to your IP address, usually because of a block list or an access policy; the text often names the list. Probe from another network to confirm it is about your address."),
+        521 => c(Status::Fail, format!("server does not accept mail: {}", reply.summary()))
+            .advice("521 (RFC 7504): this host never accepts mail. If it is listed as an MX, remove it from the MX records."),
+        _ => c(Status::Fail, format!("unexpected greeting: {}", reply.summary()))
+            .advice("RFC 5321 §4.3.1 allows only 220 (or 554) as a greeting: something other than a well-behaved SMTP server answers on this port."),
+    }
+}
+
+fn ehlo_check(obs: &Observation) -> Check {
+    let Some(Timed { value, elapsed }) = &obs.ehlo else {
+        return skipped("smtp.ehlo", "smtp.banner");
+    };
+    let ehlo = match value {
+        Ok(r) => r,
+        Err(e) => {
+            return session_failure("smtp.ehlo", "EHLO", e, *elapsed).with("helo_fallback", false)
+        }
+    };
+    if ehlo.is_positive() {
+        let caps = Capabilities::from_ehlo(ehlo);
+        let shown: Vec<String> = caps
+            .list
+            .iter()
+            .map(|c| {
+                std::iter::once(c.keyword.clone())
+                    .chain(c.params.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let summary = if shown.is_empty() {
+            "EHLO accepted, no extensions advertised".to_string()
+        } else {
+            format!("EHLO accepted: {}", shown.join(", "))
+        };
+        return reply_data(Check::new("smtp.ehlo", Status::Pass, summary), ehlo)
+            .took(*elapsed)
+            .with("capabilities", caps.keywords())
+            .with("greeting_name", caps.greeting_name.clone())
+            .with("size_limit", caps.size_limit())
+            .with("helo_fallback", false);
+    }
+    if ehlo.is_permanent() {
+        return helo_fallback_check(obs, ehlo, *elapsed);
+    }
+    reply_data(
+        Check::new(
+            "smtp.ehlo",
+            Status::Fail,
+            format!("EHLO rejected: {}", ehlo.summary()),
+        ),
+        ehlo,
+    )
+    .took(*elapsed)
+    .with("helo_fallback", false)
+    .advice(transient_advice(ehlo))
+}
+
+fn helo_fallback_check(
+    obs: &Observation,
+    ehlo: &Reply,
+    ehlo_elapsed: std::time::Duration,
+) -> Check {
+    let Some(Timed { value, elapsed }) = &obs.helo else {
+        return Check::new(
+            "smtp.ehlo",
+            Status::Fail,
+            format!("EHLO refused: {}", ehlo.summary()),
+        );
+    };
+    let total = ehlo_elapsed + *elapsed;
+    match value {
+        Ok(helo) if helo.is_positive() => reply_data(
+            Check::new(
+                "smtp.ehlo",
+                Status::Warn,
+                format!("EHLO refused ({}); HELO accepted: {}", ehlo.summary(), helo.summary()),
+            ),
+            helo,
+        )
+        .took(total)
+        .with("capabilities", json!([]))
+        .with("helo_fallback", true)
+        .with("ehlo_code", ehlo.code)
+        .advice("The server speaks only old-style SMTP: no extensions, so no STARTTLS, SIZE or PIPELINING. Senders fall back to HELO and deliver in plaintext; enable ESMTP (RFC 5321) on the server."),
+        Ok(helo) => reply_data(
+            Check::new(
+                "smtp.ehlo",
+                Status::Fail,
+                format!("EHLO refused ({}) and HELO refused: {}", ehlo.summary(), helo.summary()),
+            ),
+            helo,
+        )
+        .took(total)
+        .with("helo_fallback", true)
+        .advice(helo_name_advice(helo)),
+        Err(e) => session_failure("smtp.ehlo", "HELO after EHLO was refused", e, total).with("helo_fallback", true),
+    }
+}
+
+fn helo_name_advice(reply: &Reply) -> String {
+    if matches!(reply.code, 501 | 504 | 550) {
+        "The server rejects the name smtpcheck introduced itself with: set --helo to a fully-qualified host name that resolves in DNS (ideally this machine's reverse-DNS name).".to_string()
+    } else {
+        "The server refuses to start a session with this client; its reply text says why."
+            .to_string()
+    }
+}
+
+fn transient_advice(reply: &Reply) -> String {
+    if reply.code == 421 {
+        "421: the server is closing the connection (shutting down, overloaded, or limiting your address). Try again later.".to_string()
+    } else {
+        "A temporary refusal: try again later; if it persists, the server's logs will say why."
+            .to_string()
+    }
+}
+
+fn mail_check(obs: &Observation) -> Check {
+    let Some(Timed { value, elapsed }) = &obs.mail else {
+        return skipped("smtp.mail", "smtp.ehlo");
+    };
+    let reply = match value {
+        Ok(r) => r,
+        Err(e) => return session_failure("smtp.mail", "MAIL FROM", e, *elapsed),
+    };
+    let c = |status, summary: String| {
+        reply_data(Check::new("smtp.mail", status, summary), reply)
+            .took(*elapsed)
+            .with("sender", format!("<{}>", obs.sender))
+            .with("pipelined", obs.pipelined)
+    };
+    match reply.code / 100 {
+        2 => c(Status::Pass, format!("sender accepted: {}", reply.summary())),
+        4 => c(Status::Warn, format!("sender deferred (temporary): {}", reply.summary()))
+            .advice(transient_advice(reply)),
+        _ => c(Status::Fail, format!("sender refused: {}", reply.summary()))
+            .advice("The server rejects the sender address. Some servers refuse the null sender <> or senders whose domain does not resolve: try --from with an address of a domain with valid MX records."),
+    }
+}
+
+fn rcpt_check(obs: &Observation) -> Check {
+    let Some(Timed { value, elapsed }) = &obs.rcpt else {
+        return skipped("smtp.rcpt", "smtp.mail");
+    };
+    let reply = match value {
+        Ok(r) => r,
+        Err(e) => return session_failure("smtp.rcpt", "RCPT TO", e, *elapsed),
+    };
+    let c = |status, summary: String| {
+        reply_data(Check::new("smtp.rcpt", status, summary), reply)
+            .took(*elapsed)
+            .with("recipient", obs.recipient.clone())
+            .with("pipelined", obs.pipelined)
+    };
+    let enhanced = reply.enhanced.map(|e| e.to_string()).unwrap_or_default();
+    let text = reply.text().to_ascii_lowercase();
+    match reply.code / 100 {
+        2 => c(Status::Pass, format!("recipient accepted: {}", reply.summary())),
+        4 if looks_greylisted(reply.code, &enhanced, &text) => c(
+            Status::Warn,
+            format!("recipient deferred, likely greylisting: {}", reply.summary()),
+        )
+        .with("cause", "greylisting")
+        .advice("Greylisting: the server defers the first attempt from an unknown sender. Real mail servers retry and the message arrives after a delay (minutes); nothing to fix unless the delay matters."),
+        4 => c(Status::Warn, format!("recipient deferred (temporary): {}", reply.summary()))
+            .with("cause", "transient")
+            .advice(transient_advice(reply)),
+        _ if enhanced == "5.1.1" || text.contains("unknown") || text.contains("does not exist") || text.contains("no such user") => c(
+            Status::Fail,
+            format!("recipient does not exist: {}", reply.summary()),
+        )
+        .with("cause", "unknown_user")
+        .advice("The server does not know this mailbox. Check the address; if it should exist, check the server's recipient tables and aliases."),
+        _ if enhanced == "5.7.1" && text.contains("relay") || text.contains("relay access denied") || text.contains("relaying denied") => c(
+            Status::Fail,
+            format!("relaying denied: {}", reply.summary()),
+        )
+        .with("cause", "relay_denied")
+        .advice("This server does not treat the recipient's domain as its own: add the domain to its local or relay domains (Postfix: mydestination, relay_domains or virtual_mailbox_domains), or fix the MX record."),
+        _ => c(Status::Fail, format!("recipient refused: {}", reply.summary()))
+            .with("cause", "refused")
+            .advice("The server permanently refuses mail for this recipient; its reply text says why."),
+    }
+}
+
+/// Greylisting (RFC 6647) answers 450 or 451, usually with 4.7.1 or 4.2.0,
+/// and often says so in words.
+fn looks_greylisted(code: u16, enhanced: &str, text: &str) -> bool {
+    matches!(code, 450 | 451)
+        && (matches!(enhanced, "4.7.1" | "4.2.0" | "4.7.0")
+            || ["greylist", "graylist", "grey-list", "try again later"]
+                .iter()
+                .any(|w| text.contains(w)))
+}

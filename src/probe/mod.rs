@@ -1,0 +1,267 @@
+//! The probe pipeline: MX lookup, addresses of every exchange (in parallel),
+//! then one conversation per (exchange, address), all at once under a cap.
+
+pub mod conversation;
+
+use crate::checks;
+use crate::checks::dns::MxOutcome;
+use crate::dns::{Dns, DnsError};
+use crate::report::{Check, Conversation, Endpoint, Report, Status};
+use crate::smtp::{Deadlines, Timed};
+use crate::target::{Host, Server, Target};
+use conversation::{converse, Plan};
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+/// How far a command goes. Each stage includes the ones before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    Mx,
+    Connect,
+    Banner,
+    Ehlo,
+    /// The whole test transaction: MAIL, RCPT, RSET, QUIT.
+    Rcpt,
+}
+
+impl Stage {
+    /// The subcommand that stops at this stage.
+    pub fn command(self) -> &'static str {
+        match self {
+            Stage::Mx => "mx",
+            Stage::Connect => "connect",
+            Stage::Banner => "banner",
+            Stage::Ehlo => "ehlo",
+            Stage::Rcpt => "probe",
+        }
+    }
+}
+
+/// Most exchanges probed for one domain; more are listed but not contacted
+/// (a domain with dozens of MX records is misconfigured or hostile).
+pub const MAX_EXCHANGES: usize = 16;
+/// Most addresses probed per exchange.
+pub const MAX_ADDRESSES: usize = 8;
+/// Default cap on simultaneous connections of one probe.
+pub const DEFAULT_CONCURRENCY: usize = 32;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub stage: Stage,
+    pub server: Option<Server>,
+    pub port: u16,
+    pub helo: String,
+    /// The reverse-path; empty for `<>`.
+    pub sender: String,
+    pub recipient: String,
+    /// The longest one network wait may take.
+    pub step_timeout: Duration,
+    /// The whole run ends by then.
+    pub overall_timeout: Duration,
+    pub concurrency: usize,
+}
+
+/// An exchange and, once known, its addresses.
+struct Exchange {
+    name: String,
+    addresses: Option<Vec<IpAddr>>,
+}
+
+/// Runs the pipeline for `target` and builds the report.
+pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
+    let started = Instant::now();
+    let deadlines = Deadlines {
+        step: opts.step_timeout,
+        overall: started + opts.overall_timeout,
+    };
+    let mut checks = Vec::new();
+    let mut exchanges = match &opts.server {
+        Some(server) => {
+            checks.push(Check::new(
+                "dns.mx",
+                Status::Skip,
+                "skipped: --server names the host to probe",
+            ));
+            vec![match &server.host {
+                Host::Ip(ip) => Exchange {
+                    name: ip.to_string(),
+                    addresses: Some(vec![*ip]),
+                },
+                Host::Name(name) => Exchange {
+                    name: name.clone(),
+                    addresses: None,
+                },
+            }]
+        }
+        None => {
+            let t = Instant::now();
+            let outcome = lookup_mx(dns, &target.domain, deadlines).await;
+            let mut check = checks::dns::mx_check(&target.domain, &outcome, t.elapsed());
+            let exchanges = exchanges_of(&target.domain, &outcome);
+            if exchanges.len() > MAX_EXCHANGES {
+                check = check.with("probed_exchanges", MAX_EXCHANGES as u64);
+                check
+                    .summary
+                    .push_str(&format!(" (only the first {MAX_EXCHANGES} are probed)"));
+            }
+            checks.push(check);
+            exchanges.into_iter().take(MAX_EXCHANGES).collect()
+        }
+    };
+    checks.extend(resolve_exchanges(dns, &mut exchanges, deadlines).await);
+    let mut transcripts = Vec::new();
+    if opts.stage > Stage::Mx {
+        let port = opts
+            .server
+            .as_ref()
+            .and_then(|s| s.port)
+            .unwrap_or(opts.port);
+        let endpoints: Vec<Endpoint> = exchanges
+            .iter()
+            .flat_map(|x| {
+                x.addresses
+                    .iter()
+                    .flatten()
+                    .take(MAX_ADDRESSES)
+                    .map(|a| Endpoint {
+                        host: x.name.clone(),
+                        address: *a,
+                        port,
+                    })
+            })
+            .collect();
+        let plan = Plan {
+            stage: opts.stage,
+            helo: opts.helo.clone(),
+            sender: opts.sender.clone(),
+            recipient: opts.recipient.clone(),
+            deadlines,
+        };
+        for obs in converse_all(endpoints, plan, opts.concurrency).await {
+            checks.extend(checks::smtp::conversation_checks(&obs, opts.stage));
+            transcripts.push(Conversation {
+                endpoint: obs.endpoint,
+                lines: obs.transcript,
+            });
+        }
+    }
+    Report::finished(
+        opts.stage.command(),
+        &target.input,
+        &target.domain,
+        checks,
+        transcripts,
+        started.elapsed(),
+    )
+}
+
+/// MX, falling back to the implicit MX (RFC 5321 §5.1) on NODATA only:
+/// NXDOMAIN or a failure must not be papered over by an address lookup.
+async fn lookup_mx(dns: &Dns, domain: &str, deadlines: Deadlines) -> MxOutcome {
+    match dns.mx(domain, deadlines.next()).await {
+        Ok(records) => MxOutcome::Records(records),
+        Err(DnsError::NoRecords) => match dns.addresses(domain, deadlines.next()).await {
+            Ok(addresses) => MxOutcome::Implicit(addresses),
+            Err(DnsError::NoRecords | DnsError::NxDomain) => MxOutcome::NoMailHost,
+            Err(e) => MxOutcome::Failed(e),
+        },
+        Err(e) => MxOutcome::Failed(e),
+    }
+}
+
+fn exchanges_of(domain: &str, outcome: &MxOutcome) -> Vec<Exchange> {
+    match outcome {
+        MxOutcome::Records(records) => records
+            .iter()
+            .filter(|r| !r.is_null())
+            .map(|r| Exchange {
+                name: r.exchange.clone(),
+                addresses: None,
+            })
+            .collect(),
+        MxOutcome::Implicit(addresses) => vec![Exchange {
+            name: domain.to_string(),
+            addresses: Some(addresses.clone()),
+        }],
+        MxOutcome::NoMailHost | MxOutcome::Failed(_) => Vec::new(),
+    }
+}
+
+/// Looks up every exchange whose addresses are not known yet, all at once,
+/// and returns one `dns.address` check per exchange in MX order.
+async fn resolve_exchanges(
+    dns: &Dns,
+    exchanges: &mut [Exchange],
+    deadlines: Deadlines,
+) -> Vec<Check> {
+    let mut lookups = JoinSet::new();
+    for (i, x) in exchanges.iter().enumerate() {
+        if x.addresses.is_some() {
+            continue;
+        }
+        let (dns, name) = (dns.clone(), x.name.clone());
+        lookups.spawn(async move {
+            let t = Instant::now();
+            let result = dns.addresses(&name, deadlines.next()).await;
+            (i, Timed::since(t, result))
+        });
+    }
+    let mut results: Vec<Option<Timed<Result<Vec<IpAddr>, DnsError>>>> =
+        exchanges.iter().map(|_| None).collect();
+    while let Some(joined) = lookups.join_next().await {
+        if let Ok((i, timed)) = joined {
+            results[i] = Some(timed);
+        }
+    }
+    let mut out = Vec::new();
+    for (x, result) in exchanges.iter_mut().zip(results) {
+        match result {
+            Some(timed) => {
+                out.push(checks::dns::address_check(
+                    &x.name,
+                    &timed.value,
+                    timed.elapsed,
+                ));
+                x.addresses = timed.value.ok();
+            }
+            None if x.name.parse::<IpAddr>().is_err() => {
+                // Known without a lookup of its own (implicit MX).
+                let known = Ok(x.addresses.clone().unwrap_or_default());
+                out.push(checks::dns::address_check(&x.name, &known, Duration::ZERO));
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+/// One conversation per endpoint, at most `limit` at a time; results come
+/// back in endpoint order so reports are stable.
+async fn converse_all(
+    endpoints: Vec<Endpoint>,
+    plan: Plan,
+    limit: usize,
+) -> Vec<conversation::Observation> {
+    let gate = Arc::new(Semaphore::new(limit.max(1)));
+    let plan = Arc::new(plan);
+    let mut set = JoinSet::new();
+    let count = endpoints.len();
+    for (i, endpoint) in endpoints.into_iter().enumerate() {
+        let (gate, plan) = (gate.clone(), plan.clone());
+        set.spawn(async move {
+            let _permit = gate.acquire_owned().await;
+            (i, converse(endpoint, &plan).await)
+        });
+    }
+    let mut slots: Vec<Option<conversation::Observation>> = (0..count).map(|_| None).collect();
+    while let Some(joined) = set.join_next().await {
+        if let Ok((i, obs)) = joined {
+            slots[i] = Some(obs);
+        }
+    }
+    slots.into_iter().flatten().collect()
+}

@@ -1,0 +1,251 @@
+//! The report a person reads: DNS first, then one block per exchange
+//! address, one line per check with its duration, advice under each warn or
+//! fail, and the verdict last.
+
+use crate::report::{Check, Conversation, Endpoint, Report, Status, Verdict};
+use crate::smtp::Direction;
+use colored::{ColoredString, Colorize};
+use std::io::{self, Write};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub color: bool,
+    /// Print each conversation's transcript (`-v`).
+    pub transcript: bool,
+}
+
+impl Style {
+    fn paint(&self, text: &str, how: fn(&str) -> ColoredString) -> String {
+        if self.color {
+            how(text).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn status(&self, status: Status) -> String {
+        let (label, how): (&str, fn(&str) -> ColoredString) = match status {
+            Status::Pass => ("PASS", |s| s.green().bold()),
+            Status::Info => ("INFO", |s| s.blue()),
+            Status::Skip => ("SKIP", |s| s.dimmed()),
+            Status::Warn => ("WARN", |s| s.yellow().bold()),
+            Status::Fail => ("FAIL", |s| s.red().bold()),
+        };
+        self.paint(label, how)
+    }
+}
+
+pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result<()> {
+    if let Some(error) = &report.error {
+        writeln!(
+            out,
+            "smtpcheck {} {}: could not check: {error}",
+            report.command, report.target
+        )?;
+        return verdict_line(report, style, out);
+    }
+    let domain = report.domain.as_deref().unwrap_or("");
+    if domain == report.target {
+        writeln!(out, "smtpcheck {} {}", report.command, report.target)?;
+    } else {
+        writeln!(
+            out,
+            "smtpcheck {} {} (domain {domain})",
+            report.command, report.target
+        )?;
+    }
+    let dns: Vec<&Check> = report
+        .checks
+        .iter()
+        .filter(|c| c.address.is_none())
+        .collect();
+    if !dns.is_empty() {
+        writeln!(out, "\n{}", style.paint("DNS", |s| s.bold()))?;
+        for check in dns {
+            check_line(check, style, out)?;
+        }
+    }
+    for endpoint in endpoints(report) {
+        writeln!(
+            out,
+            "\n{}",
+            style.paint(&endpoint.to_string(), |s| s.bold())
+        )?;
+        for check in report.checks.iter().filter(|c| is_at(c, &endpoint)) {
+            check_line(check, style, out)?;
+        }
+        if style.transcript {
+            if let Some(conv) = report.transcripts.iter().find(|t| t.endpoint == endpoint) {
+                transcript(conv, style, out)?;
+            }
+        }
+    }
+    writeln!(out)?;
+    verdict_line(report, style, out)
+}
+
+fn is_at(check: &Check, e: &Endpoint) -> bool {
+    check.address == Some(e.address)
+        && check.host.as_deref() == Some(e.host.as_str())
+        && check.port == Some(e.port)
+}
+
+/// Endpoints in the order their checks appear.
+fn endpoints(report: &Report) -> Vec<Endpoint> {
+    let mut seen: Vec<Endpoint> = Vec::new();
+    for c in &report.checks {
+        if let (Some(host), Some(address), Some(port)) = (&c.host, c.address, c.port) {
+            let e = Endpoint {
+                host: host.clone(),
+                address,
+                port,
+            };
+            if !seen.contains(&e) {
+                seen.push(e);
+            }
+        }
+    }
+    seen
+}
+
+fn check_line(check: &Check, style: Style, out: &mut impl Write) -> io::Result<()> {
+    let duration = match check.duration_ms {
+        Some(ms) => format_ms(ms),
+        None => String::new(),
+    };
+    writeln!(
+        out,
+        "  {}  {:<12} {:>9}  {}",
+        style.status(check.status),
+        check.id,
+        duration,
+        check.summary
+    )?;
+    if matches!(check.status, Status::Warn | Status::Fail) {
+        if let Some(advice) = &check.advice {
+            let arrow = style.paint("->", |s| s.cyan());
+            writeln!(out, "        {arrow} {advice}")?;
+        }
+    }
+    Ok(())
+}
+
+fn format_ms(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{:.2} s", ms / 1000.0)
+    } else if ms >= 10.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{ms:.1} ms")
+    }
+}
+
+fn transcript(conv: &Conversation, style: Style, out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "    {}", style.paint("transcript:", |s| s.dimmed()))?;
+    for line in &conv.lines {
+        let arrow = match line.dir {
+            Direction::Sent => "->",
+            Direction::Received => "<-",
+            Direction::Note => "==",
+        };
+        writeln!(
+            out,
+            "    {:>9}  {arrow} {}",
+            format_ms(line.t_ms),
+            line.text
+        )?;
+    }
+    Ok(())
+}
+
+fn verdict_line(report: &Report, style: Style, out: &mut impl Write) -> io::Result<()> {
+    let domain = report.domain.as_deref().unwrap_or(&report.target);
+    let failing = report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .count();
+    let warning = report
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Warn)
+        .count();
+    let (label, how, words): (&str, fn(&str) -> ColoredString, String) = match report.verdict {
+        Verdict::Pass => ("PASS", |s| s.green().bold(), format!("every check passed for {domain}")),
+        Verdict::Warn => (
+            "WARN",
+            |s| s.yellow().bold(),
+            format!("mail for {domain} can get through, but {failing} check(s) failed and {warning} warned"),
+        ),
+        Verdict::Fail => ("FAIL", |s| s.red().bold(), format!("mail for {domain} cannot be delivered ({failing} check(s) failed)")),
+        Verdict::Error => ("ERROR", |s| s.magenta().bold(), "smtpcheck could not run the check".to_string()),
+    };
+    writeln!(
+        out,
+        "Verdict: {} (exit {}): {words}",
+        style.paint(label, how),
+        report.exit_code
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Report;
+    use std::time::Duration;
+
+    fn sample() -> Report {
+        let e = Endpoint {
+            host: "mx.d.test".into(),
+            address: "127.0.0.1".parse().unwrap(),
+            port: 25,
+        };
+        let checks = vec![
+            Check::new("dns.mx", Status::Pass, "1 MX record: 10 mx.d.test")
+                .took(Duration::from_micros(800)),
+            Check::new(
+                "tcp.connect",
+                Status::Fail,
+                "127.0.0.1:25: connection refused",
+            )
+            .at(&e)
+            .advice("start the server"),
+            Check::new("smtp.banner", Status::Skip, "skipped: tcp.connect failed").at(&e),
+        ];
+        Report::finished(
+            "probe",
+            "d.test",
+            "d.test",
+            checks,
+            vec![],
+            Duration::from_millis(3),
+        )
+    }
+
+    #[test]
+    fn groups_by_endpoint_with_advice_and_verdict() {
+        let mut out = Vec::new();
+        render(&sample(), Style::default(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn no_escape_codes_without_color() {
+        let mut out = Vec::new();
+        render(&sample(), Style::default(), &mut out).unwrap();
+        assert!(!out.contains(&0x1b));
+        let mut colored_out = Vec::new();
+        colored::control::set_override(true);
+        render(
+            &sample(),
+            Style {
+                color: true,
+                transcript: false,
+            },
+            &mut colored_out,
+        )
+        .unwrap();
+        assert!(colored_out.contains(&0x1b));
+    }
+}
