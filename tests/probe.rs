@@ -1,0 +1,635 @@
+//! End-to-end: the real binary against scripted SMTP servers and an
+//! in-process DNS zone, all on loopback. One test per rule of the probe.
+
+mod support;
+
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
+use support::dns::{zone, TestDns};
+use support::smtp::{ehlo_reply, responder, FakeSmtp, Greeting};
+use support::{check, checks, smtpcheck, smtpcheck_json};
+
+/// A zone `name` whose single MX `mx.name` points at `ip`.
+fn single_mx(name: &str, ip: &str) -> TestDns {
+    let rr = if ip.contains(':') { "AAAA" } else { "A" };
+    TestDns::start(&[&zone(name, &format!("@ MX 10 mx\nmx {rr} {ip}"))])
+}
+
+fn probe(target: &str, dns: &TestDns, port: u16, extra: &[&str]) -> (Value, i32) {
+    let port = port.to_string();
+    let resolver = dns.resolver_arg();
+    let mut args = vec![
+        "probe",
+        target,
+        "--resolver",
+        &resolver,
+        "--port",
+        &port,
+        "--helo",
+        "client.test",
+    ];
+    args.extend_from_slice(extra);
+    smtpcheck_json(&args)
+}
+
+fn statuses(doc: &Value) -> Vec<String> {
+    doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{}={}",
+                c["id"].as_str().unwrap(),
+                c["status"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn healthy_domain_passes_with_pipelining() {
+    let smtp = FakeSmtp::standard(
+        "127.0.0.1:0",
+        &["PIPELINING", "SIZE 10240000"],
+        "250 2.1.5 Ok",
+    );
+    let dns = single_mx("good.test", "127.0.0.1");
+    let (doc, code) = probe("good.test", &dns, smtp.port(), &[]);
+    assert_eq!(
+        (doc["verdict"].as_str(), code),
+        (Some("pass"), 0),
+        "{doc:#}"
+    );
+    assert_eq!(
+        statuses(&doc),
+        [
+            "dns.mx=pass",
+            "dns.address=pass",
+            "tcp.connect=pass",
+            "smtp.banner=pass",
+            "smtp.ehlo=pass",
+            "smtp.mail=pass",
+            "smtp.rcpt=pass"
+        ]
+    );
+    assert_eq!(check(&doc, "dns.mx")["data"]["source"], "mx");
+    assert_eq!(
+        check(&doc, "dns.mx")["data"]["records"],
+        json!([{"preference": 10, "exchange": "mx.good.test"}])
+    );
+    assert_eq!(
+        check(&doc, "smtp.rcpt")["data"]["recipient"],
+        "postmaster@good.test"
+    );
+    assert_eq!(check(&doc, "smtp.rcpt")["data"]["pipelined"], true);
+    assert_eq!(
+        check(&doc, "smtp.ehlo")["data"]["capabilities"],
+        json!(["PIPELINING", "SIZE"])
+    );
+    assert_eq!(check(&doc, "smtp.banner")["data"]["code"], 220);
+    let sent = smtp.received();
+    assert_eq!(
+        sent,
+        [
+            "EHLO client.test",
+            "MAIL FROM:<>",
+            "RCPT TO:<postmaster@good.test>",
+            "RSET",
+            "QUIT"
+        ]
+    );
+    let transcript = doc["transcripts"][0]["lines"].as_array().unwrap();
+    assert!(transcript
+        .iter()
+        .any(|l| l["dir"] == "note" && l["text"].as_str().unwrap().contains("PIPELINING")));
+}
+
+#[test]
+fn without_pipelining_commands_go_one_by_one_and_never_data() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &["SIZE 1000"], "250 2.1.5 Ok");
+    let dns = single_mx("plain.test", "127.0.0.1");
+    let (doc, code) = probe("plain.test", &dns, smtp.port(), &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(check(&doc, "smtp.rcpt")["data"]["pipelined"], false);
+    assert_eq!(
+        smtp.received(),
+        [
+            "EHLO client.test",
+            "MAIL FROM:<>",
+            "RCPT TO:<postmaster@plain.test>",
+            "RSET",
+            "QUIT"
+        ]
+    );
+}
+
+#[test]
+fn null_mx_fails_without_connecting() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &[], "250 Ok");
+    let dns = TestDns::start(&[&zone("nullmx.test", "@ MX 0 .\n@ A 127.0.0.1")]);
+    let (doc, code) = probe("nullmx.test", &dns, smtp.port(), &[]);
+    assert_eq!((doc["verdict"].as_str(), code), (Some("fail"), 2));
+    let mx = check(&doc, "dns.mx");
+    assert_eq!(
+        (mx["status"].as_str(), mx["data"]["source"].as_str()),
+        (Some("fail"), Some("null"))
+    );
+    assert!(mx["summary"]
+        .as_str()
+        .unwrap()
+        .contains("does not accept mail"));
+    assert!(checks(&doc, "tcp.connect").is_empty());
+    assert!(smtp.received().is_empty());
+}
+
+#[test]
+fn implicit_mx_is_a_warning_and_still_probed() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &[], "250 Ok");
+    let dns = TestDns::start(&[&zone("implicit.test", "@ A 127.0.0.1")]);
+    let (doc, code) = probe("implicit.test", &dns, smtp.port(), &[]);
+    assert_eq!(
+        (doc["verdict"].as_str(), code),
+        (Some("warn"), 1),
+        "{doc:#}"
+    );
+    assert_eq!(check(&doc, "dns.mx")["data"]["source"], "implicit");
+    assert_eq!(check(&doc, "smtp.rcpt")["status"], "pass");
+    assert_eq!(check(&doc, "tcp.connect")["host"], "implicit.test");
+}
+
+#[test]
+fn nxdomain_fails() {
+    let dns = TestDns::start(&[&zone("exists.test", "@ MX 10 mx\nmx A 127.0.0.1")]);
+    let (doc, code) = probe("missing.exists.test", &dns, 25, &[]);
+    assert_eq!(code, 2);
+    let mx = check(&doc, "dns.mx");
+    assert_eq!(
+        (mx["status"].as_str(), mx["data"]["dns_error"].as_str()),
+        (Some("fail"), Some("nxdomain"))
+    );
+    assert!(mx["summary"].as_str().unwrap().contains("does not exist"));
+}
+
+#[test]
+fn servfail_fails_with_the_dns_cause() {
+    let dns = TestDns::start(&[&zone("broken.test", "")]);
+    let (doc, code) = probe("servfail.broken.test", &dns, 25, &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        check(&doc, "dns.mx")["data"]["dns_error"],
+        "servfail",
+        "{doc:#}"
+    );
+}
+
+#[test]
+fn dns_timeout_fails_with_the_dns_cause() {
+    let dns = TestDns::start(&[&zone("slow.test", "")]);
+    let (doc, code) = probe("blackhole.slow.test", &dns, 25, &["--timeout", "1"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        check(&doc, "dns.mx")["data"]["dns_error"],
+        "timeout",
+        "{doc:#}"
+    );
+}
+
+#[test]
+fn exchange_without_address_fails_for_that_exchange_only() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &[], "250 Ok");
+    let dns = TestDns::start(&[&zone(
+        "half.test",
+        "@ MX 10 ghost\n@ MX 20 mx\nmx A 127.0.0.1",
+    )]);
+    let (doc, code) = probe("half.test", &dns, smtp.port(), &[]);
+    assert_eq!(
+        (doc["verdict"].as_str(), code),
+        (Some("warn"), 1),
+        "{doc:#}"
+    );
+    let addr = checks(&doc, "dns.address");
+    assert_eq!(addr[0]["host"], "ghost.half.test");
+    assert_eq!(addr[0]["status"], "fail");
+    assert_eq!(addr[1]["status"], "pass");
+}
+
+#[test]
+fn refused_connection_is_named() {
+    // Bind to learn a free port, then close it: connecting there is refused.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dns = single_mx("refused.test", "127.0.0.1");
+    let (doc, code) = probe("refused.test", &dns, port, &[]);
+    assert_eq!((doc["verdict"].as_str(), code), (Some("fail"), 2));
+    let c = check(&doc, "tcp.connect");
+    assert_eq!(
+        (c["status"].as_str(), c["data"]["error_kind"].as_str()),
+        (Some("fail"), Some("refused"))
+    );
+    assert!(c["advice"]
+        .as_str()
+        .unwrap()
+        .contains("nothing accepts connections"));
+    assert_eq!(check(&doc, "smtp.banner")["status"], "skip");
+    assert_eq!(check(&doc, "smtp.rcpt")["status"], "skip");
+}
+
+fn greeting_server(greeting: &[u8]) -> FakeSmtp {
+    FakeSmtp::start(
+        "127.0.0.1:0",
+        Greeting::Send(greeting.to_vec()),
+        responder(&[], "250 Ok"),
+    )
+}
+
+#[test]
+fn banner_554_fails_quoting_the_server_and_quits() {
+    let smtp = greeting_server(
+        b"554 5.7.1 Service unavailable; client [127.0.0.1] blocked using zen.example\r\n",
+    );
+    let dns = single_mx("blocked.test", "127.0.0.1");
+    let (doc, code) = probe("blocked.test", &dns, smtp.port(), &[]);
+    assert_eq!(code, 2);
+    let b = check(&doc, "smtp.banner");
+    assert_eq!(
+        (b["status"].as_str(), b["data"]["code"].as_u64()),
+        (Some("fail"), Some(554))
+    );
+    assert!(b["summary"]
+        .as_str()
+        .unwrap()
+        .contains("blocked using zen.example"));
+    assert_eq!(check(&doc, "smtp.ehlo")["status"], "skip");
+    assert_eq!(smtp.received(), ["QUIT"]);
+}
+
+#[test]
+fn banner_421_fails() {
+    let smtp = greeting_server(b"421 4.3.2 Service shutting down\r\n");
+    let dns = single_mx("busy.test", "127.0.0.1");
+    let (doc, code) = probe("busy.test", &dns, smtp.port(), &[]);
+    assert_eq!(code, 2);
+    let b = check(&doc, "smtp.banner");
+    assert_eq!(b["data"]["code"], 421);
+    assert!(b["summary"].as_str().unwrap().contains("not available"));
+}
+
+#[test]
+fn greylisting_on_rcpt_is_a_warning() {
+    let smtp = FakeSmtp::standard(
+        "127.0.0.1:0",
+        &["PIPELINING"],
+        "450 4.7.1 <postmaster@grey.test>: Recipient address rejected: Greylisted",
+    );
+    let dns = single_mx("grey.test", "127.0.0.1");
+    let (doc, code) = probe("grey.test", &dns, smtp.port(), &[]);
+    assert_eq!((doc["verdict"].as_str(), code), (Some("warn"), 1));
+    let r = check(&doc, "smtp.rcpt");
+    assert_eq!(
+        (r["status"].as_str(), r["data"]["cause"].as_str()),
+        (Some("warn"), Some("greylisting"))
+    );
+    assert_eq!(r["data"]["enhanced_code"], "4.7.1");
+}
+
+#[test]
+fn unknown_user_fails() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &[], "550 5.1.1 <nobody@users.test>: Recipient address rejected: User unknown in local recipient table");
+    let dns = single_mx("users.test", "127.0.0.1");
+    let (doc, code) = probe("nobody@users.test", &dns, smtp.port(), &[]);
+    assert_eq!((doc["verdict"].as_str(), code), (Some("fail"), 2));
+    let r = check(&doc, "smtp.rcpt");
+    assert_eq!(
+        (r["status"].as_str(), r["data"]["cause"].as_str()),
+        (Some("fail"), Some("unknown_user"))
+    );
+    assert_eq!(r["data"]["recipient"], "nobody@users.test");
+    assert_eq!(doc["domain"], "users.test");
+}
+
+#[test]
+fn ehlo_refused_falls_back_to_helo_with_a_warning() {
+    let base = responder(&[], "250 Ok");
+    let old = Arc::new(move |line: &str| {
+        if line.to_ascii_uppercase().starts_with("EHLO") {
+            Some(b"502 5.5.1 EHLO not implemented\r\n".to_vec())
+        } else {
+            base(line)
+        }
+    });
+    let smtp = FakeSmtp::start(
+        "127.0.0.1:0",
+        Greeting::Send(b"220 old.test SMTP\r\n".to_vec()),
+        old,
+    );
+    let dns = single_mx("old.test", "127.0.0.1");
+    let (doc, code) = probe("old.test", &dns, smtp.port(), &[]);
+    assert_eq!(
+        (doc["verdict"].as_str(), code),
+        (Some("warn"), 1),
+        "{doc:#}"
+    );
+    let e = check(&doc, "smtp.ehlo");
+    assert_eq!(
+        (e["status"].as_str(), e["data"]["helo_fallback"].as_bool()),
+        (Some("warn"), Some(true))
+    );
+    assert_eq!(check(&doc, "smtp.rcpt")["status"], "pass");
+    assert_eq!(
+        &smtp.received()[..2],
+        ["EHLO client.test", "HELO client.test"]
+    );
+}
+
+#[test]
+fn server_that_never_greets_times_out() {
+    let smtp = FakeSmtp::start("127.0.0.1:0", Greeting::Never, responder(&[], "250 Ok"));
+    let dns = single_mx("silent.test", "127.0.0.1");
+    let (doc, code) = probe("silent.test", &dns, smtp.port(), &["--timeout", "1"]);
+    assert_eq!(code, 2);
+    let b = check(&doc, "smtp.banner");
+    assert_eq!(
+        (b["status"].as_str(), b["data"]["error_kind"].as_str()),
+        (Some("fail"), Some("timeout"))
+    );
+}
+
+#[test]
+fn dripping_server_hits_the_deadline() {
+    // One byte every 300 ms never completes a line within 1.5 s; an idle
+    // timeout of 1.5 s would never fire.
+    let smtp = FakeSmtp::start(
+        "127.0.0.1:0",
+        Greeting::Drip(
+            b"220 slow.test ESMTP but very slow\r\n".to_vec(),
+            Duration::from_millis(300),
+        ),
+        responder(&[], "250 Ok"),
+    );
+    let dns = single_mx("drip.test", "127.0.0.1");
+    let (doc, code) = probe("drip.test", &dns, smtp.port(), &["--timeout", "1.5"]);
+    assert_eq!(code, 2);
+    let b = check(&doc, "smtp.banner");
+    assert_eq!(b["data"]["error_kind"], "timeout", "{doc:#}");
+    assert!(
+        b["summary"].as_str().unwrap().contains("unfinished line"),
+        "{b:#}"
+    );
+}
+
+#[test]
+fn megabytes_without_a_line_end_is_a_protocol_error() {
+    let smtp = FakeSmtp::start(
+        "127.0.0.1:0",
+        Greeting::Flood(4 << 20),
+        responder(&[], "250 Ok"),
+    );
+    let dns = single_mx("flood.test", "127.0.0.1");
+    let (doc, code) = probe("flood.test", &dns, smtp.port(), &[]);
+    assert_eq!(code, 2);
+    let b = check(&doc, "smtp.banner");
+    assert_eq!(b["data"]["error_kind"], "protocol", "{doc:#}");
+    assert!(b["summary"]
+        .as_str()
+        .unwrap()
+        .contains("longer than 4096 bytes"));
+}
+
+#[test]
+fn primary_down_backup_up_is_a_warning() {
+    let backup = FakeSmtp::standard("127.0.0.3:0", &[], "250 Ok");
+    // Nothing listens on 127.0.0.2 at the backup's port: refused.
+    let dns = TestDns::start(&[&zone(
+        "backup.test",
+        "@ MX 10 mx1\n@ MX 20 mx2\nmx1 A 127.0.0.2\nmx2 A 127.0.0.3",
+    )]);
+    let (doc, code) = probe("backup.test", &dns, backup.port(), &[]);
+    assert_eq!(
+        (doc["verdict"].as_str(), code),
+        (Some("warn"), 1),
+        "{doc:#}"
+    );
+    let connects = checks(&doc, "tcp.connect");
+    assert_eq!(
+        (connects[0]["host"].as_str(), connects[0]["status"].as_str()),
+        (Some("mx1.backup.test"), Some("fail"))
+    );
+    assert_eq!(
+        (connects[1]["host"].as_str(), connects[1]["status"].as_str()),
+        (Some("mx2.backup.test"), Some("pass"))
+    );
+    let rcpts = checks(&doc, "smtp.rcpt");
+    assert_eq!(
+        (rcpts[0]["status"].as_str(), rcpts[1]["status"].as_str()),
+        (Some("skip"), Some("pass"))
+    );
+}
+
+#[test]
+fn ipv6_only_exchange_on_loopback() {
+    let smtp = FakeSmtp::standard("[::1]:0", &[], "250 Ok");
+    let dns = single_mx("v6.test", "::1");
+    let (doc, code) = probe("v6.test", &dns, smtp.port(), &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(
+        check(&doc, "dns.address")["data"]["addresses"],
+        json!(["::1"])
+    );
+    assert_eq!(check(&doc, "tcp.connect")["address"], "::1");
+}
+
+#[test]
+fn unicode_domain_is_probed_as_its_a_label() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &[], "250 Ok");
+    let dns = single_mx("xn--bcher-kva.test", "127.0.0.1");
+    let (doc, code) = probe("bücher.test", &dns, smtp.port(), &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["domain"], "xn--bcher-kva.test");
+    assert_eq!(doc["target"], "bücher.test");
+    assert_eq!(
+        check(&doc, "smtp.rcpt")["data"]["recipient"],
+        "postmaster@xn--bcher-kva.test"
+    );
+}
+
+#[test]
+fn address_target_becomes_the_recipient() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &[], "250 2.1.5 Ok");
+    let dns = single_mx("people.test", "127.0.0.1");
+    let (doc, code) = probe(
+        "alice@people.test",
+        &dns,
+        smtp.port(),
+        &["--from", "probe@client.test"],
+    );
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(
+        smtp.received()[1..3],
+        [
+            "MAIL FROM:<probe@client.test>",
+            "RCPT TO:<alice@people.test>"
+        ]
+    );
+}
+
+#[test]
+fn server_option_skips_mx() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &[], "250 Ok");
+    let server = format!("127.0.0.1:{}", smtp.port());
+    let (doc, code) = smtpcheck_json(&[
+        "probe",
+        "anything.test",
+        "--server",
+        &server,
+        "--helo",
+        "client.test",
+    ]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(check(&doc, "dns.mx")["status"], "skip");
+    assert!(checks(&doc, "dns.address").is_empty());
+    assert_eq!(check(&doc, "tcp.connect")["port"], smtp.port());
+    // a host name is resolved through the resolver
+    let dns = TestDns::start(&[&zone("relay.test", "smtp A 127.0.0.1")]);
+    let server = format!("smtp.relay.test:{}", smtp.port());
+    let (doc, code) = smtpcheck_json(&[
+        "probe",
+        "anything.test",
+        "--server",
+        &server,
+        "--resolver",
+        &dns.resolver_arg(),
+    ]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(check(&doc, "dns.address")["host"], "smtp.relay.test");
+}
+
+#[test]
+fn step_commands_stop_where_they_say() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &["PIPELINING"], "250 Ok");
+    let dns = single_mx("steps.test", "127.0.0.1");
+    let (port, resolver) = (smtp.port().to_string(), dns.resolver_arg());
+    let run = |cmd: &str| {
+        let before = smtp.received().len();
+        let (doc, code) = smtpcheck_json(
+            &[
+                cmd,
+                "steps.test",
+                "--resolver",
+                &resolver,
+                "--port",
+                &port,
+                "--helo",
+                "client.test",
+            ][..if cmd == "mx" { 4 } else { 8 }],
+        );
+        (
+            statuses(&doc),
+            code,
+            doc["command"].clone(),
+            smtp.received()[before..].to_vec(),
+        )
+    };
+    let (s, code, cmd, sent) = run("mx");
+    assert_eq!(
+        (s, code, cmd),
+        (
+            vec!["dns.mx=pass".to_string(), "dns.address=pass".into()],
+            0,
+            json!("mx")
+        )
+    );
+    assert!(sent.is_empty());
+    let (s, code, _, sent) = run("connect");
+    assert_eq!((s.last().unwrap().as_str(), code), ("tcp.connect=pass", 0));
+    assert!(sent.is_empty());
+    let (s, _, _, sent) = run("banner");
+    assert_eq!(s.last().unwrap(), "smtp.banner=pass");
+    assert_eq!(sent, ["QUIT"]);
+    let (s, _, _, sent) = run("ehlo");
+    assert_eq!(s.last().unwrap(), "smtp.ehlo=pass");
+    assert_eq!(sent, ["EHLO client.test", "QUIT"]);
+}
+
+#[test]
+fn line_breaks_in_addresses_are_refused_with_exit_3() {
+    for (flag, value) in [
+        ("--from", "a@b.test\r\nRCPT TO:<x@y.test>"),
+        ("--rcpt", "a@b.test\nDATA"),
+    ] {
+        // (NUL cannot travel in argv; the parser's unit tests cover it.)
+        let out = smtpcheck(&[
+            "probe",
+            "example.test",
+            "--server",
+            "127.0.0.1:9",
+            flag,
+            value,
+            "--json",
+        ]);
+        assert_eq!(out.status.code(), Some(3), "{flag} {value:?}");
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            (doc["verdict"].as_str(), doc["exit_code"].as_u64()),
+            (Some("error"), Some(3))
+        );
+        assert!(
+            doc["error"]
+                .as_str()
+                .unwrap()
+                .contains("never sent to a server"),
+            "{doc}"
+        );
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+}
+
+#[test]
+fn verbose_human_report_shows_the_transcript() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &["PIPELINING"], "250 Ok");
+    let dns = single_mx("human.test", "127.0.0.1");
+    let port = smtp.port().to_string();
+    let out = smtpcheck(&[
+        "probe",
+        "human.test",
+        "--resolver",
+        &dns.resolver_arg(),
+        "--port",
+        &port,
+        "-v",
+        "--helo",
+        "client.test",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("mx.human.test [127.0.0.1]:"), "{text}");
+    assert!(text.contains("-> EHLO client.test"), "{text}");
+    assert!(text.contains("<- 250-fake.test"), "{text}");
+    assert!(text.contains("Verdict: PASS (exit 0)"), "{text}");
+    assert!(
+        !text.contains('\x1b'),
+        "no colour when stdout is not a terminal"
+    );
+    let _ = ehlo_reply(&[]);
+}
+
+#[test]
+fn color_always_overrides_and_never_disables() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = format!("127.0.0.1:{port}");
+    let out = smtpcheck(&[
+        "connect", "c.test", "--server", &server, "--color", "always",
+    ]);
+    assert!(out.stdout.contains(&0x1b));
+    let out = smtpcheck(&["connect", "c.test", "--server", &server, "--color", "never"]);
+    assert!(!out.stdout.contains(&0x1b));
+}
