@@ -1,0 +1,135 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'smtpcheck'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'smtpcheck' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Run every step: MX, connect, greeting, EHLO, MAIL FROM and RCPT TO (never DATA)')
+            [CompletionResult]::new('mx', 'mx', [CompletionResultType]::ParameterValue, 'Look up MX records and the addresses of every exchange (DNS only)')
+            [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Stop after the TCP connection to every exchange address')
+            [CompletionResult]::new('banner', 'banner', [CompletionResultType]::ParameterValue, 'Stop after reading every exchange''s greeting')
+            [CompletionResult]::new('ehlo', 'ehlo', [CompletionResultType]::ParameterValue, 'Stop after EHLO: show every exchange''s capabilities')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
+            break
+        }
+        'smtpcheck;probe' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Probe this host instead of the domain''s MX: a name or IP, with an optional port ([::1]:2525)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to connect to on every exchange')
+            [CompletionResult]::new('--helo', '--helo', [CompletionResultType]::ParameterName, 'Name to introduce ourselves with in EHLO/HELO [default: this machine''s host name]')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)')
+            [CompletionResult]::new('--rcpt', '--rcpt', [CompletionResultType]::ParameterName, 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Most connections open at once')
+            [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for any one step (DNS answer, connect, each reply), in seconds')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Longest the whole run may take, in seconds')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto means only on a terminal and when NO_COLOR is unset')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (schema: docs/json-schema.md)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the SMTP transcript of every conversation (-> sent, <- received)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the SMTP transcript of every conversation (-> sent, <- received)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smtpcheck;mx' {
+            [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for any one step (DNS answer, connect, each reply), in seconds')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Longest the whole run may take, in seconds')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto means only on a terminal and when NO_COLOR is unset')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (schema: docs/json-schema.md)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the SMTP transcript of every conversation (-> sent, <- received)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the SMTP transcript of every conversation (-> sent, <- received)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smtpcheck;connect' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Probe this host instead of the domain''s MX: a name or IP, with an optional port ([::1]:2525)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to connect to on every exchange')
+            [CompletionResult]::new('--helo', '--helo', [CompletionResultType]::ParameterName, 'Name to introduce ourselves with in EHLO/HELO [default: this machine''s host name]')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)')
+            [CompletionResult]::new('--rcpt', '--rcpt', [CompletionResultType]::ParameterName, 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Most connections open at once')
+            [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for any one step (DNS answer, connect, each reply), in seconds')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Longest the whole run may take, in seconds')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto means only on a terminal and when NO_COLOR is unset')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (schema: docs/json-schema.md)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the SMTP transcript of every conversation (-> sent, <- received)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the SMTP transcript of every conversation (-> sent, <- received)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smtpcheck;banner' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Probe this host instead of the domain''s MX: a name or IP, with an optional port ([::1]:2525)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to connect to on every exchange')
+            [CompletionResult]::new('--helo', '--helo', [CompletionResultType]::ParameterName, 'Name to introduce ourselves with in EHLO/HELO [default: this machine''s host name]')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)')
+            [CompletionResult]::new('--rcpt', '--rcpt', [CompletionResultType]::ParameterName, 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Most connections open at once')
+            [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for any one step (DNS answer, connect, each reply), in seconds')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Longest the whole run may take, in seconds')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto means only on a terminal and when NO_COLOR is unset')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (schema: docs/json-schema.md)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the SMTP transcript of every conversation (-> sent, <- received)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the SMTP transcript of every conversation (-> sent, <- received)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smtpcheck;ehlo' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Probe this host instead of the domain''s MX: a name or IP, with an optional port ([::1]:2525)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to connect to on every exchange')
+            [CompletionResult]::new('--helo', '--helo', [CompletionResultType]::ParameterName, 'Name to introduce ourselves with in EHLO/HELO [default: this machine''s host name]')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)')
+            [CompletionResult]::new('--rcpt', '--rcpt', [CompletionResultType]::ParameterName, 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Most connections open at once')
+            [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for any one step (DNS answer, connect, each reply), in seconds')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Longest the whole run may take, in seconds')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto means only on a terminal and when NO_COLOR is unset')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (schema: docs/json-schema.md)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the SMTP transcript of every conversation (-> sent, <- received)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the SMTP transcript of every conversation (-> sent, <- received)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smtpcheck;completions' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smtpcheck;man' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,106 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_smtpcheck_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_smtpcheck_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_smtpcheck_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_smtpcheck_using_subcommand
+    set -l cmd (__fish_smtpcheck_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -s V -l version -d 'Print version'
+complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "probe" -d 'Run every step: MX, connect, greeting, EHLO, MAIL FROM and RCPT TO (never DATA)'
+complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "mx" -d 'Look up MX records and the addresses of every exchange (DNS only)'
+complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "connect" -d 'Stop after the TCP connection to every exchange address'
+complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "banner" -d 'Stop after reading every exchange\'s greeting'
+complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "ehlo" -d 'Stop after EHLO: show every exchange\'s capabilities'
+complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l port -d 'Port to connect to on every exchange' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l concurrency -d 'Most connections open at once' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l port -d 'Port to connect to on every exchange' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l concurrency -d 'Most connections open at once' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l port -d 'Port to connect to on every exchange' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l concurrency -d 'Most connections open at once' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l port -d 'Port to connect to on every exchange' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l concurrency -d 'Most connections open at once' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand man" -s h -l help -d 'Print help'
