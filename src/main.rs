@@ -1,6 +1,6 @@
 //! smtpcheck: parse, run, render, exit. Everything else is in the library.
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use smtpcheck::cli::{Cli, ColorChoice, Command, OutputArgs, TargetArgs};
 use smtpcheck::dns::Dns;
 use smtpcheck::probe::{self, Stage};
@@ -54,10 +54,7 @@ fn usage_error(e: clap::Error) -> ExitCode {
 }
 
 fn run_stage(stage: Stage, args: TargetArgs) -> ExitCode {
-    let opts = match probe_options(stage, Some(&args)) {
-        Ok(opts) => Ok(opts),
-        Err(e) => Err(e),
-    };
+    let opts = probe_options(stage, Some(&args));
     run(&args.target, &args.dns, &args.output, opts)
 }
 
@@ -135,7 +132,8 @@ fn run(
         transcript: output.verbose,
     };
     colored::control::set_override(style.color);
-    let written = write_stdout(|out| {
+    // A closed stdout is not a reason to change the exit code.
+    let _ = write_stdout(|out| {
         if output.json {
             render::json::render(&report, out)
         } else if report.error.is_some() {
@@ -144,7 +142,6 @@ fn run(
             render::human::render(&report, style, out)
         }
     });
-    let _ = written;
     ExitCode::from(report.exit_code)
 }
 
@@ -217,7 +214,6 @@ fn write_stdout(f: impl FnOnce(&mut io::StdoutLock<'_>) -> io::Result<()>) -> io
 }
 
 fn emit(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> ExitCode {
-    let _ = Cli::command();
     match write_stdout(|out| f(out)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -633,3 +633,62 @@ fn color_always_overrides_and_never_disables() {
     let out = smtpcheck(&["connect", "c.test", "--server", &server, "--color", "never"]);
     assert!(!out.stdout.contains(&0x1b));
 }
+
+/// The JSON contract, version 1 (docs/json-schema.md): these names and types
+/// are a promise to scripts. Adding fields is allowed; this test pins the rest.
+#[test]
+fn json_contract_v1_shape() {
+    let up = FakeSmtp::standard("127.0.0.3:0", &["PIPELINING"], "250 2.1.5 Ok");
+    let dns = TestDns::start(&[&zone("contract.test", "@ MX 10 down\n@ MX 20 up\ndown A 127.0.0.2\nup A 127.0.0.3")]);
+    let (doc, code) = probe("contract.test", &dns, up.port(), &[]);
+    assert_eq!(code, 1);
+    let keys = |v: &Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().expect("object").keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(
+        keys(&doc),
+        ["checks", "command", "domain", "duration_ms", "exit_code", "schema_version", "target", "transcripts", "verdict"]
+    );
+    assert_eq!(doc["schema_version"], 1);
+    assert!(doc["duration_ms"].is_number());
+    assert_eq!(doc["exit_code"], 1);
+    for c in doc["checks"].as_array().unwrap() {
+        assert_eq!(keys(c), ["address", "advice", "data", "duration_ms", "host", "id", "port", "status", "summary"], "{c}");
+        assert!(["pass", "warn", "fail", "skip", "info"].contains(&c["status"].as_str().unwrap()));
+        assert!(c["summary"].is_string() && c["data"].is_object());
+        assert!(c["duration_ms"].is_null() || c["duration_ms"].is_number());
+        assert!(c["advice"].is_null() || c["advice"].is_string());
+        let data = &c["data"];
+        let has = |k: &str| assert!(data.get(k).is_some(), "{} lacks data.{k}: {c}", c["id"]);
+        match (c["id"].as_str().unwrap(), c["status"].as_str().unwrap()) {
+            (_, "skip") => {}
+            ("dns.mx", _) => ["source", "records"].iter().for_each(|k| has(k)),
+            ("dns.address", _) => has("addresses"),
+            ("tcp.connect", "fail") => has("error_kind"),
+            ("tcp.connect", _) => {}
+            ("smtp.banner", _) | ("smtp.mail", _) => ["code", "text"].iter().for_each(|k| has(k)),
+            ("smtp.ehlo", _) => ["capabilities", "helo_fallback"].iter().for_each(|k| has(k)),
+            ("smtp.rcpt", _) => ["code", "text", "recipient"].iter().for_each(|k| has(k)),
+            (other, _) => panic!("undocumented check id {other}"),
+        }
+    }
+    let failed = checks(&doc, "tcp.connect")[0];
+    assert_eq!((failed["host"].as_str(), failed["address"].as_str(), failed["port"].as_u64()), (Some("down.contract.test"), Some("127.0.0.2"), Some(up.port() as u64)));
+    for t in doc["transcripts"].as_array().unwrap() {
+        assert_eq!(keys(t), ["address", "host", "lines", "port"]);
+        for line in t["lines"].as_array().unwrap() {
+            assert_eq!(keys(line), ["dir", "t_ms", "text"]);
+            assert!(["sent", "received", "note"].contains(&line["dir"].as_str().unwrap()));
+        }
+    }
+    // and on error: the same document with "error" and no checks
+    let (err, code) = smtpcheck_json(&["probe", "bad..domain"]);
+    assert_eq!(code, 3);
+    assert_eq!(
+        keys(&err),
+        ["checks", "command", "domain", "duration_ms", "error", "exit_code", "schema_version", "target", "transcripts", "verdict"]
+    );
+    assert_eq!((err["verdict"].as_str(), err["domain"].is_null()), (Some("error"), true));
+}

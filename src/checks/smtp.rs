@@ -9,9 +9,12 @@ use crate::report::{Check, Status};
 use crate::smtp::{Capabilities, Reply, SessionError, Timed};
 use serde_json::json;
 
+/// A rule for one step: the stage that runs it, its check id, and the rule.
+type StepRule = (Stage, &'static str, fn(&Observation) -> Check);
+
 /// The checks of one conversation, in order, up to `stage`.
 pub fn conversation_checks(obs: &Observation, stage: Stage) -> Vec<Check> {
-    let steps: [(Stage, &'static str, fn(&Observation) -> Check); 5] = [
+    let steps: [StepRule; 5] = [
         (Stage::Connect, "tcp.connect", connect_check),
         (Stage::Banner, "smtp.banner", banner_check),
         (Stage::Ehlo, "smtp.ehlo", ehlo_check),

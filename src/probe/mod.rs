@@ -191,6 +191,8 @@ fn exchanges_of(domain: &str, outcome: &MxOutcome) -> Vec<Exchange> {
     }
 }
 
+type AddressLookup = Timed<Result<Vec<IpAddr>, DnsError>>;
+
 /// Looks up every exchange whose addresses are not known yet, all at once,
 /// and returns one `dns.address` check per exchange in MX order.
 async fn resolve_exchanges(
@@ -210,7 +212,7 @@ async fn resolve_exchanges(
             (i, Timed::since(t, result))
         });
     }
-    let mut results: Vec<Option<Timed<Result<Vec<IpAddr>, DnsError>>>> =
+    let mut results: Vec<Option<AddressLookup>> =
         exchanges.iter().map(|_| None).collect();
     while let Some(joined) = lookups.join_next().await {
         if let Ok((i, timed)) = joined {
