@@ -13,7 +13,10 @@ use support::{check, checks, smtpcheck_json};
 
 /// True when our configured Postfix answers on 127.0.0.1:25.
 fn postfix_running() -> bool {
-    let Ok(mut s) = std::net::TcpStream::connect_timeout(&"127.0.0.1:25".parse().unwrap(), Duration::from_secs(2)) else {
+    let Ok(mut s) = std::net::TcpStream::connect_timeout(
+        &"127.0.0.1:25".parse().unwrap(),
+        Duration::from_secs(2),
+    ) else {
         return false;
     };
     let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
@@ -29,16 +32,30 @@ fn require_postfix() -> bool {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("CI=true but Postfix is not answering on 127.0.0.1:25: scripts/postfix-up must have started it");
     }
-    eprintln!("SKIPPED: Postfix is not running on 127.0.0.1:25 (run scripts/test as root to set it up)");
+    eprintln!(
+        "SKIPPED: Postfix is not running on 127.0.0.1:25 (run scripts/test as root to set it up)"
+    );
     false
 }
 
 fn postfix_zone() -> TestDns {
-    TestDns::start(&[&zone("postfix.test", "@ MX 10 mx\nmx A 127.0.0.1\nmx AAAA ::1")])
+    TestDns::start(&[&zone(
+        "postfix.test",
+        "@ MX 10 mx\nmx A 127.0.0.1\nmx AAAA ::1",
+    )])
 }
 
 fn probe(target: &str, dns: &TestDns) -> (Value, i32) {
-    smtpcheck_json(&["probe", target, "--resolver", &dns.resolver_arg(), "--helo", "client.smtpcheck.test", "--from", "probe@postfix.test"])
+    smtpcheck_json(&[
+        "probe",
+        target,
+        "--resolver",
+        &dns.resolver_arg(),
+        "--helo",
+        "client.smtpcheck.test",
+        "--from",
+        "probe@postfix.test",
+    ])
 }
 
 #[test]
@@ -48,20 +65,44 @@ fn postfix_accepts_postmaster_on_both_addresses() {
     }
     let dns = postfix_zone();
     let (doc, code) = probe("postfix.test", &dns);
-    assert_eq!((doc["verdict"].as_str(), code), (Some("pass"), 0), "{doc:#}");
+    assert_eq!(
+        (doc["verdict"].as_str(), code),
+        (Some("pass"), 0),
+        "{doc:#}"
+    );
     let connects = checks(&doc, "tcp.connect");
-    let addresses: Vec<&str> = connects.iter().map(|c| c["address"].as_str().unwrap()).collect();
+    let addresses: Vec<&str> = connects
+        .iter()
+        .map(|c| c["address"].as_str().unwrap())
+        .collect();
     assert_eq!(addresses, ["127.0.0.1", "::1"]);
     for banner in checks(&doc, "smtp.banner") {
-        assert!(banner["data"]["text"].as_str().unwrap().starts_with("mx.postfix.test ESMTP"));
+        assert!(banner["data"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("mx.postfix.test ESMTP"));
     }
     for ehlo in checks(&doc, "smtp.ehlo") {
-        let caps: Vec<&str> = ehlo["data"]["capabilities"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
-        assert!(caps.contains(&"PIPELINING") && caps.contains(&"SIZE"), "{caps:?}");
+        let caps: Vec<&str> = ehlo["data"]["capabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        assert!(
+            caps.contains(&"PIPELINING") && caps.contains(&"SIZE"),
+            "{caps:?}"
+        );
         assert_eq!(ehlo["data"]["greeting_name"], "mx.postfix.test");
     }
     for rcpt in checks(&doc, "smtp.rcpt") {
-        assert_eq!((rcpt["data"]["code"].as_u64(), rcpt["data"]["enhanced_code"].as_str()), (Some(250), Some("2.1.5")));
+        assert_eq!(
+            (
+                rcpt["data"]["code"].as_u64(),
+                rcpt["data"]["enhanced_code"].as_str()
+            ),
+            (Some(250), Some("2.1.5"))
+        );
         assert_eq!(rcpt["data"]["pipelined"], true);
     }
 }
@@ -73,7 +114,11 @@ fn postfix_rejects_an_unknown_user() {
     }
     let dns = postfix_zone();
     let (doc, code) = probe("nosuchuser@postfix.test", &dns);
-    assert_eq!((doc["verdict"].as_str(), code), (Some("fail"), 2), "{doc:#}");
+    assert_eq!(
+        (doc["verdict"].as_str(), code),
+        (Some("fail"), 2),
+        "{doc:#}"
+    );
     for rcpt in checks(&doc, "smtp.rcpt") {
         assert_eq!(rcpt["data"]["cause"], "unknown_user", "{rcpt:#}");
         assert_eq!(rcpt["data"]["enhanced_code"], "5.1.1");
@@ -86,11 +131,21 @@ fn postfix_denies_relaying_for_a_foreign_domain() {
         return;
     }
     // elsewhere.test's MX points at our Postfix, which does not serve it.
-    let dns = TestDns::start(&[&zone("elsewhere.test", "@ MX 10 mx.postfix.test.\n"), &zone("postfix.test", "mx A 127.0.0.1")]);
+    let dns = TestDns::start(&[
+        &zone("elsewhere.test", "@ MX 10 mx.postfix.test.\n"),
+        &zone("postfix.test", "mx A 127.0.0.1"),
+    ]);
     let (doc, code) = probe("elsewhere.test", &dns);
     assert_eq!(code, 2, "{doc:#}");
     let rcpt = check(&doc, "smtp.rcpt");
-    assert_eq!((rcpt["data"]["code"].as_u64(), rcpt["data"]["cause"].as_str()), (Some(554), Some("relay_denied")), "{rcpt:#}");
+    assert_eq!(
+        (
+            rcpt["data"]["code"].as_u64(),
+            rcpt["data"]["cause"].as_str()
+        ),
+        (Some(554), Some("relay_denied")),
+        "{rcpt:#}"
+    );
 }
 
 #[test]
@@ -100,7 +155,14 @@ fn step_commands_against_postfix() {
     }
     let dns = postfix_zone();
     let resolver = dns.resolver_arg();
-    let (doc, code) = smtpcheck_json(&["ehlo", "postfix.test", "--resolver", &resolver, "--helo", "client.smtpcheck.test"]);
+    let (doc, code) = smtpcheck_json(&[
+        "ehlo",
+        "postfix.test",
+        "--resolver",
+        &resolver,
+        "--helo",
+        "client.smtpcheck.test",
+    ]);
     assert_eq!(code, 0, "{doc:#}");
     assert!(checks(&doc, "smtp.mail").is_empty());
     assert_eq!(checks(&doc, "smtp.ehlo").len(), 2);

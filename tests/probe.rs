@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
 use support::dns::{zone, TestDns};
-use support::smtp::{ehlo_reply, responder, FakeSmtp, Greeting};
+use support::smtp::{ehlo_reply, responder, Blackhole, FakeSmtp, Greeting};
 use support::{check, checks, smtpcheck, smtpcheck_json};
 
 /// A zone `name` whose single MX `mx.name` points at `ip`.
@@ -237,6 +237,17 @@ fn refused_connection_is_named() {
         .contains("nothing accepts connections"));
     assert_eq!(check(&doc, "smtp.banner")["status"], "skip");
     assert_eq!(check(&doc, "smtp.rcpt")["status"], "skip");
+}
+
+#[test]
+fn dropped_packets_are_a_connect_timeout_not_a_refusal() {
+    let hole = Blackhole::start("127.0.0.6");
+    let dns = single_mx("dropped.test", "127.0.0.6");
+    let (doc, code) = probe("dropped.test", &dns, hole.addr.port(), &["--timeout", "1"]);
+    assert_eq!(code, 2);
+    let c = check(&doc, "tcp.connect");
+    assert_eq!(c["data"]["error_kind"], "timeout", "{doc:#}");
+    assert!(c["advice"].as_str().unwrap().contains("port"), "{c:#}");
 }
 
 fn greeting_server(greeting: &[u8]) -> FakeSmtp {
@@ -639,7 +650,10 @@ fn color_always_overrides_and_never_disables() {
 #[test]
 fn json_contract_v1_shape() {
     let up = FakeSmtp::standard("127.0.0.3:0", &["PIPELINING"], "250 2.1.5 Ok");
-    let dns = TestDns::start(&[&zone("contract.test", "@ MX 10 down\n@ MX 20 up\ndown A 127.0.0.2\nup A 127.0.0.3")]);
+    let dns = TestDns::start(&[&zone(
+        "contract.test",
+        "@ MX 10 down\n@ MX 20 up\ndown A 127.0.0.2\nup A 127.0.0.3",
+    )]);
     let (doc, code) = probe("contract.test", &dns, up.port(), &[]);
     assert_eq!(code, 1);
     let keys = |v: &Value| -> Vec<String> {
@@ -649,13 +663,37 @@ fn json_contract_v1_shape() {
     };
     assert_eq!(
         keys(&doc),
-        ["checks", "command", "domain", "duration_ms", "exit_code", "schema_version", "target", "transcripts", "verdict"]
+        [
+            "checks",
+            "command",
+            "domain",
+            "duration_ms",
+            "exit_code",
+            "schema_version",
+            "target",
+            "transcripts",
+            "verdict"
+        ]
     );
     assert_eq!(doc["schema_version"], 1);
     assert!(doc["duration_ms"].is_number());
     assert_eq!(doc["exit_code"], 1);
     for c in doc["checks"].as_array().unwrap() {
-        assert_eq!(keys(c), ["address", "advice", "data", "duration_ms", "host", "id", "port", "status", "summary"], "{c}");
+        assert_eq!(
+            keys(c),
+            [
+                "address",
+                "advice",
+                "data",
+                "duration_ms",
+                "host",
+                "id",
+                "port",
+                "status",
+                "summary"
+            ],
+            "{c}"
+        );
         assert!(["pass", "warn", "fail", "skip", "info"].contains(&c["status"].as_str().unwrap()));
         assert!(c["summary"].is_string() && c["data"].is_object());
         assert!(c["duration_ms"].is_null() || c["duration_ms"].is_number());
@@ -669,13 +707,26 @@ fn json_contract_v1_shape() {
             ("tcp.connect", "fail") => has("error_kind"),
             ("tcp.connect", _) => {}
             ("smtp.banner", _) | ("smtp.mail", _) => ["code", "text"].iter().for_each(|k| has(k)),
-            ("smtp.ehlo", _) => ["capabilities", "helo_fallback"].iter().for_each(|k| has(k)),
+            ("smtp.ehlo", _) => ["capabilities", "helo_fallback"]
+                .iter()
+                .for_each(|k| has(k)),
             ("smtp.rcpt", _) => ["code", "text", "recipient"].iter().for_each(|k| has(k)),
             (other, _) => panic!("undocumented check id {other}"),
         }
     }
     let failed = checks(&doc, "tcp.connect")[0];
-    assert_eq!((failed["host"].as_str(), failed["address"].as_str(), failed["port"].as_u64()), (Some("down.contract.test"), Some("127.0.0.2"), Some(up.port() as u64)));
+    assert_eq!(
+        (
+            failed["host"].as_str(),
+            failed["address"].as_str(),
+            failed["port"].as_u64()
+        ),
+        (
+            Some("down.contract.test"),
+            Some("127.0.0.2"),
+            Some(up.port() as u64)
+        )
+    );
     for t in doc["transcripts"].as_array().unwrap() {
         assert_eq!(keys(t), ["address", "host", "lines", "port"]);
         for line in t["lines"].as_array().unwrap() {
@@ -688,7 +739,21 @@ fn json_contract_v1_shape() {
     assert_eq!(code, 3);
     assert_eq!(
         keys(&err),
-        ["checks", "command", "domain", "duration_ms", "error", "exit_code", "schema_version", "target", "transcripts", "verdict"]
+        [
+            "checks",
+            "command",
+            "domain",
+            "duration_ms",
+            "error",
+            "exit_code",
+            "schema_version",
+            "target",
+            "transcripts",
+            "verdict"
+        ]
     );
-    assert_eq!((err["verdict"].as_str(), err["domain"].is_null()), (Some("error"), true));
+    assert_eq!(
+        (err["verdict"].as_str(), err["domain"].is_null()),
+        (Some("error"), true)
+    );
 }

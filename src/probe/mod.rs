@@ -212,8 +212,7 @@ async fn resolve_exchanges(
             (i, Timed::since(t, result))
         });
     }
-    let mut results: Vec<Option<AddressLookup>> =
-        exchanges.iter().map(|_| None).collect();
+    let mut results: Vec<Option<AddressLookup>> = exchanges.iter().map(|_| None).collect();
     while let Some(joined) = lookups.join_next().await {
         if let Ok((i, timed)) = joined {
             results[i] = Some(timed);

@@ -171,3 +171,31 @@ async fn serve(
         }
     }
 }
+
+/// A port whose accept queue is full, so the kernel drops further SYNs and a
+/// connect times out: the loopback stand-in for a firewall that drops packets.
+pub struct Blackhole {
+    pub addr: SocketAddr,
+    _listener: TcpListener,
+    _filler: std::net::TcpStream,
+}
+
+impl Blackhole {
+    pub fn start(ip: &str) -> Self {
+        let bind: SocketAddr = format!("{ip}:0").parse().unwrap();
+        assert!(bind.ip().is_loopback());
+        let listener = RT.block_on(async {
+            let socket = tokio::net::TcpSocket::new_v4().unwrap();
+            socket.bind(bind).unwrap();
+            socket.listen(0).unwrap()
+        });
+        let addr = listener.local_addr().unwrap();
+        // With a backlog of 0, one queued connection fills the queue.
+        let filler = std::net::TcpStream::connect(addr).unwrap();
+        Self {
+            addr,
+            _listener: listener,
+            _filler: filler,
+        }
+    }
+}
