@@ -12,3 +12,4 @@ pub mod render;
 pub mod report;
 pub mod smtp;
 pub mod target;
+pub mod tls;
