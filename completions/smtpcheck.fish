@@ -31,6 +31,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "mx" -d 'Look up
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "connect" -d 'Stop after the TCP connection to every exchange address'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "banner" -d 'Stop after reading every exchange\'s greeting'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "ehlo" -d 'Stop after EHLO: show every exchange\'s capabilities'
+complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "tls" -d 'Stop after STARTTLS: the TLS session and the certificate of every exchange'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
@@ -39,12 +40,19 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l helo -d 'N
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l concurrency -d 'Most connections open at once' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
+require\t''
+off\t''
+implicit\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l ca-file -d 'Extra trust anchors (PEM), e.g. a private CA, besides the built-in public roots' -r -F
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l cert-warn-days -d 'Warn when the certificate expires within this many days' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l deadline -d 'Longest the whole run may take, in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -s h -l help -d 'Print help'
@@ -63,12 +71,19 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l helo -d 
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l concurrency -d 'Most connections open at once' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
+require\t''
+off\t''
+implicit\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l ca-file -d 'Extra trust anchors (PEM), e.g. a private CA, besides the built-in public roots' -r -F
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l cert-warn-days -d 'Warn when the certificate expires within this many days' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l deadline -d 'Longest the whole run may take, in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -s h -l help -d 'Print help'
@@ -78,12 +93,19 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l helo -d '
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l concurrency -d 'Most connections open at once' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
+require\t''
+off\t''
+implicit\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l ca-file -d 'Extra trust anchors (PEM), e.g. a private CA, besides the built-in public roots' -r -F
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l cert-warn-days -d 'Warn when the certificate expires within this many days' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l deadline -d 'Longest the whole run may take, in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -s h -l help -d 'Print help'
@@ -93,14 +115,43 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l helo -d 'Na
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l concurrency -d 'Most connections open at once' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
+require\t''
+off\t''
+implicit\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l ca-file -d 'Extra trust anchors (PEM), e.g. a private CA, besides the built-in public roots' -r -F
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l cert-warn-days -d 'Warn when the certificate expires within this many days' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l deadline -d 'Longest the whole run may take, in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l port -d 'Port to connect to on every exchange' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l concurrency -d 'Most connections open at once' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
+require\t''
+off\t''
+implicit\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l ca-file -d 'Extra trust anchors (PEM), e.g. a private CA, besides the built-in public roots' -r -F
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l cert-warn-days -d 'Warn when the certificate expires within this many days' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l require-tls -d 'Short for --tls require'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -s h -l help -d 'Print help'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand man" -s h -l help -d 'Print help'

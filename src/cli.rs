@@ -34,6 +34,8 @@ pub enum Command {
     Banner(TargetArgs),
     /// Stop after EHLO: show every exchange's capabilities
     Ehlo(TargetArgs),
+    /// Stop after STARTTLS: the TLS session and the certificate of every exchange
+    Tls(TargetArgs),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -76,9 +78,35 @@ pub struct TargetArgs {
     #[arg(long, value_name = "N", default_value_t = crate::probe::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
     #[command(flatten)]
+    pub tls: TlsArgs,
+    #[command(flatten)]
     pub dns: DnsArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TlsArgs {
+    /// auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)
+    #[arg(long, value_enum, default_value_t = TlsChoice::Auto, value_name = "MODE")]
+    pub tls: TlsChoice,
+    /// Short for --tls require
+    #[arg(long, conflicts_with = "tls")]
+    pub require_tls: bool,
+    /// Extra trust anchors (PEM), e.g. a private CA, besides the built-in public roots
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Warn when the certificate expires within this many days
+    #[arg(long, value_name = "DAYS", default_value_t = 14)]
+    pub cert_warn_days: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TlsChoice {
+    Auto,
+    Require,
+    Off,
+    Implicit,
 }
 
 #[derive(Debug, Args)]

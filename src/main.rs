@@ -1,14 +1,17 @@
 //! smtpcheck: parse, run, render, exit. Everything else is in the library.
 
 use clap::Parser;
-use smtpcheck::cli::{Cli, ColorChoice, Command, OutputArgs, TargetArgs};
+use smtpcheck::cli::{Cli, ColorChoice, Command, OutputArgs, TargetArgs, TlsChoice};
 use smtpcheck::dns::Dns;
+use smtpcheck::probe::TlsMode;
 use smtpcheck::probe::{self, Stage};
 use smtpcheck::render::{self, human::Style};
 use smtpcheck::report::Report;
 use smtpcheck::target::{self, InputError, Target};
+use smtpcheck::tls::TlsClient;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -26,6 +29,7 @@ fn main() -> ExitCode {
         Command::Connect(args) => run_stage(Stage::Connect, args),
         Command::Banner(args) => run_stage(Stage::Banner, args),
         Command::Ehlo(args) => run_stage(Stage::Ehlo, args),
+        Command::Tls(args) => run_stage(Stage::Tls, args),
     }
 }
 
@@ -69,6 +73,9 @@ fn probe_options(stage: Stage, args: Option<&TargetArgs>) -> Result<probe::Optio
         step_timeout: std::time::Duration::from_secs(10),
         overall_timeout: std::time::Duration::from_secs(60),
         concurrency: probe::DEFAULT_CONCURRENCY,
+        tls_mode: TlsMode::Auto,
+        tls: None,
+        cert_warn_days: 14,
     };
     if let Some(args) = args {
         opts.server = args
@@ -89,6 +96,24 @@ fn probe_options(stage: Stage, args: Option<&TargetArgs>) -> Result<probe::Optio
             .transpose()?
             .unwrap_or_default();
         opts.concurrency = usize::from(args.concurrency);
+        opts.tls_mode = match (args.tls.require_tls, args.tls.tls) {
+            (true, _) | (_, TlsChoice::Require) => TlsMode::Require,
+            (_, TlsChoice::Auto) => TlsMode::Auto,
+            (_, TlsChoice::Off) => TlsMode::Off,
+            (_, TlsChoice::Implicit) => TlsMode::Implicit,
+        };
+        opts.cert_warn_days = i64::from(args.tls.cert_warn_days);
+        let port = opts
+            .server
+            .as_ref()
+            .and_then(|s| s.port)
+            .unwrap_or(args.port);
+        let needs_tls = stage >= Stage::Tls || port == 465 || opts.tls_mode == TlsMode::Implicit;
+        if needs_tls && opts.tls_mode != TlsMode::Off {
+            // Parsed once per run and shared by every connection.
+            let client = TlsClient::new(args.tls.ca_file.as_deref()).map_err(InputError)?;
+            opts.tls = Some(Arc::new(client));
+        }
     }
     Ok(opts)
 }

@@ -38,6 +38,9 @@ fn require_postfix() -> bool {
     false
 }
 
+/// The private CA scripts/postfix-up made for mx.postfix.test.
+const CA_FILE: &str = "/etc/postfix/smtpcheck-test/ca.pem";
+
 fn postfix_zone() -> TestDns {
     TestDns::start(&[&zone(
         "postfix.test",
@@ -46,16 +49,29 @@ fn postfix_zone() -> TestDns {
 }
 
 fn probe(target: &str, dns: &TestDns) -> (Value, i32) {
-    smtpcheck_json(&[
+    probe_with(target, dns, &[])
+}
+
+fn probe_with(target: &str, dns: &TestDns, extra: &[&str]) -> (Value, i32) {
+    let resolver = dns.resolver_arg();
+    let mut args = vec![
         "probe",
         target,
         "--resolver",
-        &dns.resolver_arg(),
+        &resolver,
         "--helo",
         "client.smtpcheck.test",
         "--from",
         "probe@postfix.test",
-    ])
+        "--ca-file",
+        CA_FILE,
+    ];
+    args.extend_from_slice(extra);
+    smtpcheck_json(&args)
+}
+
+fn status_of(check: &Value) -> &str {
+    check["status"].as_str().unwrap()
 }
 
 #[test]
@@ -169,4 +185,122 @@ fn step_commands_against_postfix() {
     let (doc, code) = smtpcheck_json(&["banner", "postfix.test", "--resolver", &resolver]);
     assert_eq!(code, 0, "{doc:#}");
     assert!(checks(&doc, "smtp.ehlo").is_empty());
+}
+
+#[test]
+fn postfix_starttls_on_25_with_the_test_ca() {
+    if !require_postfix() {
+        return;
+    }
+    let dns = postfix_zone();
+    let (doc, code) = probe_with("postfix.test", &dns, &["--require-tls"]);
+    assert_eq!(
+        (doc["verdict"].as_str(), code),
+        (Some("pass"), 0),
+        "{doc:#}"
+    );
+    for tls in checks(&doc, "tls.starttls") {
+        assert_eq!(status_of(tls), "pass");
+        assert!(["TLSv1.3", "TLSv1.2"].contains(&tls["data"]["version"].as_str().unwrap()));
+        assert!(tls["data"]["cipher"].as_str().unwrap().starts_with("TLS"));
+        assert!(tls["data"]["handshake_ms"].is_number());
+    }
+    for cert in checks(&doc, "tls.certificate") {
+        assert_eq!(status_of(cert), "pass", "{cert:#}");
+        assert_eq!(cert["data"]["sans"], serde_json::json!(["mx.postfix.test"]));
+        assert_eq!(cert["data"]["issuer"], "CN=smtpcheck Test CA");
+        assert_eq!(cert["data"]["key"], "EC P-256");
+        assert!(cert["data"]["days_left"].as_i64().unwrap() >= 28);
+    }
+    let after: Vec<&Value> = checks(&doc, "smtp.ehlo")
+        .into_iter()
+        .filter(|c| c["data"]["after_tls"] == true)
+        .collect();
+    assert_eq!(after.len(), 2);
+    // the transaction ran inside TLS
+    let lines = doc["transcripts"][0]["lines"].as_array().unwrap();
+    let rcpt = lines
+        .iter()
+        .find(|l| l["text"].as_str().unwrap().starts_with("RCPT TO"))
+        .unwrap();
+    assert_eq!(rcpt["tls"], true);
+}
+
+#[test]
+fn postfix_without_the_ca_is_an_unknown_issuer() {
+    if !require_postfix() {
+        return;
+    }
+    let dns = TestDns::start(&[&zone("postfix.test", "@ MX 10 mx\nmx A 127.0.0.1")]);
+    let resolver = dns.resolver_arg();
+    let (doc, code) = smtpcheck_json(&["tls", "postfix.test", "--resolver", &resolver]);
+    assert_eq!(code, 1, "{doc:#}");
+    let cert = check(&doc, "tls.certificate");
+    assert_eq!(
+        cert["data"]["problems"],
+        serde_json::json!(["unknown_issuer"]),
+        "{cert:#}"
+    );
+    assert_eq!(status_of(cert), "warn");
+    let (doc, code) = smtpcheck_json(&[
+        "tls",
+        "postfix.test",
+        "--resolver",
+        &resolver,
+        "--tls",
+        "require",
+    ]);
+    assert_eq!(code, 2, "{doc:#}");
+    assert_eq!(status_of(check(&doc, "tls.certificate")), "fail");
+}
+
+#[test]
+fn postfix_implicit_tls_on_465() {
+    if !require_postfix() {
+        return;
+    }
+    let dns = TestDns::start(&[&zone("postfix.test", "@ MX 10 mx\nmx A 127.0.0.1")]);
+    let (doc, code) = probe_with("postfix.test", &dns, &["--port", "465"]);
+    assert_eq!(
+        (doc["verdict"].as_str(), code),
+        (Some("pass"), 0),
+        "{doc:#}"
+    );
+    let tls = check(&doc, "tls.implicit");
+    assert_eq!(status_of(tls), "pass");
+    assert!(checks(&doc, "tls.starttls").is_empty());
+    assert_eq!(status_of(check(&doc, "tls.certificate")), "pass");
+    assert_eq!(check(&doc, "smtp.ehlo")["data"]["after_tls"], true);
+    let banner_line = &doc["transcripts"][0]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["dir"] == "received")
+        .unwrap()
+        .clone();
+    assert_eq!(banner_line["tls"], true, "the greeting came inside TLS");
+}
+
+#[test]
+fn postfix_submission_on_587_requires_starttls() {
+    if !require_postfix() {
+        return;
+    }
+    let dns = TestDns::start(&[&zone("postfix.test", "@ MX 10 mx\nmx A 127.0.0.1")]);
+    let (doc, code) = probe_with("postfix.test", &dns, &["--port", "587"]);
+    assert_eq!(
+        (doc["verdict"].as_str(), code),
+        (Some("pass"), 0),
+        "{doc:#}"
+    );
+    assert_eq!(status_of(check(&doc, "tls.starttls")), "pass");
+    // without TLS, Postfix's "encrypt" level refuses the transaction
+    let (doc, code) = probe_with("postfix.test", &dns, &["--port", "587", "--tls", "off"]);
+    assert_eq!(code, 2, "{doc:#}");
+    let mail = check(&doc, "smtp.mail");
+    assert_eq!(
+        (mail["data"]["code"].as_u64(), status_of(mail)),
+        (Some(530), "fail"),
+        "{mail:#}"
+    );
 }

@@ -28,6 +28,9 @@ fn probe(target: &str, dns: &TestDns, port: u16, extra: &[&str]) -> (Value, i32)
         &port,
         "--helo",
         "client.test",
+        // TLS has its own tests (tests/tls.rs); these fakes speak plaintext.
+        "--tls",
+        "off",
     ];
     args.extend_from_slice(extra);
     smtpcheck_json(&args)
@@ -70,6 +73,7 @@ fn healthy_domain_passes_with_pipelining() {
             "tcp.connect=pass",
             "smtp.banner=pass",
             "smtp.ehlo=pass",
+            "tls.starttls=skip",
             "smtp.mail=pass",
             "smtp.rcpt=pass"
         ]
@@ -326,11 +330,11 @@ fn unknown_user_fails() {
 #[test]
 fn ehlo_refused_falls_back_to_helo_with_a_warning() {
     let base = responder(&[], "250 Ok");
-    let old = Arc::new(move |line: &str| {
+    let old = Arc::new(move |line: &str, tls: bool| {
         if line.to_ascii_uppercase().starts_with("EHLO") {
             Some(b"502 5.5.1 EHLO not implemented\r\n".to_vec())
         } else {
-            base(line)
+            base(line, tls)
         }
     });
     let smtp = FakeSmtp::start(
@@ -499,6 +503,8 @@ fn server_option_skips_mx() {
         &server,
         "--helo",
         "client.test",
+        "--tls",
+        "off",
     ]);
     assert_eq!(code, 0, "{doc:#}");
     assert_eq!(check(&doc, "dns.mx")["status"], "skip");
@@ -514,6 +520,8 @@ fn server_option_skips_mx() {
         &server,
         "--resolver",
         &dns.resolver_arg(),
+        "--tls",
+        "off",
     ]);
     assert_eq!(code, 0, "{doc:#}");
     assert_eq!(check(&doc, "dns.address")["host"], "smtp.relay.test");
@@ -615,6 +623,8 @@ fn verbose_human_report_shows_the_transcript() {
         "-v",
         "--helo",
         "client.test",
+        "--tls",
+        "off",
     ]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
@@ -711,6 +721,17 @@ fn json_contract_v1_shape() {
                 .iter()
                 .for_each(|k| has(k)),
             ("smtp.rcpt", _) => ["code", "text", "recipient"].iter().for_each(|k| has(k)),
+            ("tls.starttls", _) | ("tls.implicit", _) => has("offered"),
+            ("tls.certificate", _) => [
+                "subject",
+                "sans",
+                "issuer",
+                "not_after",
+                "days_left",
+                "problems",
+            ]
+            .iter()
+            .for_each(|k| has(k)),
             (other, _) => panic!("undocumented check id {other}"),
         }
     }
@@ -730,7 +751,7 @@ fn json_contract_v1_shape() {
     for t in doc["transcripts"].as_array().unwrap() {
         assert_eq!(keys(t), ["address", "host", "lines", "port"]);
         for line in t["lines"].as_array().unwrap() {
-            assert_eq!(keys(line), ["dir", "t_ms", "text"]);
+            assert_eq!(keys(line), ["dir", "t_ms", "text", "tls"]);
             assert!(["sent", "received", "note"].contains(&line["dir"].as_str().unwrap()));
         }
     }

@@ -4,10 +4,20 @@
 
 pub mod dns;
 pub mod smtp;
+pub mod tls;
 
 use crate::report::{Check, Status};
 
 /// The check standing in for a step that was not reached.
 pub(crate) fn skipped(id: &str, because: &str) -> Check {
     Check::new(id, Status::Skip, format!("skipped: {because} failed"))
+}
+
+/// How strict the checks are, from the command line.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    /// `--tls require`: TLS problems fail instead of warn.
+    pub require_tls: bool,
+    /// `--cert-warn-days`: a certificate expiring sooner warns.
+    pub cert_warn_days: i64,
 }

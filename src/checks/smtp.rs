@@ -2,38 +2,88 @@
 //! conversation's observations turned into findings. A step that failed makes
 //! every later step of that address `skip`.
 
-use super::skipped;
+use super::{skipped, tls, Policy};
 use crate::probe::conversation::{ConnectError, Observation};
 use crate::probe::Stage;
 use crate::report::{Check, Status};
 use crate::smtp::{Capabilities, Reply, SessionError, Timed};
 use serde_json::json;
 
-/// A rule for one step: the stage that runs it, its check id, and the rule.
-type StepRule = (Stage, &'static str, fn(&Observation) -> Check);
+/// Builds the checks of one conversation in order: once a step fails,
+/// every later one is a skip naming it.
+struct Steps<'a> {
+    endpoint: &'a crate::report::Endpoint,
+    failed: Option<&'static str>,
+    out: Vec<Check>,
+}
 
-/// The checks of one conversation, in order, up to `stage`.
-pub fn conversation_checks(obs: &Observation, stage: Stage) -> Vec<Check> {
-    let steps: [StepRule; 5] = [
-        (Stage::Connect, "tcp.connect", connect_check),
-        (Stage::Banner, "smtp.banner", banner_check),
-        (Stage::Ehlo, "smtp.ehlo", ehlo_check),
-        (Stage::Rcpt, "smtp.mail", mail_check),
-        (Stage::Rcpt, "smtp.rcpt", rcpt_check),
-    ];
-    let mut checks = Vec::new();
-    let mut failed: Option<&'static str> = None;
-    for (_, id, rule) in steps.into_iter().take_while(|(needs, ..)| *needs <= stage) {
-        let check = match failed {
+impl Steps<'_> {
+    fn add(&mut self, id: &'static str, rule: impl FnOnce() -> Check) {
+        let check = match self.failed {
             Some(because) => skipped(id, because),
-            None => rule(obs),
+            None => rule(),
         };
         if check.status == Status::Fail {
-            failed = Some(id);
+            self.failed = Some(id);
         }
-        checks.push(check.at(&obs.endpoint));
+        self.out.push(check.at(self.endpoint));
     }
-    checks
+}
+
+/// The checks of one conversation, in order, up to `stage`.
+pub fn conversation_checks(obs: &Observation, stage: Stage, policy: &Policy) -> Vec<Check> {
+    let mut steps = Steps {
+        endpoint: &obs.endpoint,
+        failed: None,
+        out: Vec::new(),
+    };
+    steps.add("tcp.connect", || connect_check(obs));
+    let implicit = obs.tls.as_ref().filter(|t| t.implicit);
+    if let (Some(tls), true) = (implicit, stage > Stage::Connect) {
+        steps.add("tls.implicit", || tls::session_check(tls, policy));
+        steps.add("tls.certificate", || {
+            tls::certificate_check(Some(tls), policy)
+        });
+    }
+    if stage >= Stage::Banner {
+        steps.add("smtp.banner", || banner_check(obs));
+    }
+    if stage >= Stage::Ehlo {
+        steps.add("smtp.ehlo", || ehlo_check(obs, implicit.is_some()));
+    }
+    if stage >= Stage::Tls && implicit.is_none() {
+        match &obs.tls {
+            Some(tls) => {
+                steps.add("tls.starttls", || tls::session_check(tls, policy));
+                steps.add("tls.certificate", || {
+                    tls::certificate_check(Some(tls), policy)
+                });
+                if obs.ehlo_after_tls.is_some() {
+                    steps.add("smtp.ehlo", || ehlo_after_tls_check(obs));
+                }
+            }
+            None if steps.failed.is_none() => {
+                steps.add("tls.starttls", || {
+                    Check::new(
+                        "tls.starttls",
+                        Status::Skip,
+                        "TLS not attempted (--tls off)",
+                    )
+                });
+            }
+            None => steps.add("tls.starttls", || unreachable_check("tls.starttls")),
+        }
+    }
+    if stage >= Stage::Rcpt {
+        steps.add("smtp.mail", || mail_check(obs));
+        steps.add("smtp.rcpt", || rcpt_check(obs));
+    }
+    steps.out
+}
+
+/// Only called when an earlier step failed, which `Steps::add` turns into a skip.
+fn unreachable_check(id: &str) -> Check {
+    Check::new(id, Status::Skip, "not reached")
 }
 
 fn connect_check(obs: &Observation) -> Check {
@@ -121,54 +171,117 @@ fn banner_check(obs: &Observation) -> Check {
     }
 }
 
-fn ehlo_check(obs: &Observation) -> Check {
-    let Some(Timed { value, elapsed }) = &obs.ehlo else {
+fn ehlo_check(obs: &Observation, inside_tls: bool) -> Check {
+    let Some(step) = &obs.ehlo else {
         return skipped("smtp.ehlo", "smtp.banner");
     };
-    let ehlo = match value {
+    if let Ok(reply) = &step.value {
+        if reply.is_permanent() {
+            return helo_fallback_check(obs, reply, step.elapsed);
+        }
+    }
+    let check = ehlo_reply_check(step, inside_tls);
+    let caps = obs.capabilities();
+    // RFC 8314 §3.3 and RFC 4954 §4: on submission, AUTH belongs inside TLS.
+    if check.status == Status::Pass
+        && !inside_tls
+        && obs.endpoint.port == 587
+        && caps.is_some_and(|c| c.has("AUTH"))
+    {
+        return Check { status: Status::Warn, ..check }
+            .advice("AUTH is offered before TLS on the submission port: clients may send passwords in plaintext. Offer AUTH only after STARTTLS (Postfix: smtpd_tls_auth_only = yes).");
+    }
+    check
+}
+
+/// EHLO inside STARTTLS, with what appeared or vanished across the upgrade.
+fn ehlo_after_tls_check(obs: &Observation) -> Check {
+    let Some(step) = &obs.ehlo_after_tls else {
+        return skipped("smtp.ehlo", "tls.starttls");
+    };
+    let mut check = ehlo_reply_check(step, true);
+    let (Some(before), Some(after)) = (obs.capabilities(), obs.capabilities_after_tls()) else {
+        return check;
+    };
+    let (before, after) = (before.keywords(), after.keywords());
+    let appeared: Vec<&String> = after.iter().filter(|k| !before.contains(k)).collect();
+    // STARTTLS itself must vanish (RFC 3207 §4.2), so it is not news.
+    let vanished: Vec<&String> = before
+        .iter()
+        .filter(|k| !after.contains(k) && k.as_str() != "STARTTLS")
+        .collect();
+    let mut notes = Vec::new();
+    if !appeared.is_empty() {
+        notes.push(format!("new inside TLS: {}", join(&appeared)));
+    }
+    if !vanished.is_empty() {
+        notes.push(format!("gone inside TLS: {}", join(&vanished)));
+    }
+    if !notes.is_empty() {
+        check.summary = format!("{} ({})", check.summary, notes.join("; "));
+    }
+    check
+        .with("appeared", json!(appeared))
+        .with("vanished", json!(vanished))
+}
+
+fn join(words: &[&String]) -> String {
+    words
+        .iter()
+        .map(|w| w.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A 2xx/4xx/error EHLO reply (5xx goes to the HELO fallback).
+fn ehlo_reply_check(step: &Timed<Result<Reply, SessionError>>, after_tls: bool) -> Check {
+    let elapsed = step.elapsed;
+    let ehlo = match &step.value {
         Ok(r) => r,
         Err(e) => {
-            return session_failure("smtp.ehlo", "EHLO", e, *elapsed).with("helo_fallback", false)
+            return session_failure("smtp.ehlo", "EHLO", e, elapsed)
+                .with("helo_fallback", false)
+                .with("after_tls", after_tls)
         }
     };
-    if ehlo.is_positive() {
-        let caps = Capabilities::from_ehlo(ehlo);
-        let shown: Vec<String> = caps
-            .list
-            .iter()
-            .map(|c| {
-                std::iter::once(c.keyword.clone())
-                    .chain(c.params.iter().cloned())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect();
-        let summary = if shown.is_empty() {
-            "EHLO accepted, no extensions advertised".to_string()
-        } else {
-            format!("EHLO accepted: {}", shown.join(", "))
-        };
-        return reply_data(Check::new("smtp.ehlo", Status::Pass, summary), ehlo)
-            .took(*elapsed)
-            .with("capabilities", caps.keywords())
-            .with("greeting_name", caps.greeting_name.clone())
-            .with("size_limit", caps.size_limit())
-            .with("helo_fallback", false);
+    if !ehlo.is_positive() {
+        return reply_data(
+            Check::new(
+                "smtp.ehlo",
+                Status::Fail,
+                format!("EHLO rejected: {}", ehlo.summary()),
+            ),
+            ehlo,
+        )
+        .took(elapsed)
+        .with("helo_fallback", false)
+        .with("after_tls", after_tls)
+        .advice(transient_advice(ehlo));
     }
-    if ehlo.is_permanent() {
-        return helo_fallback_check(obs, ehlo, *elapsed);
-    }
-    reply_data(
-        Check::new(
-            "smtp.ehlo",
-            Status::Fail,
-            format!("EHLO rejected: {}", ehlo.summary()),
-        ),
-        ehlo,
-    )
-    .took(*elapsed)
-    .with("helo_fallback", false)
-    .advice(transient_advice(ehlo))
+    let caps = Capabilities::from_ehlo(ehlo);
+    let shown: Vec<String> = caps
+        .list
+        .iter()
+        .map(|c| {
+            std::iter::once(c.keyword.clone())
+                .chain(c.params.iter().cloned())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let inside = if after_tls { " inside TLS" } else { "" };
+    let summary = if shown.is_empty() {
+        format!("EHLO accepted{inside}, no extensions advertised")
+    } else {
+        format!("EHLO accepted{inside}: {}", shown.join(", "))
+    };
+    reply_data(Check::new("smtp.ehlo", Status::Pass, summary), ehlo)
+        .took(elapsed)
+        .with("capabilities", caps.keywords())
+        .with("greeting_name", caps.greeting_name.clone())
+        .with("size_limit", caps.size_limit())
+        .with("helo_fallback", false)
+        .with("after_tls", after_tls)
 }
 
 fn helo_fallback_check(
@@ -196,6 +309,7 @@ fn helo_fallback_check(
         .took(total)
         .with("capabilities", json!([]))
         .with("helo_fallback", true)
+        .with("after_tls", false)
         .with("ehlo_code", ehlo.code)
         .advice("The server speaks only old-style SMTP: no extensions, so no STARTTLS, SIZE or PIPELINING. Senders fall back to HELO and deliver in plaintext; enable ESMTP (RFC 5321) on the server."),
         Ok(helo) => reply_data(

@@ -1,14 +1,20 @@
-//! One SMTP conversation with one address: connect, greeting, EHLO, and the
-//! test transaction (MAIL, RCPT, RSET, QUIT; never DATA). It only observes:
-//! turning what it saw into findings is the job of `checks`.
+//! One SMTP conversation with one address: connect, (implicit TLS,) greeting,
+//! EHLO, STARTTLS and EHLO again, and the test transaction (MAIL, RCPT, RSET,
+//! QUIT; never DATA). It only observes: turning what it saw into findings is
+//! the job of `checks`.
 
 use super::Stage;
 use crate::report::Endpoint;
 use crate::smtp::{
-    Capabilities, Command, Deadlines, Reply, Session, SessionError, Timed, Transcript,
+    BoxStream, Capabilities, Command, Deadlines, Reply, Session, SessionError, SessionState, Timed,
+    Transcript,
 };
+use crate::tls::cert::{self, CertFacts};
+use crate::tls::{HandshakeError, Negotiated, TlsClient};
+use rustls::pki_types::UnixTime;
 use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -51,6 +57,53 @@ impl ConnectError {
     }
 }
 
+/// How TLS is used on this connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsMode {
+    /// STARTTLS when offered; plaintext otherwise (opportunistic, RFC 3207).
+    Auto,
+    /// STARTTLS must work and the certificate must verify.
+    Require,
+    /// Never attempt TLS.
+    Off,
+    /// TLS from the first byte (RFC 8314; port 465).
+    Implicit,
+}
+
+/// Everything TLS-related one conversation observed.
+#[derive(Debug, Clone)]
+pub struct TlsObservation {
+    pub implicit: bool,
+    /// STARTTLS was advertised in EHLO (true for implicit TLS).
+    pub offered: bool,
+    /// The reply to STARTTLS.
+    pub reply: Option<Timed<Result<Reply, SessionError>>>,
+    /// Bytes that followed the 220 to STARTTLS before any handshake: plaintext
+    /// injection, never processed.
+    pub injected: Vec<u8>,
+    pub handshake: Option<Timed<Result<Negotiated, HandshakeError>>>,
+    /// The presented chain, inspected and verified for the exchange name.
+    pub certificate: Option<Result<CertFacts, String>>,
+}
+
+impl TlsObservation {
+    fn new(implicit: bool, offered: bool) -> Self {
+        Self {
+            implicit,
+            offered,
+            reply: None,
+            injected: Vec::new(),
+            handshake: None,
+            certificate: None,
+        }
+    }
+
+    /// True when a TLS session is up.
+    pub fn established(&self) -> bool {
+        matches!(&self.handshake, Some(Timed { value: Ok(_), .. }))
+    }
+}
+
 /// Everything one conversation observed, step by step. A step that was not
 /// reached is `None`.
 #[derive(Debug, Clone)]
@@ -61,6 +114,10 @@ pub struct Observation {
     pub ehlo: Option<Timed<Result<Reply, SessionError>>>,
     /// Only when EHLO was refused with 5xx (RFC 5321 §4.1.4 fallback).
     pub helo: Option<Timed<Result<Reply, SessionError>>>,
+    /// `None` when TLS was not part of the plan (stage or `--tls off`).
+    pub tls: Option<TlsObservation>,
+    /// EHLO again inside STARTTLS (RFC 3207 §4.2: forget what was learnt before).
+    pub ehlo_after_tls: Option<Timed<Result<Reply, SessionError>>>,
     pub mail: Option<Timed<Result<Reply, SessionError>>>,
     pub rcpt: Option<Timed<Result<Reply, SessionError>>>,
     /// MAIL, RCPT, RSET and QUIT went out in one write (RFC 2920).
@@ -70,24 +127,53 @@ pub struct Observation {
     pub transcript: Transcript,
 }
 
+fn capabilities_of(step: &Option<Timed<Result<Reply, SessionError>>>) -> Option<Capabilities> {
+    match step {
+        Some(Timed { value: Ok(r), .. }) if r.is_positive() => Some(Capabilities::from_ehlo(r)),
+        _ => None,
+    }
+}
+
 impl Observation {
-    /// Capabilities from a successful EHLO.
+    /// Capabilities from the first successful EHLO.
     pub fn capabilities(&self) -> Option<Capabilities> {
-        match &self.ehlo {
-            Some(Timed { value: Ok(r), .. }) if r.is_positive() => Some(Capabilities::from_ehlo(r)),
-            _ => None,
+        capabilities_of(&self.ehlo)
+    }
+
+    /// Capabilities from EHLO inside STARTTLS.
+    pub fn capabilities_after_tls(&self) -> Option<Capabilities> {
+        capabilities_of(&self.ehlo_after_tls)
+    }
+
+    /// The capabilities the transaction runs under.
+    pub fn current_capabilities(&self) -> Option<Capabilities> {
+        if self.ehlo_after_tls.is_some() {
+            self.capabilities_after_tls()
+        } else {
+            self.capabilities()
         }
     }
 }
 
 /// What the conversation says and how long it may take.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Plan {
     pub stage: Stage,
     pub helo: String,
     pub sender: String,
     pub recipient: String,
     pub deadlines: Deadlines,
+    pub tls_mode: TlsMode,
+    pub tls: Option<Arc<TlsClient>>,
+}
+
+impl Plan {
+    /// TLS from the first byte: asked for, or port 465 (RFC 8314 §3.3).
+    fn implicit_tls(&self, port: u16) -> bool {
+        self.tls.is_some()
+            && (self.tls_mode == TlsMode::Implicit
+                || (port == 465 && self.tls_mode != TlsMode::Off))
+    }
 }
 
 /// Runs the conversation up to `plan.stage`. Never fails: every failure is an
@@ -97,17 +183,14 @@ pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
     let socket = SocketAddr::new(endpoint.address, endpoint.port);
     let connected =
         tokio::time::timeout_at(plan.deadlines.next(), TcpStream::connect(socket)).await;
-    let connect = match connected {
-        Ok(Ok(stream)) => Ok(stream),
-        Ok(Err(e)) => Err(ConnectError::from_io(&e)),
-        Err(_) => Err(ConnectError::Timeout(origin.elapsed())),
-    };
     let mut obs = Observation {
         endpoint,
         connect: Timed::since(origin, Ok(())),
         banner: None,
         ehlo: None,
         helo: None,
+        tls: None,
+        ehlo_after_tls: None,
         mail: None,
         rcpt: None,
         pipelined: false,
@@ -115,26 +198,54 @@ pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
         recipient: plan.recipient.clone(),
         transcript: Vec::new(),
     };
-    let stream = match connect {
-        Ok(stream) => stream,
-        Err(e) => {
-            obs.transcript.push(crate::smtp::TranscriptLine {
-                dir: crate::smtp::Direction::Note,
-                t_ms: crate::report::millis(origin.elapsed()),
-                text: format!("connect to {socket}: {e}"),
-            });
-            obs.connect.value = Err(e);
-            return obs;
+    let tcp = match connected {
+        Ok(Ok(stream)) => stream,
+        Ok(Err(e)) => return connect_failed(obs, ConnectError::from_io(&e), origin, plan),
+        Err(_) => {
+            return connect_failed(obs, ConnectError::Timeout(origin.elapsed()), origin, plan)
         }
     };
     // Commands are small and latency matters more than packet count.
-    let _ = stream.set_nodelay(true);
-    let mut session = Session::new(stream, origin, plan.deadlines);
+    let _ = tcp.set_nodelay(true);
+    let mut session: Session<BoxStream> = Session::new(Box::new(tcp), origin, plan.deadlines);
     session.note(format!("connected to {socket}"));
-    if plan.stage > Stage::Connect {
-        talk(&mut session, &mut obs, plan).await;
+    if plan.stage == Stage::Connect {
+        obs.transcript = session.into_transcript();
+        return obs;
     }
-    obs.transcript = session.into_transcript();
+    if plan.implicit_tls(obs.endpoint.port) {
+        let mut tls = TlsObservation::new(true, true);
+        let (stream, state) = session.into_parts();
+        let upgraded = upgrade(stream, state, &mut tls, &obs.endpoint.host, plan).await;
+        obs.tls = Some(tls);
+        session = match upgraded {
+            Ok(session) => session,
+            Err(state) => {
+                obs.transcript = state.into_transcript();
+                return obs;
+            }
+        };
+    }
+    obs.transcript = talk(session, &mut obs, plan).await;
+    obs
+}
+
+fn connect_failed(
+    mut obs: Observation,
+    e: ConnectError,
+    origin: Instant,
+    plan: &Plan,
+) -> Observation {
+    let socket = SocketAddr::new(obs.endpoint.address, obs.endpoint.port);
+    let mut state = Session::new(tokio::io::empty(), origin, plan.deadlines)
+        .into_parts()
+        .1;
+    state.note(format!("connect to {socket}: {e}"));
+    obs.transcript = state.into_transcript();
+    obs.connect = Timed {
+        value: Err(e),
+        elapsed: origin.elapsed(),
+    };
     obs
 }
 
@@ -144,7 +255,7 @@ fn still_open(result: &Result<Reply, SessionError>) -> bool {
 }
 
 async fn step(
-    session: &mut Session<TcpStream>,
+    session: &mut Session<BoxStream>,
     command: Option<&Command>,
 ) -> Timed<Result<Reply, SessionError>> {
     let start = Instant::now();
@@ -155,57 +266,169 @@ async fn step(
     Timed::since(start, result)
 }
 
-async fn talk(session: &mut Session<TcpStream>, obs: &mut Observation, plan: &Plan) {
+/// Sends a courtesy QUIT when the connection can carry it, and hands back
+/// the transcript.
+async fn finish(mut session: Session<BoxStream>, open: bool) -> Transcript {
+    if open {
+        session.quit().await;
+    }
+    session.into_transcript()
+}
+
+async fn talk(mut session: Session<BoxStream>, obs: &mut Observation, plan: &Plan) -> Transcript {
     // The greeting may span several lines (`220-` ... `220 `): read_reply
     // waits for the final line, so nothing is sent before the whole greeting
     // is in (RFC 5321 §4.3.1; early talkers are what pregreet traps catch).
-    let banner = step(session, None).await;
+    let banner = step(&mut session, None).await;
     let greeted = matches!(&banner.value, Ok(r) if r.code == 220);
     let open = still_open(&banner.value);
     obs.banner = Some(banner);
     if !greeted || plan.stage == Stage::Banner {
-        if open {
-            session.quit().await;
-        }
-        return;
+        return finish(session, open).await;
     }
-
-    let (ehlo_cmd, helo_cmd) = match (Command::ehlo(&plan.helo), Command::helo(&plan.helo)) {
-        (Ok(e), Ok(h)) => (e, h),
-        // Validated at the command line; a caller of the library gets a skip.
-        _ => return,
+    let (Ok(ehlo_cmd), Ok(helo_cmd)) = (Command::ehlo(&plan.helo), Command::helo(&plan.helo))
+    else {
+        // Validated at the command line; a library caller gets skips.
+        return finish(session, true).await;
     };
-    let ehlo = step(session, Some(&ehlo_cmd)).await;
+    let ehlo = step(&mut session, Some(&ehlo_cmd)).await;
     let ehlo_refused = matches!(&ehlo.value, Ok(r) if r.is_permanent());
     let mut greeted = matches!(&ehlo.value, Ok(r) if r.is_positive());
     let mut open = still_open(&ehlo.value);
     obs.ehlo = Some(ehlo);
     if ehlo_refused {
         session.note("EHLO refused; falling back to HELO (RFC 5321 §4.1.4)");
-        let helo = step(session, Some(&helo_cmd)).await;
+        let helo = step(&mut session, Some(&helo_cmd)).await;
         greeted = matches!(&helo.value, Ok(r) if r.is_positive());
         open = still_open(&helo.value);
         obs.helo = Some(helo);
     }
     if !greeted || plan.stage == Stage::Ehlo {
-        if open {
-            session.quit().await;
-        }
-        return;
+        return finish(session, open).await;
     }
-    transaction(session, obs, plan).await;
+    let implicit = obs.tls.as_ref().is_some_and(|t| t.implicit);
+    if !implicit && plan.tls.is_some() && plan.tls_mode != TlsMode::Off {
+        session = match starttls(session, obs, plan, &ehlo_cmd).await {
+            Ok(session) => session,
+            Err(transcript) => return transcript,
+        };
+    }
+    if plan.stage == Stage::Tls {
+        return finish(session, true).await;
+    }
+    transaction(&mut session, obs, plan).await;
+    session.into_transcript()
+}
+
+/// STARTTLS (RFC 3207), then EHLO again. `Err` carries the transcript when
+/// the conversation must end here.
+async fn starttls(
+    mut session: Session<BoxStream>,
+    obs: &mut Observation,
+    plan: &Plan,
+    ehlo_cmd: &Command,
+) -> Result<Session<BoxStream>, Transcript> {
+    let offered = obs.capabilities().is_some_and(|c| c.has("STARTTLS"));
+    let mut tls = TlsObservation::new(false, offered);
+    if !offered {
+        obs.tls = Some(tls);
+        return match plan.tls_mode {
+            TlsMode::Require => Err(finish(session, true).await),
+            _ => Ok(session),
+        };
+    }
+    let reply = step(&mut session, Some(&Command::starttls())).await;
+    let ready = matches!(&reply.value, Ok(r) if r.code == 220);
+    let open = still_open(&reply.value);
+    tls.reply = Some(reply);
+    if !ready {
+        obs.tls = Some(tls);
+        // RFC 3207 §4: after a refusal the session goes on in plaintext.
+        return match (open, plan.tls_mode) {
+            (true, TlsMode::Auto) => Ok(session),
+            _ => Err(finish(session, open).await),
+        };
+    }
+    let (stream, mut state) = session.into_parts();
+    if !state.unread().is_empty() {
+        tls.injected = state.unread().to_vec();
+        state.note(format!(
+            "{} bytes arrived after the 220 to STARTTLS, before any handshake: plaintext injection, discarded",
+            tls.injected.len()
+        ));
+        obs.tls = Some(tls);
+        return Err(state.into_transcript());
+    }
+    let upgraded = upgrade(stream, state, &mut tls, &obs.endpoint.host, plan).await;
+    obs.tls = Some(tls);
+    let mut session = upgraded.map_err(SessionState::into_transcript)?;
+    // RFC 3207 §4.2: discard what was learnt before, ask again.
+    let again = step(&mut session, Some(ehlo_cmd)).await;
+    let ok = matches!(&again.value, Ok(r) if r.is_positive());
+    let open = still_open(&again.value);
+    obs.ehlo_after_tls = Some(again);
+    if ok {
+        Ok(session)
+    } else {
+        Err(finish(session, open).await)
+    }
+}
+
+/// The TLS handshake on `stream`; on success the session continues inside
+/// TLS with the same transcript. `Err` hands back the state for its transcript.
+async fn upgrade(
+    stream: BoxStream,
+    mut state: SessionState,
+    tls: &mut TlsObservation,
+    host: &str,
+    plan: &Plan,
+) -> Result<Session<BoxStream>, SessionState> {
+    let Some(client) = plan.tls.as_ref() else {
+        return Err(state);
+    };
+    let started = Instant::now();
+    let result = client
+        .handshake(stream, host, state.deadlines().next())
+        .await;
+    match result {
+        Ok((stream, negotiated)) => {
+            state.set_encrypted();
+            state.note(format!(
+                "TLS established: {} {} {} in {:.1} ms",
+                negotiated.version,
+                negotiated.cipher,
+                negotiated.key_exchange_group.as_deref().unwrap_or(""),
+                started.elapsed().as_secs_f64() * 1000.0
+            ));
+            tls.certificate = Some(cert::inspect(
+                client,
+                &negotiated.chain,
+                host,
+                UnixTime::now(),
+            ));
+            tls.handshake = Some(Timed::since(started, Ok(negotiated)));
+            Ok(Session::from_parts(Box::new(stream), state))
+        }
+        Err(e) => {
+            state.note(format!("TLS handshake failed: {e}"));
+            tls.handshake = Some(Timed::since(started, Err(e)));
+            Err(state)
+        }
+    }
 }
 
 /// MAIL FROM, RCPT TO, RSET, QUIT. RSET makes the server drop the
 /// transaction, so even a server that mishandles QUIT delivers nothing.
-async fn transaction(session: &mut Session<TcpStream>, obs: &mut Observation, plan: &Plan) {
+async fn transaction(session: &mut Session<BoxStream>, obs: &mut Observation, plan: &Plan) {
     let (Ok(mail), Ok(rcpt)) = (
         Command::mail_from(&plan.sender),
         Command::rcpt_to(&plan.recipient),
     ) else {
         return;
     };
-    let pipelining = obs.capabilities().is_some_and(|c| c.has("PIPELINING"));
+    let pipelining = obs
+        .current_capabilities()
+        .is_some_and(|c| c.has("PIPELINING"));
     if pipelining {
         obs.pipelined = true;
         let mut replies = session

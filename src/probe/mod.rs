@@ -9,6 +9,8 @@ use crate::dns::{Dns, DnsError};
 use crate::report::{Check, Conversation, Endpoint, Report, Status};
 use crate::smtp::{Deadlines, Timed};
 use crate::target::{Host, Server, Target};
+use crate::tls::TlsClient;
+pub use conversation::TlsMode;
 use conversation::{converse, Plan};
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -24,6 +26,8 @@ pub enum Stage {
     Connect,
     Banner,
     Ehlo,
+    /// STARTTLS, the certificate, and EHLO again inside TLS.
+    Tls,
     /// The whole test transaction: MAIL, RCPT, RSET, QUIT.
     Rcpt,
 }
@@ -36,6 +40,7 @@ impl Stage {
             Stage::Connect => "connect",
             Stage::Banner => "banner",
             Stage::Ehlo => "ehlo",
+            Stage::Tls => "tls",
             Stage::Rcpt => "probe",
         }
     }
@@ -63,6 +68,11 @@ pub struct Options {
     /// The whole run ends by then.
     pub overall_timeout: Duration,
     pub concurrency: usize,
+    pub tls_mode: TlsMode,
+    /// The TLS configuration shared by every connection (None: TLS off).
+    pub tls: Option<Arc<TlsClient>>,
+    /// A certificate expiring within this many days is a warning.
+    pub cert_warn_days: i64,
 }
 
 /// An exchange and, once known, its addresses.
@@ -140,9 +150,15 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
             sender: opts.sender.clone(),
             recipient: opts.recipient.clone(),
             deadlines,
+            tls_mode: opts.tls_mode,
+            tls: opts.tls.clone(),
+        };
+        let policy = checks::Policy {
+            require_tls: opts.tls_mode == TlsMode::Require,
+            cert_warn_days: opts.cert_warn_days,
         };
         for obs in converse_all(endpoints, plan, opts.concurrency).await {
-            checks.extend(checks::smtp::conversation_checks(&obs, opts.stage));
+            checks.extend(checks::smtp::conversation_checks(&obs, opts.stage, &policy));
             transcripts.push(Conversation {
                 endpoint: obs.endpoint,
                 lines: obs.transcript,

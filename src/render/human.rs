@@ -115,7 +115,7 @@ fn check_line(check: &Check, style: Style, out: &mut impl Write) -> io::Result<(
     };
     writeln!(
         out,
-        "  {}  {:<12} {:>9}  {}",
+        "  {}  {:<15} {:>9}  {}",
         style.status(check.status),
         check.id,
         duration,

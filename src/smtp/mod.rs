@@ -9,4 +9,7 @@ pub mod session;
 pub use capability::{Capabilities, Capability};
 pub use command::{check_argument, Command, UnsafeArgument};
 pub use reply::{EnhancedCode, Reply, ReplyDecoder, ReplyError};
-pub use session::{Deadlines, Direction, Session, SessionError, Timed, Transcript, TranscriptLine};
+pub use session::{
+    BoxStream, Deadlines, Direction, Session, SessionError, SessionState, Stream, Timed,
+    Transcript, TranscriptLine,
+};

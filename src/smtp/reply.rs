@@ -201,6 +201,11 @@ impl ReplyDecoder {
         self.buf.len()
     }
 
+    /// The bytes received but not yet part of a complete line.
+    pub fn pending(&self) -> &[u8] {
+        &self.buf
+    }
+
     /// True while a multi-line reply has started but not ended.
     pub fn in_reply(&self) -> bool {
         !self.pending.is_empty()

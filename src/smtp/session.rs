@@ -34,7 +34,14 @@ pub struct TranscriptLine {
     /// Milliseconds since the connection attempt started.
     pub t_ms: f64,
     pub text: String,
+    /// The line travelled inside TLS.
+    pub tls: bool,
 }
+
+/// Any byte stream a session can run over: plain TCP, or TLS after STARTTLS.
+pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
+pub type BoxStream = Box<dyn Stream>;
 
 pub type Transcript = Vec<TranscriptLine>;
 
@@ -103,14 +110,43 @@ pub struct SessionState {
     transcript: Transcript,
     origin: Instant,
     deadlines: Deadlines,
+    encrypted: bool,
 }
 
 impl SessionState {
     /// Bytes the server sent that no reply has consumed yet. After a reply to
-    /// STARTTLS this must be zero: anything else arrived in plaintext before the
-    /// handshake (the CVE-2011-0411 class of injection).
-    pub fn unread_bytes(&self) -> usize {
-        self.decoder.buffered()
+    /// STARTTLS this must be empty: anything else arrived in plaintext before
+    /// the handshake (the CVE-2011-0411 class of injection).
+    pub fn unread(&self) -> &[u8] {
+        self.decoder.pending()
+    }
+
+    /// From now on the stream is encrypted (marks transcript lines).
+    pub fn set_encrypted(&mut self) {
+        self.encrypted = true;
+    }
+
+    pub fn note(&mut self, text: impl Into<String>) {
+        self.record(Direction::Note, text.into());
+    }
+
+    fn record(&mut self, dir: Direction, text: String) {
+        let t_ms = crate::report::millis(self.origin.elapsed());
+        let tls = self.encrypted;
+        self.transcript.push(TranscriptLine {
+            dir,
+            t_ms,
+            text,
+            tls,
+        });
+    }
+
+    pub fn deadlines(&self) -> Deadlines {
+        self.deadlines
+    }
+
+    pub fn into_transcript(self) -> Transcript {
+        self.transcript
     }
 }
 
@@ -130,6 +166,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                 transcript: Vec::new(),
                 origin,
                 deadlines,
+                encrypted: false,
             },
         }
     }
@@ -152,14 +189,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
 
     /// Adds a line of our own to the transcript.
     pub fn note(&mut self, text: impl Into<String>) {
-        self.record(Direction::Note, text.into());
+        self.state.note(text);
     }
 
     fn record(&mut self, dir: Direction, text: String) {
-        let t_ms = self.state.origin.elapsed().as_secs_f64() * 1000.0;
-        self.state
-            .transcript
-            .push(TranscriptLine { dir, t_ms, text });
+        self.state.record(dir, text);
     }
 
     /// Reads one complete reply, or fails when the deadline passes: the

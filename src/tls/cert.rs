@@ -15,14 +15,26 @@ use x509_parser::public_key::PublicKey;
 /// One thing wrong with the certificate. `id()` is the stable JSON name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CertProblem {
-    Expired { since: String, days_ago: i64 },
-    NotYetValid { from: String },
-    NameMismatch { expected: String, presented: Vec<String> },
+    Expired {
+        since: String,
+        days_ago: i64,
+    },
+    NotYetValid {
+        from: String,
+    },
+    NameMismatch {
+        expected: String,
+        presented: Vec<String>,
+    },
     SelfSigned,
     /// Only the leaf was sent, and its issuer is not a trust anchor, though the
     /// leaf points at an issuer certificate (AIA caIssuers): a missing intermediate.
-    MissingIntermediate { issuer: String },
-    UnknownIssuer { issuer: String },
+    MissingIntermediate {
+        issuer: String,
+    },
+    UnknownIssuer {
+        issuer: String,
+    },
     Other(String),
 }
 
@@ -96,11 +108,27 @@ pub struct CertFacts {
     pub problems: Vec<CertProblem>,
 }
 
+impl CertFacts {
+    /// The first SAN, or the subject when there is none: how people name a certificate.
+    pub fn subject_short(&self) -> String {
+        match self.sans.first() {
+            Some(name) => name.clone(),
+            None => self.subject.clone(),
+        }
+    }
+}
+
 /// Inspects `chain` as presented for `expected` (the exchange's name, or its
 /// IP when probing an address).
-pub fn inspect(client: &TlsClient, chain: &[CertificateDer<'static>], expected: &str, now: UnixTime) -> Result<CertFacts, String> {
+pub fn inspect(
+    client: &TlsClient,
+    chain: &[CertificateDer<'static>],
+    expected: &str,
+    now: UnixTime,
+) -> Result<CertFacts, String> {
     let leaf_der = chain.first().ok_or("the server presented no certificate")?;
-    let (_, leaf) = X509Certificate::from_der(leaf_der.as_ref()).map_err(|e| format!("the server's certificate does not parse: {e}"))?;
+    let (_, leaf) = X509Certificate::from_der(leaf_der.as_ref())
+        .map_err(|e| format!("the server's certificate does not parse: {e}"))?;
     let now_secs = now.as_secs() as i64;
     let not_before = leaf.validity().not_before.timestamp();
     let not_after = leaf.validity().not_after.timestamp();
@@ -114,7 +142,9 @@ pub fn inspect(client: &TlsClient, chain: &[CertificateDer<'static>], expected: 
         });
     }
     if now_secs < not_before {
-        problems.push(CertProblem::NotYetValid { from: iso_date(not_before) });
+        problems.push(CertProblem::NotYetValid {
+            from: iso_date(not_before),
+        });
     }
     if !name_matches(expected, &sans) {
         problems.push(CertProblem::NameMismatch {
@@ -125,15 +155,24 @@ pub fn inspect(client: &TlsClient, chain: &[CertificateDer<'static>], expected: 
     // Trust, judged at a moment inside the validity period so that an expired
     // certificate still tells us whether its chain is sound.
     let mid = (not_before + (not_after - not_before) / 2).max(0) as u64;
-    let trust = client.verify(chain, expected, UnixTime::since_unix_epoch(Duration::from_secs(mid)));
+    let trust = client.verify(
+        chain,
+        expected,
+        UnixTime::since_unix_epoch(Duration::from_secs(mid)),
+    );
     match trust {
         Ok(()) => {}
-        Err(rustls::Error::InvalidCertificate(CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. })) => {}
+        Err(rustls::Error::InvalidCertificate(
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+        )) => {}
         Err(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)) => {
             let issuer = leaf.issuer().to_string();
             problems.push(if self_signed {
                 CertProblem::SelfSigned
-            } else if chain.len() == 1 && names_issuer_certificate(&leaf) && !client.is_trust_anchor_subject(leaf.issuer().as_raw()) {
+            } else if chain.len() == 1
+                && names_issuer_certificate(&leaf)
+                && !client.is_trust_anchor_subject(leaf.issuer().as_raw())
+            {
                 CertProblem::MissingIntermediate { issuer }
             } else {
                 CertProblem::UnknownIssuer {
@@ -185,7 +224,9 @@ fn subject_alt_names(cert: &X509Certificate<'_>) -> Vec<String> {
 pub fn name_matches(expected: &str, sans: &[String]) -> bool {
     let expected = expected.trim_end_matches('.').to_ascii_lowercase();
     if let Ok(ip) = expected.parse::<IpAddr>() {
-        return sans.iter().any(|s| s.parse::<IpAddr>().is_ok_and(|a| a == ip));
+        return sans
+            .iter()
+            .any(|s| s.parse::<IpAddr>().is_ok_and(|a| a == ip));
     }
     sans.iter().any(|san| {
         if let Some(suffix) = san.strip_prefix("*.") {
@@ -201,12 +242,14 @@ pub fn name_matches(expected: &str, sans: &[String]) -> bool {
 /// True when the certificate has an Authority Information Access entry
 /// naming its issuer's certificate (RFC 5280 §4.2.2.1, caIssuers).
 fn names_issuer_certificate(cert: &X509Certificate<'_>) -> bool {
-    cert.extensions().iter().any(|ext| match ext.parsed_extension() {
-        ParsedExtension::AuthorityInfoAccess(aia) => aia
-            .iter()
-            .any(|d| d.access_method.to_id_string() == "1.3.6.1.5.5.7.48.2"),
-        _ => false,
-    })
+    cert.extensions()
+        .iter()
+        .any(|ext| match ext.parsed_extension() {
+            ParsedExtension::AuthorityInfoAccess(aia) => aia
+                .iter()
+                .any(|d| d.access_method.to_id_string() == "1.3.6.1.5.5.7.48.2"),
+            _ => false,
+        })
 }
 
 fn chain_top_issuer(chain: &[CertificateDer<'static>]) -> Option<String> {
@@ -274,9 +317,15 @@ fn fingerprint(der: &[u8]) -> String {
 fn words(e: &rustls::Error) -> String {
     match e {
         rustls::Error::InvalidCertificate(c) => match c {
-            CertificateError::Expired | CertificateError::ExpiredContext { .. } => "certificate expired".into(),
-            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => "certificate not valid yet".into(),
-            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => "certificate not valid for this host name".into(),
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                "certificate expired".into()
+            }
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                "certificate not valid yet".into()
+            }
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+                "certificate not valid for this host name".into()
+            }
             CertificateError::UnknownIssuer => "unknown issuer (no chain to a trusted CA)".into(),
             CertificateError::BadSignature => "bad signature in the chain".into(),
             other => format!("{other:?}"),
@@ -299,7 +348,12 @@ pub fn iso_date(secs: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 #[cfg(test)]
@@ -332,7 +386,17 @@ mod tests {
             presented: vec!["other.test".into()],
         };
         assert_eq!(p.id(), "name_mismatch");
-        assert_eq!(p.describe(), "name mismatch: expected mx.a.test, the certificate is for other.test");
-        assert_eq!(CertProblem::Expired { since: "x".into(), days_ago: 3 }.describe(), "expired 3 days ago (x)");
+        assert_eq!(
+            p.describe(),
+            "name mismatch: expected mx.a.test, the certificate is for other.test"
+        );
+        assert_eq!(
+            CertProblem::Expired {
+                since: "x".into(),
+                days_ago: 3
+            }
+            .describe(),
+            "expired 3 days ago (x)"
+        );
     }
 }

@@ -15,7 +15,9 @@ use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{AlertDescription, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    AlertDescription, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 use std::io;
 use std::net::IpAddr;
 use std::path::Path;
@@ -57,12 +59,21 @@ impl HandshakeError {
     }
 
     fn from_io(e: &io::Error) -> Self {
-        if let Some(tls) = e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+        if let Some(tls) = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        {
             return Self::from_rustls(tls);
         }
         match e.kind() {
-            io::ErrorKind::ConnectionReset => Self::new("reset", "the server reset the connection during the TLS handshake"),
-            io::ErrorKind::UnexpectedEof => Self::new("closed", "the server closed the connection during the TLS handshake"),
+            io::ErrorKind::ConnectionReset => Self::new(
+                "reset",
+                "the server reset the connection during the TLS handshake",
+            ),
+            io::ErrorKind::UnexpectedEof => Self::new(
+                "closed",
+                "the server closed the connection during the TLS handshake",
+            ),
             _ => Self::new("other", format!("TLS handshake failed: {e}")),
         }
     }
@@ -96,6 +107,12 @@ pub struct TlsClient {
     roots: Arc<RootCertStore>,
 }
 
+impl std::fmt::Debug for TlsClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TlsClient({} trust anchors)", self.roots.roots.len())
+    }
+}
+
 impl TlsClient {
     /// webpki-roots plus the certificates in `ca_file` (PEM) as extra anchors.
     pub fn new(ca_file: Option<&Path>) -> Result<Self, String> {
@@ -109,12 +126,15 @@ impl TlsClient {
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| format!("--ca-file {}: {e}", path.display()))?;
             if certs.is_empty() {
-                return Err(format!("--ca-file {}: no PEM certificate found", path.display()));
+                return Err(format!(
+                    "--ca-file {}: no PEM certificate found",
+                    path.display()
+                ));
             }
             for cert in certs {
-                roots
-                    .add(cert)
-                    .map_err(|e| format!("--ca-file {}: unusable certificate: {e}", path.display()))?;
+                roots.add(cert).map_err(|e| {
+                    format!("--ca-file {}: unusable certificate: {e}", path.display())
+                })?;
             }
         }
         let roots = Arc::new(roots);
@@ -144,31 +164,50 @@ impl TlsClient {
     ) -> Result<(TlsStream<S>, Negotiated), HandshakeError> {
         let server_name = server_name(name).map_err(|e| HandshakeError::new("other", e))?;
         let started = Instant::now();
-        let tls = match tokio::time::timeout_at(deadline, self.connector.connect(server_name, stream)).await {
-            Ok(Ok(tls)) => tls,
-            Ok(Err(e)) => return Err(HandshakeError::from_io(&e)),
-            Err(_) => {
-                return Err(HandshakeError::new(
-                    "timeout",
-                    format!("no TLS handshake within {:.1} s", started.elapsed().as_secs_f64()),
-                ))
-            }
-        };
+        let tls =
+            match tokio::time::timeout_at(deadline, self.connector.connect(server_name, stream))
+                .await
+            {
+                Ok(Ok(tls)) => tls,
+                Ok(Err(e)) => return Err(HandshakeError::from_io(&e)),
+                Err(_) => {
+                    return Err(HandshakeError::new(
+                        "timeout",
+                        format!(
+                            "no TLS handshake within {:.1} s",
+                            started.elapsed().as_secs_f64()
+                        ),
+                    ))
+                }
+            };
         let conn = tls.get_ref().1;
         let negotiated = Negotiated {
-            version: conn.protocol_version().map(version_name).unwrap_or_default(),
+            version: conn
+                .protocol_version()
+                .map(version_name)
+                .unwrap_or_default(),
             cipher: conn
                 .negotiated_cipher_suite()
                 .map(|s| format!("{:?}", s.suite()))
                 .unwrap_or_default(),
-            key_exchange_group: conn.negotiated_key_exchange_group().map(|g| format!("{:?}", g.name())),
-            chain: conn.peer_certificates().map(<[_]>::to_vec).unwrap_or_default(),
+            key_exchange_group: conn
+                .negotiated_key_exchange_group()
+                .map(|g| format!("{:?}", g.name())),
+            chain: conn
+                .peer_certificates()
+                .map(<[_]>::to_vec)
+                .unwrap_or_default(),
         };
         Ok((tls, negotiated))
     }
 
     /// Verifies `chain` for `name` against the trust anchors at `now`.
-    pub fn verify(&self, chain: &[CertificateDer<'static>], name: &str, now: UnixTime) -> Result<(), rustls::Error> {
+    pub fn verify(
+        &self,
+        chain: &[CertificateDer<'static>],
+        name: &str,
+        now: UnixTime,
+    ) -> Result<(), rustls::Error> {
         let Some((leaf, intermediates)) = chain.split_first() else {
             return Err(rustls::Error::NoCertificatesPresented);
         };
@@ -181,7 +220,10 @@ impl TlsClient {
     /// Subjects (DER) of the trust anchors, to tell a trusted root from an
     /// unknown issuer.
     pub fn is_trust_anchor_subject(&self, subject_der: &[u8]) -> bool {
-        self.roots.roots.iter().any(|r| r.subject.as_ref() == subject_der)
+        self.roots
+            .roots
+            .iter()
+            .any(|r| r.subject.as_ref() == subject_der)
     }
 }
 
@@ -189,7 +231,8 @@ fn server_name(name: &str) -> Result<ServerName<'static>, String> {
     if let Ok(ip) = name.parse::<IpAddr>() {
         return Ok(ServerName::IpAddress(ip.into()));
     }
-    ServerName::try_from(name.to_string()).map_err(|e| format!("{name} is not a valid TLS server name: {e}"))
+    ServerName::try_from(name.to_string())
+        .map_err(|e| format!("{name} is not a valid TLS server name: {e}"))
 }
 
 fn version_name(v: rustls::ProtocolVersion) -> String {
@@ -228,7 +271,12 @@ impl ServerCertVerifier for InspectEveryCertificate {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -237,10 +285,17 @@ impl ServerCertVerifier for InspectEveryCertificate {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }

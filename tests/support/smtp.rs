@@ -1,12 +1,15 @@
-//! Scripted SMTP servers: well-behaved ones with configurable replies, and
-//! hostile ones (silent, dripping, flooding).
+//! Scripted SMTP servers: well-behaved ones with configurable replies, TLS
+//! ones (STARTTLS or implicit), and hostile ones (silent, dripping, flooding,
+//! answering STARTTLS with an alert).
 
 use super::RT;
+use rustls::ServerConfig;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsAcceptor;
 
 /// What the server does when a client connects.
 #[derive(Clone)]
@@ -21,8 +24,41 @@ pub enum Greeting {
     Flood(usize),
 }
 
-/// How the server answers one command line; `None` closes the connection.
-pub type Responder = Arc<dyn Fn(&str) -> Option<Vec<u8>> + Send + Sync>;
+/// What the server does with STARTTLS (when not `None`, the responder never sees it).
+#[derive(Clone)]
+pub enum Upgrade {
+    /// The responder answers STARTTLS like any other command.
+    None,
+    /// 220, then a TLS handshake with this configuration.
+    Accept(Arc<ServerConfig>),
+    /// 220, read the ClientHello, answer with a fatal TLS alert of this
+    /// description (70 = protocol_version, 40 = handshake_failure), close.
+    Alert(u8),
+}
+
+/// How the server answers one command line; the flag says whether the
+/// session is inside TLS. `None` closes the connection.
+pub type Responder = Arc<dyn Fn(&str, bool) -> Option<Vec<u8>> + Send + Sync>;
+
+#[derive(Clone)]
+pub struct Config {
+    pub greeting: Greeting,
+    pub respond: Responder,
+    pub upgrade: Upgrade,
+    /// TLS from the first byte with this configuration (RFC 8314).
+    pub implicit: Option<Arc<ServerConfig>>,
+}
+
+impl Config {
+    pub fn new(respond: Responder) -> Self {
+        Self {
+            greeting: Greeting::Send(b"220 fake.test ESMTP ready\r\n".to_vec()),
+            respond,
+            upgrade: Upgrade::None,
+            implicit: None,
+        }
+    }
+}
 
 pub struct FakeSmtp {
     pub addr: SocketAddr,
@@ -36,9 +72,21 @@ impl Drop for FakeSmtp {
     }
 }
 
+type Log = Arc<Mutex<Vec<String>>>;
+
 impl FakeSmtp {
     /// Listens on `bind` ("127.0.0.1:0", "[::1]:0", or a fixed port).
     pub fn start(bind: &str, greeting: Greeting, respond: Responder) -> Self {
+        Self::with(
+            bind,
+            Config {
+                greeting,
+                ..Config::new(respond)
+            },
+        )
+    }
+
+    pub fn with(bind: &str, config: Config) -> Self {
         let bind: SocketAddr = bind.parse().expect("bind address");
         assert!(bind.ip().is_loopback(), "tests only use loopback");
         let listener = RT
@@ -49,8 +97,7 @@ impl FakeSmtp {
         let log = received.clone();
         let task = RT.spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let (greeting, respond, log) = (greeting.clone(), respond.clone(), log.clone());
-                tokio::spawn(serve(stream, greeting, respond, log));
+                tokio::spawn(serve(stream, config.clone(), log.clone()));
             }
         });
         Self {
@@ -63,11 +110,7 @@ impl FakeSmtp {
     /// A well-behaved server that advertises `capabilities` and answers
     /// RCPT with `rcpt_reply`.
     pub fn standard(bind: &str, capabilities: &[&str], rcpt_reply: &str) -> Self {
-        Self::start(
-            bind,
-            Greeting::Send(b"220 fake.test ESMTP ready\r\n".to_vec()),
-            responder(capabilities, rcpt_reply),
-        )
+        Self::with(bind, Config::new(responder(capabilities, rcpt_reply)))
     }
 
     pub fn port(&self) -> u16 {
@@ -85,7 +128,7 @@ impl FakeSmtp {
 pub fn responder(capabilities: &[&str], rcpt_reply: &str) -> Responder {
     let ehlo = ehlo_reply(capabilities);
     let rcpt = format!("{rcpt_reply}\r\n");
-    Arc::new(move |line: &str| {
+    Arc::new(move |line: &str, _tls: bool| {
         let verb = line
             .split_whitespace()
             .next()
@@ -114,60 +157,104 @@ pub fn ehlo_reply(capabilities: &[&str]) -> String {
         .collect()
 }
 
-async fn serve(
-    stream: TcpStream,
-    greeting: Greeting,
-    respond: Responder,
-    log: Arc<Mutex<Vec<String>>>,
-) {
-    let (read, mut write) = stream.into_split();
-    match greeting {
-        Greeting::Send(bytes) => {
-            if write.write_all(&bytes).await.is_err() {
+async fn linger() {
+    tokio::time::sleep(Duration::from_secs(3600)).await;
+}
+
+async fn serve(stream: TcpStream, config: Config, log: Log) {
+    if let Some(tls) = &config.implicit {
+        let Ok(mut tls) = TlsAcceptor::from(tls.clone()).accept(stream).await else {
+            return;
+        };
+        if let Greeting::Send(bytes) = &config.greeting {
+            if tls.write_all(bytes).await.is_err() {
                 return;
             }
         }
-        Greeting::Never => {
-            tokio::time::sleep(Duration::from_secs(3600)).await;
-            return;
+        session(tls, &config, &log, true).await;
+        return;
+    }
+    let mut stream = stream;
+    match &config.greeting {
+        Greeting::Send(bytes) => {
+            if stream.write_all(bytes).await.is_err() {
+                return;
+            }
         }
+        Greeting::Never => return linger().await,
         Greeting::Drip(bytes, every) => {
             for b in bytes {
-                if write.write_all(&[b]).await.is_err() {
+                if stream.write_all(&[*b]).await.is_err() {
                     return;
                 }
-                tokio::time::sleep(every).await;
+                tokio::time::sleep(*every).await;
             }
-            tokio::time::sleep(Duration::from_secs(3600)).await;
-            return;
+            return linger().await;
         }
         Greeting::Flood(n) => {
             let chunk = vec![b'2'; 64 * 1024];
             let mut sent = 0;
-            while sent < n {
-                if write.write_all(&chunk).await.is_err() {
+            while sent < *n {
+                if stream.write_all(&chunk).await.is_err() {
                     return;
                 }
                 sent += chunk.len();
             }
-            tokio::time::sleep(Duration::from_secs(3600)).await;
-            return;
+            return linger().await;
         }
     }
-    let mut lines = BufReader::new(read).lines();
-    while let Ok(Some(line)) = lines.next_line().await {
-        log.lock().unwrap().push(line.clone());
-        let quit = line.eq_ignore_ascii_case("QUIT");
-        match respond(&line) {
-            Some(bytes) => {
-                if write.write_all(&bytes).await.is_err() {
-                    return;
-                }
+    let Some(mut plain) = session(stream, &config, &log, false).await else {
+        return;
+    };
+    match &config.upgrade {
+        Upgrade::Accept(tls) => {
+            if let Ok(tls) = TlsAcceptor::from(tls.clone()).accept(plain).await {
+                session(tls, &config, &log, true).await;
             }
-            None => return,
         }
-        if quit {
-            return;
+        Upgrade::Alert(description) => {
+            let mut hello = [0u8; 512];
+            let _ = plain.read(&mut hello).await;
+            let _ = plain
+                .write_all(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, *description])
+                .await;
+        }
+        Upgrade::None => {}
+    }
+}
+
+/// Answers command lines until QUIT, a close, or STARTTLS with an upgrade
+/// configured, which hands the stream back.
+async fn session<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: S,
+    config: &Config,
+    log: &Log,
+    tls: bool,
+) -> Option<S> {
+    let mut reader = BufReader::new(stream);
+    loop {
+        let mut raw = Vec::new();
+        match reader.read_until(b'\n', &mut raw).await {
+            Ok(0) | Err(_) => return None,
+            Ok(_) => {}
+        }
+        let line = String::from_utf8_lossy(&raw)
+            .trim_end_matches(['\r', '\n'])
+            .to_string();
+        log.lock().unwrap().push(line.clone());
+        if line.eq_ignore_ascii_case("STARTTLS") && !tls && !matches!(config.upgrade, Upgrade::None)
+        {
+            reader
+                .get_mut()
+                .write_all(b"220 2.0.0 Ready to start TLS\r\n")
+                .await
+                .ok()?;
+            return Some(reader.into_inner());
+        }
+        let bytes = (config.respond)(&line, tls)?;
+        reader.get_mut().write_all(&bytes).await.ok()?;
+        if line.eq_ignore_ascii_case("QUIT") {
+            return None;
         }
     }
 }

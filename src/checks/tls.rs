@@ -1,0 +1,161 @@
+//! `tls.starttls` / `tls.implicit` and `tls.certificate`: whether the session
+//! was encrypted, with what, and whether the certificate would satisfy a
+//! sender that verifies. Opportunistic TLS (RFC 3207) is the default for MX
+//! delivery, so most TLS problems warn; `--tls require` makes them fail.
+
+use super::Policy;
+use crate::probe::conversation::TlsObservation;
+use crate::report::{millis, Check, Status};
+use crate::smtp::reply::escape_bytes;
+use crate::smtp::Timed;
+use crate::tls::HandshakeError;
+use serde_json::{json, Value};
+
+/// The status for a problem a verifying sender would refuse, an
+/// opportunistic one would accept.
+fn tls_problem(policy: &Policy) -> Status {
+    if policy.require_tls {
+        Status::Fail
+    } else {
+        Status::Warn
+    }
+}
+
+/// `tls.starttls` (or `tls.implicit`, same data): offered, the reply, the handshake.
+pub fn session_check(tls: &TlsObservation, policy: &Policy) -> Check {
+    let id = if tls.implicit {
+        "tls.implicit"
+    } else {
+        "tls.starttls"
+    };
+    let c = |status, summary: String| Check::new(id, status, summary).with("offered", tls.offered);
+    if !tls.offered {
+        return c(tls_problem(policy), "STARTTLS not offered: mail to this server travels unencrypted".into())
+            .advice("Enable STARTTLS on the server (Postfix: smtpd_tls_security_level = may, with smtpd_tls_chain_files). Senders that require TLS will not deliver here.");
+    }
+    if let Some(Timed { value, elapsed }) = &tls.reply {
+        match value {
+            Err(e) => {
+                return c(Status::Fail, format!("STARTTLS: {e}"))
+                    .took(*elapsed)
+                    .with("error_kind", e.kind())
+                    .advice("The server advertised STARTTLS but the connection failed when it was used.");
+            }
+            Ok(r) if r.code != 220 => {
+                return c(tls_problem(policy), format!("STARTTLS refused: {}", r.summary()))
+                    .took(*elapsed)
+                    .with("code", r.code)
+                    .with("text", r.text())
+                    .advice("The server advertises STARTTLS but refuses it, usually because its certificate or key is missing or unreadable: check the server's log. Senders fall back to plaintext or defer.");
+            }
+            Ok(_) => {}
+        }
+    }
+    if !tls.injected.is_empty() {
+        let shown = escape_bytes(&tls.injected[..tls.injected.len().min(80)]);
+        return c(
+            Status::Fail,
+            format!("plaintext injected after STARTTLS: {} bytes before the handshake (\"{shown}\")", tls.injected.len()),
+        )
+        .with("cause", "plaintext_injection")
+        .with("injected_bytes", tls.injected.len())
+        .advice("Something sent data after the 220 reply to STARTTLS and before the TLS handshake. A client that processed it would run attacker-chosen commands inside TLS (CVE-2011-0411 class). smtpcheck discarded it. Update the server, or remove the middlebox that interferes with STARTTLS.");
+    }
+    match &tls.handshake {
+        None => c(Status::Skip, "no TLS handshake was attempted".into()),
+        Some(Timed {
+            value: Err(e),
+            elapsed,
+        }) => c(Status::Fail, format!("TLS handshake failed: {e}"))
+            .took(*elapsed)
+            .with("error_kind", e.kind)
+            .advice(handshake_advice(e)),
+        Some(Timed {
+            value: Ok(n),
+            elapsed,
+        }) => c(
+            Status::Pass,
+            format!(
+                "{} {} {} (handshake {:.1} ms)",
+                n.version,
+                n.cipher,
+                n.key_exchange_group.as_deref().unwrap_or("-"),
+                millis(*elapsed)
+            ),
+        )
+        .took(*elapsed)
+        .with("version", n.version.clone())
+        .with("cipher", n.cipher.clone())
+        .with("key_exchange_group", n.key_exchange_group.clone())
+        .with("handshake_ms", millis(*elapsed)),
+    }
+}
+
+fn handshake_advice(e: &HandshakeError) -> &'static str {
+    match e.kind {
+        "protocol_version" => "Enable TLS 1.2 and 1.3 on the server (Postfix: smtpd_tls_protocols = >=TLSv1.2); senders such as Gmail and Microsoft refuse TLS 1.0 and 1.1.",
+        "no_shared_cipher" => "The server's cipher or key-exchange settings exclude every modern suite: restore the defaults (Postfix: smtpd_tls_ciphers = medium) and check that its key and certificate match.",
+        "not_tls" => "Something other than TLS answered after STARTTLS: a broken server, or a middlebox (firewall 'SMTP fixup') that mangles STARTTLS.",
+        "timeout" => "The server did not complete the handshake in time: overloaded, or a middlebox holds the encrypted traffic.",
+        _ => "The TLS connection could not be set up; the reason above is the TLS library's own.",
+    }
+}
+
+/// `tls.certificate`: the chain presented in the handshake.
+pub fn certificate_check(tls: Option<&TlsObservation>, policy: &Policy) -> Check {
+    let id = "tls.certificate";
+    let Some(result) = tls.and_then(|t| t.certificate.as_ref()) else {
+        return Check::new(
+            id,
+            Status::Skip,
+            "no TLS session, so no certificate to check",
+        );
+    };
+    let facts = match result {
+        Ok(facts) => facts,
+        Err(why) => {
+            return Check::new(id, tls_problem(policy), why.clone())
+                .with("problems", json!(["other"]))
+                .advice("The server's certificate could not be read; senders that verify will not deliver.");
+        }
+    };
+    let mut data = match serde_json::to_value(facts) {
+        Ok(Value::Object(map)) => map,
+        _ => Default::default(),
+    };
+    let ids: Vec<&str> = facts.problems.iter().map(|p| p.id()).collect();
+    data.insert("problems".into(), json!(ids));
+    data.insert("cause".into(), json!(ids.first()));
+    let mut check = Check::new(id, Status::Pass, String::new());
+    check.data = data;
+    if !facts.problems.is_empty() {
+        let words: Vec<String> = facts.problems.iter().map(|p| p.describe()).collect();
+        let advice: Vec<&str> = facts.problems.iter().map(|p| p.advice()).collect();
+        check.status = tls_problem(policy);
+        check.summary = format!(
+            "certificate {}: {}",
+            facts.subject_short(),
+            words.join("; ")
+        );
+        return check.advice(advice.join(" "));
+    }
+    if facts.days_left < policy.cert_warn_days {
+        check.status = Status::Warn;
+        check.summary = format!(
+            "certificate {} expires in {} day(s), on {}",
+            facts.subject_short(),
+            facts.days_left,
+            facts.not_after
+        );
+        return check
+            .advice("Renew the certificate now: automated renewal may have stopped working.");
+    }
+    check.summary = format!(
+        "certificate {}, issued by {}, valid until {} ({} days left)",
+        facts.subject_short(),
+        facts.issuer,
+        facts.not_after,
+        facts.days_left
+    );
+    check
+}
