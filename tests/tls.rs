@@ -1,0 +1,466 @@
+//! TLS end to end: STARTTLS and implicit TLS against fake servers holding
+//! certificates made by rcgen, each certificate cause asserted on its own.
+
+mod support;
+
+use serde_json::{json, Value};
+use std::sync::Arc;
+use support::pki::{Pki, SignedBy};
+use support::smtp::{responder, Config, FakeSmtp, Upgrade};
+use support::{check, checks, smtpcheck_json};
+
+const HOST: &str = "mx.tls.test";
+
+/// A zone for tls.test whose MX mx.tls.test is 127.0.0.1.
+fn zone() -> support::dns::TestDns {
+    support::dns::TestDns::start(&[&support::dns::zone(
+        "tls.test",
+        "@ MX 10 mx\nmx A 127.0.0.1",
+    )])
+}
+
+fn starttls_server(upgrade: Upgrade) -> FakeSmtp {
+    FakeSmtp::with(
+        "127.0.0.1:0",
+        Config {
+            upgrade,
+            ..Config::new(responder(&["PIPELINING", "STARTTLS"], "250 2.1.5 Ok"))
+        },
+    )
+}
+
+fn run(smtp: &FakeSmtp, extra: &[&str]) -> (Value, i32) {
+    let dns = zone();
+    let (resolver, port) = (dns.resolver_arg(), smtp.port().to_string());
+    let mut args = vec![
+        "probe",
+        "tls.test",
+        "--resolver",
+        &resolver,
+        "--port",
+        &port,
+        "--helo",
+        "client.test",
+    ];
+    args.extend_from_slice(extra);
+    smtpcheck_json(&args)
+}
+
+fn cert_problems(doc: &Value) -> Value {
+    check(doc, "tls.certificate")["data"]["problems"].clone()
+}
+
+#[test]
+fn valid_certificate_passes_and_the_transaction_runs_inside_tls() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(&[HOST], -1, 365, SignedBy::Ca);
+    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let ca = pki.ca_file();
+    let (doc, code) = run(&smtp, &["--ca-file", &ca]);
+    assert_eq!(
+        (doc["verdict"].as_str(), code),
+        (Some("pass"), 0),
+        "{doc:#}"
+    );
+    let tls = check(&doc, "tls.starttls");
+    assert_eq!(tls["data"]["version"], "TLSv1.3");
+    assert!(tls["data"]["cipher"]
+        .as_str()
+        .unwrap()
+        .starts_with("TLS13_"));
+    assert_eq!(tls["data"]["key_exchange_group"], "X25519");
+    assert!(tls["data"]["handshake_ms"].as_f64().unwrap() > 0.0);
+    let cert = &check(&doc, "tls.certificate")["data"];
+    assert_eq!(cert["problems"], json!([]));
+    assert_eq!(cert["sans"], json!([HOST]));
+    assert_eq!(cert["issuer"], "CN=smtpcheck Test Root CA");
+    assert_eq!(cert["subject"], "CN=mx.tls.test");
+    assert_eq!(
+        (cert["chain_length"].as_u64(), cert["self_signed"].as_bool()),
+        (Some(1), Some(false))
+    );
+    assert_eq!(cert["days_left"], 365);
+    assert_eq!(cert["key"], "EC P-256");
+    assert_eq!(cert["signature_algorithm"], "ecdsa-with-SHA256");
+    assert_eq!(cert["sha256"].as_str().unwrap().len(), 32 * 3 - 1);
+    assert!(cert["verification_error"].is_null());
+    // EHLO again inside TLS, then MAIL/RCPT inside TLS, never before
+    let ehlos = checks(&doc, "smtp.ehlo");
+    assert_eq!(
+        (
+            ehlos[0]["data"]["after_tls"].as_bool(),
+            ehlos[1]["data"]["after_tls"].as_bool()
+        ),
+        (Some(false), Some(true))
+    );
+    assert_eq!(
+        smtp.received(),
+        [
+            "EHLO client.test",
+            "STARTTLS",
+            "EHLO client.test",
+            "MAIL FROM:<>",
+            "RCPT TO:<postmaster@tls.test>",
+            "RSET",
+            "QUIT"
+        ]
+    );
+    let lines = doc["transcripts"][0]["lines"].as_array().unwrap();
+    let mail = lines.iter().find(|l| l["text"] == "MAIL FROM:<>").unwrap();
+    assert_eq!(mail["tls"], true);
+}
+
+#[test]
+fn unknown_issuer_warns_and_fails_under_require() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(&[HOST], -1, 365, SignedBy::Ca);
+    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let (doc, code) = run(&smtp, &[]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(cert_problems(&doc), json!(["unknown_issuer"]));
+    let cert = check(&doc, "tls.certificate");
+    assert_eq!(cert["status"], "warn");
+    assert!(
+        cert["summary"]
+            .as_str()
+            .unwrap()
+            .contains("smtpcheck Test Root CA"),
+        "{cert:#}"
+    );
+    assert_eq!(
+        cert["data"]["verification_error"],
+        "unknown issuer (no chain to a trusted CA)"
+    );
+    // opportunistic TLS: the transaction still ran
+    assert_eq!(check(&doc, "smtp.rcpt")["status"], "pass");
+    let (doc, code) = run(&smtp, &["--require-tls"]);
+    assert_eq!(code, 2);
+    assert_eq!(check(&doc, "tls.certificate")["status"], "fail");
+    assert_eq!(check(&doc, "smtp.mail")["status"], "skip");
+}
+
+#[test]
+fn expired_certificate_says_since_when() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(&[HOST], -100, -3, SignedBy::Ca);
+    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let ca = pki.ca_file();
+    let (doc, code) = run(&smtp, &["--ca-file", &ca]);
+    assert_eq!(code, 1);
+    assert_eq!(cert_problems(&doc), json!(["expired"]));
+    let cert = check(&doc, "tls.certificate");
+    assert!(
+        cert["summary"]
+            .as_str()
+            .unwrap()
+            .contains("expired 2 days ago"),
+        "{cert:#}"
+    );
+    assert_eq!(cert["data"]["cause"], "expired");
+    assert_eq!(cert["data"]["verification_error"], "certificate expired");
+    assert!(cert["data"]["days_left"].as_i64().unwrap() < 0);
+}
+
+#[test]
+fn not_yet_valid_certificate() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(&[HOST], 10, 400, SignedBy::Ca);
+    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let ca = pki.ca_file();
+    let (doc, _) = run(&smtp, &["--ca-file", &ca]);
+    assert_eq!(cert_problems(&doc), json!(["not_yet_valid"]));
+    assert!(check(&doc, "tls.certificate")["summary"]
+        .as_str()
+        .unwrap()
+        .contains("not valid yet"));
+}
+
+#[test]
+fn name_mismatch_says_what_was_presented_and_expected() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(&["mail.other.test", "other.test"], -1, 365, SignedBy::Ca);
+    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let ca = pki.ca_file();
+    let (doc, _) = run(&smtp, &["--ca-file", &ca]);
+    assert_eq!(cert_problems(&doc), json!(["name_mismatch"]));
+    let summary = check(&doc, "tls.certificate")["summary"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        summary
+            .contains("expected mx.tls.test, the certificate is for mail.other.test, other.test"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn self_signed_certificate() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(&[HOST], -1, 365, SignedBy::Itself);
+    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let ca = pki.ca_file();
+    let (doc, _) = run(&smtp, &["--ca-file", &ca]);
+    assert_eq!(cert_problems(&doc), json!(["self_signed"]));
+    assert_eq!(check(&doc, "tls.certificate")["data"]["self_signed"], true);
+}
+
+#[test]
+fn missing_intermediate_is_named_and_a_full_chain_passes() {
+    let pki = Pki::new();
+    let ca = pki.ca_file();
+    let bare = pki.leaf(
+        &[HOST],
+        -1,
+        365,
+        SignedBy::Intermediate {
+            send_intermediate: false,
+        },
+    );
+    let smtp = starttls_server(Upgrade::Accept(bare.server_config()));
+    let (doc, _) = run(&smtp, &["--ca-file", &ca]);
+    assert_eq!(cert_problems(&doc), json!(["missing_intermediate"]));
+    assert!(check(&doc, "tls.certificate")["summary"]
+        .as_str()
+        .unwrap()
+        .contains("smtpcheck Test Intermediate CA"));
+    let full = pki.leaf(
+        &[HOST],
+        -1,
+        365,
+        SignedBy::Intermediate {
+            send_intermediate: true,
+        },
+    );
+    let smtp = starttls_server(Upgrade::Accept(full.server_config()));
+    let (doc, code) = run(&smtp, &["--ca-file", &ca]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(check(&doc, "tls.certificate")["data"]["chain_length"], 2);
+}
+
+#[test]
+fn several_problems_are_all_named() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(&["other.test"], -100, -1, SignedBy::Itself);
+    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let (doc, _) = run(&smtp, &[]);
+    assert_eq!(
+        cert_problems(&doc),
+        json!(["expired", "name_mismatch", "self_signed"])
+    );
+}
+
+#[test]
+fn expiring_soon_warns_with_the_days_left() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(&[HOST], -80, 5, SignedBy::Ca);
+    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let ca = pki.ca_file();
+    let (doc, code) = run(&smtp, &["--ca-file", &ca]);
+    assert_eq!(code, 1);
+    let cert = check(&doc, "tls.certificate");
+    assert_eq!(
+        (cert["status"].as_str(), cert["data"]["problems"].clone()),
+        (Some("warn"), json!([]))
+    );
+    assert!(
+        cert["summary"]
+            .as_str()
+            .unwrap()
+            .contains("expires in 5 day"),
+        "{cert:#}"
+    );
+    let (_, code) = run(&smtp, &["--ca-file", &ca, "--cert-warn-days", "3"]);
+    assert_eq!(code, 0);
+}
+
+fn starttls_reply_server(reply: &'static [u8]) -> FakeSmtp {
+    let base = responder(&["STARTTLS"], "250 2.1.5 Ok");
+    let respond = Arc::new(move |line: &str, tls: bool| {
+        if line.eq_ignore_ascii_case("STARTTLS") {
+            if reply.is_empty() {
+                return None; // close the connection
+            }
+            return Some(reply.to_vec());
+        }
+        base(line, tls)
+    });
+    FakeSmtp::with("127.0.0.1:0", Config::new(respond))
+}
+
+#[test]
+fn starttls_refused_with_454_warns_and_continues_in_plaintext() {
+    let smtp = starttls_reply_server(b"454 4.7.0 TLS not available due to local problem\r\n");
+    let (doc, code) = run(&smtp, &[]);
+    assert_eq!(code, 1, "{doc:#}");
+    let tls = check(&doc, "tls.starttls");
+    assert_eq!(
+        (tls["status"].as_str(), tls["data"]["code"].as_u64()),
+        (Some("warn"), Some(454))
+    );
+    assert_eq!(check(&doc, "tls.certificate")["status"], "skip");
+    assert_eq!(check(&doc, "smtp.rcpt")["status"], "pass");
+    let (doc, code) = run(&smtp, &["--tls", "require"]);
+    assert_eq!(code, 2);
+    assert_eq!(check(&doc, "tls.starttls")["status"], "fail");
+}
+
+#[test]
+fn plaintext_after_the_220_is_injection_and_never_processed() {
+    let smtp = starttls_reply_server(b"220 2.0.0 Ready to start TLS\r\n250 injected\r\n");
+    let (doc, code) = run(&smtp, &[]);
+    assert_eq!(code, 2, "{doc:#}");
+    let tls = check(&doc, "tls.starttls");
+    assert_eq!(
+        (tls["status"].as_str(), tls["data"]["cause"].as_str()),
+        (Some("fail"), Some("plaintext_injection"))
+    );
+    assert_eq!(tls["data"]["injected_bytes"], 14);
+    assert!(tls["summary"]
+        .as_str()
+        .unwrap()
+        .starts_with("plaintext injected after STARTTLS"));
+    assert_eq!(check(&doc, "smtp.mail")["status"], "skip");
+    // nothing was sent after STARTTLS: no handshake, no command
+    assert_eq!(smtp.received().last().unwrap(), "STARTTLS");
+}
+
+#[test]
+fn server_that_closes_after_starttls_fails_with_the_cause() {
+    let smtp = starttls_reply_server(b"");
+    let (doc, code) = run(&smtp, &[]);
+    assert_eq!(code, 2);
+    let tls = check(&doc, "tls.starttls");
+    assert_eq!(
+        (tls["status"].as_str(), tls["data"]["error_kind"].as_str()),
+        (Some("fail"), Some("closed")),
+        "{tls:#}"
+    );
+}
+
+#[test]
+fn starttls_not_offered_warns_and_fails_under_require() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &["PIPELINING"], "250 2.1.5 Ok");
+    let (doc, code) = run(&smtp, &[]);
+    assert_eq!(code, 1);
+    let tls = check(&doc, "tls.starttls");
+    assert_eq!(
+        (tls["status"].as_str(), tls["data"]["offered"].as_bool()),
+        (Some("warn"), Some(false))
+    );
+    let (doc, code) = run(&smtp, &["--require-tls"]);
+    assert_eq!(code, 2);
+    assert_eq!(check(&doc, "tls.starttls")["status"], "fail");
+    assert_eq!(check(&doc, "smtp.rcpt")["status"], "skip");
+}
+
+#[test]
+fn legacy_tls_only_server_is_named_a_protocol_version_problem() {
+    let smtp = starttls_server(Upgrade::Alert(70));
+    let (doc, code) = run(&smtp, &[]);
+    assert_eq!(code, 2);
+    let tls = check(&doc, "tls.starttls");
+    assert_eq!(tls["data"]["error_kind"], "protocol_version", "{tls:#}");
+    assert!(tls["summary"].as_str().unwrap().contains("TLS 1.0/1.1"));
+    let smtp = starttls_server(Upgrade::Alert(40));
+    let (doc, _) = run(&smtp, &[]);
+    assert_eq!(
+        check(&doc, "tls.starttls")["data"]["error_kind"],
+        "no_shared_cipher"
+    );
+}
+
+#[test]
+fn implicit_tls_greets_inside_tls() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(&[HOST], -1, 365, SignedBy::Ca);
+    let smtp = FakeSmtp::with(
+        "127.0.0.1:0",
+        Config {
+            implicit: Some(leaf.server_config()),
+            ..Config::new(responder(&["PIPELINING"], "250 2.1.5 Ok"))
+        },
+    );
+    let ca = pki.ca_file();
+    let (doc, code) = run(&smtp, &["--tls", "implicit", "--ca-file", &ca]);
+    assert_eq!(code, 0, "{doc:#}");
+    let ids: Vec<&str> = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "dns.mx",
+            "dns.address",
+            "tcp.connect",
+            "tls.implicit",
+            "tls.certificate",
+            "smtp.banner",
+            "smtp.ehlo",
+            "smtp.mail",
+            "smtp.rcpt"
+        ]
+    );
+    assert_eq!(check(&doc, "smtp.ehlo")["data"]["after_tls"], true);
+    assert_eq!(smtp.received()[0], "EHLO client.test");
+}
+
+#[test]
+fn capabilities_that_appear_inside_tls_are_reported() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(&[HOST], -1, 365, SignedBy::Ca);
+    let respond = Arc::new(|line: &str, tls: bool| {
+        if line.to_ascii_uppercase().starts_with("EHLO") {
+            let caps: &[&str] = if tls {
+                &["PIPELINING", "AUTH PLAIN LOGIN"]
+            } else {
+                &["PIPELINING", "STARTTLS"]
+            };
+            return Some(support::smtp::ehlo_reply(caps).into_bytes());
+        }
+        responder(&[], "250 Ok")(line, tls)
+    });
+    let smtp = FakeSmtp::with(
+        "127.0.0.1:0",
+        Config {
+            upgrade: Upgrade::Accept(leaf.server_config()),
+            ..Config::new(respond)
+        },
+    );
+    let ca = pki.ca_file();
+    let (doc, code) = run(&smtp, &["--ca-file", &ca]);
+    assert_eq!(code, 0, "{doc:#}");
+    let after = checks(&doc, "smtp.ehlo")[1];
+    assert_eq!(after["data"]["appeared"], json!(["AUTH"]));
+    assert_eq!(after["data"]["vanished"], json!([]));
+    assert!(after["summary"]
+        .as_str()
+        .unwrap()
+        .contains("new inside TLS: AUTH"));
+}
+
+#[test]
+fn tls_command_stops_after_the_certificate() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(&[HOST], -1, 365, SignedBy::Ca);
+    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let dns = zone();
+    let (resolver, port, ca) = (dns.resolver_arg(), smtp.port().to_string(), pki.ca_file());
+    let (doc, code) = smtpcheck_json(&[
+        "tls",
+        "tls.test",
+        "--resolver",
+        &resolver,
+        "--port",
+        &port,
+        "--ca-file",
+        &ca,
+    ]);
+    assert_eq!((code, doc["command"].as_str()), (0, Some("tls")), "{doc:#}");
+    assert!(checks(&doc, "smtp.mail").is_empty());
+    assert_eq!(smtp.received().last().unwrap(), "QUIT");
+    assert!(!smtp.received().iter().any(|l| l.starts_with("MAIL")));
+}
