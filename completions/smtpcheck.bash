@@ -61,7 +61,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__banner)
-            opts="-v -h --server --port --helo --from --rcpt --concurrency --tls --require-tls --ca-file --cert-warn-days --resolver --timeout --deadline --json --verbose --color --help"
+            opts="-v -h --server --port --helo --from --rcpt --concurrency --tls --require-tls --ca-file --cert-warn-days --tls-injection-test --resolver --timeout --deadline --json --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -141,7 +141,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__connect)
-            opts="-v -h --server --port --helo --from --rcpt --concurrency --tls --require-tls --ca-file --cert-warn-days --resolver --timeout --deadline --json --verbose --color --help"
+            opts="-v -h --server --port --helo --from --rcpt --concurrency --tls --require-tls --ca-file --cert-warn-days --tls-injection-test --resolver --timeout --deadline --json --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -207,7 +207,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__ehlo)
-            opts="-v -h --server --port --helo --from --rcpt --concurrency --tls --require-tls --ca-file --cert-warn-days --resolver --timeout --deadline --json --verbose --color --help"
+            opts="-v -h --server --port --helo --from --rcpt --concurrency --tls --require-tls --ca-file --cert-warn-days --tls-injection-test --resolver --timeout --deadline --json --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -317,7 +317,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__probe)
-            opts="-v -h --server --port --helo --from --rcpt --concurrency --tls --require-tls --ca-file --cert-warn-days --resolver --timeout --deadline --json --verbose --color --help"
+            opts="-v -h --server --port --helo --from --rcpt --concurrency --tls --require-tls --ca-file --cert-warn-days --tls-injection-test --resolver --timeout --deadline --json --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -383,7 +383,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__tls)
-            opts="-v -h --server --port --helo --from --rcpt --concurrency --tls --require-tls --ca-file --cert-warn-days --resolver --timeout --deadline --json --verbose --color --help"
+            opts="-v -h --server --port --helo --from --rcpt --concurrency --tls --require-tls --ca-file --cert-warn-days --tls-injection-test --resolver --timeout --deadline --json --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -53,6 +53,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l color -d '
 always\t''
 never\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l require-tls -d 'Short for --tls require'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -s h -l help -d 'Print help'
@@ -84,6 +85,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l color -d
 always\t''
 never\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l require-tls -d 'Short for --tls require'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -s h -l help -d 'Print help'
@@ -106,6 +108,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l color -d 
 always\t''
 never\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l require-tls -d 'Short for --tls require'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -s h -l help -d 'Print help'
@@ -128,6 +131,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l color -d 'W
 always\t''
 never\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l require-tls -d 'Short for --tls require'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -s h -l help -d 'Print help'
@@ -150,6 +154,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l require-tls -d 'Short for --tls require'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -s h -l help -d 'Print help'

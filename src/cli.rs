@@ -99,6 +99,9 @@ pub struct TlsArgs {
     /// Warn when the certificate expires within this many days
     #[arg(long, value_name = "DAYS", default_value_t = 14)]
     pub cert_warn_days: u16,
+    /// Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address
+    #[arg(long)]
+    pub tls_injection_test: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -76,6 +76,7 @@ fn probe_options(stage: Stage, args: Option<&TargetArgs>) -> Result<probe::Optio
         tls_mode: TlsMode::Auto,
         tls: None,
         cert_warn_days: 14,
+        injection_test: false,
     };
     if let Some(args) = args {
         opts.server = args
@@ -103,6 +104,7 @@ fn probe_options(stage: Stage, args: Option<&TargetArgs>) -> Result<probe::Optio
             (_, TlsChoice::Implicit) => TlsMode::Implicit,
         };
         opts.cert_warn_days = i64::from(args.tls.cert_warn_days);
+        opts.injection_test = args.tls.tls_injection_test;
         let port = opts
             .server
             .as_ref()

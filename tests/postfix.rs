@@ -304,3 +304,14 @@ fn postfix_submission_on_587_requires_starttls() {
         "{mail:#}"
     );
 }
+
+#[test]
+fn postfix_passes_the_starttls_injection_test() {
+    if !require_postfix() {
+        return;
+    }
+    let dns = TestDns::start(&[&zone("postfix.test", "@ MX 10 mx\nmx A 127.0.0.1")]);
+    let (doc, code) = probe_with("postfix.test", &dns, &["--tls-injection-test"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(check(&doc, "tls.injection")["data"]["result"], "safe");
+}

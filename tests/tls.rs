@@ -464,3 +464,89 @@ fn tls_command_stops_after_the_certificate() {
     assert_eq!(smtp.received().last().unwrap(), "QUIT");
     assert!(!smtp.received().iter().any(|l| l.starts_with("MAIL")));
 }
+
+#[test]
+fn handshake_that_never_comes_is_a_timeout() {
+    let smtp = starttls_server(Upgrade::Stall);
+    let (doc, code) = run(&smtp, &["--timeout", "1"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        check(&doc, "tls.starttls")["data"]["error_kind"],
+        "timeout",
+        "{doc:#}"
+    );
+}
+
+#[test]
+fn reset_during_the_handshake_is_named() {
+    let smtp = starttls_server(Upgrade::Reset);
+    let (doc, code) = run(&smtp, &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        check(&doc, "tls.starttls")["data"]["error_kind"],
+        "reset",
+        "{doc:#}"
+    );
+}
+
+#[test]
+fn injection_test_finds_a_vulnerable_server_and_clears_a_safe_one() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(&[HOST], -1, 365, SignedBy::Ca);
+    let ca = pki.ca_file();
+    let vulnerable = starttls_server(Upgrade::AcceptVulnerable(leaf.server_config()));
+    let (doc, code) = run(&vulnerable, &["--ca-file", &ca, "--tls-injection-test"]);
+    assert_eq!(
+        code, 1,
+        "mail gets through, but the vulnerability is a failed check: {doc:#}"
+    );
+    let inj = check(&doc, "tls.injection");
+    assert_eq!(
+        (inj["status"].as_str(), inj["data"]["result"].as_str()),
+        (Some("fail"), Some("vulnerable")),
+        "{inj:#}"
+    );
+    let safe = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let (doc, code) = run(&safe, &["--ca-file", &ca, "--tls-injection-test"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(check(&doc, "tls.injection")["data"]["result"], "safe");
+    // without the flag, no second connection and no check
+    let (doc, _) = run(&safe, &["--ca-file", &ca]);
+    assert!(checks(&doc, "tls.injection").is_empty());
+}
+
+#[test]
+fn auth_before_tls_on_the_submission_port_warns() {
+    // Port 587 needs root to bind; the CI runs as root.
+    let Ok(listener) = std::net::TcpListener::bind("127.0.0.9:587") else {
+        eprintln!("SKIPPED: cannot bind 127.0.0.9:587 (not root)");
+        return;
+    };
+    drop(listener);
+    let pki = Pki::new();
+    let leaf = pki.leaf(&["127.0.0.9"], -1, 365, SignedBy::Ca);
+    let smtp = FakeSmtp::with(
+        "127.0.0.9:587",
+        Config {
+            upgrade: Upgrade::Accept(leaf.server_config()),
+            ..Config::new(responder(&["AUTH PLAIN LOGIN", "STARTTLS"], "250 2.1.5 Ok"))
+        },
+    );
+    let ca = pki.ca_file();
+    let (doc, code) = smtpcheck_json(&[
+        "ehlo",
+        "sub.test",
+        "--server",
+        "127.0.0.9:587",
+        "--ca-file",
+        &ca,
+    ]);
+    assert_eq!(code, 1, "{doc:#}");
+    let ehlo = check(&doc, "smtp.ehlo");
+    assert_eq!(ehlo["status"], "warn");
+    assert!(ehlo["advice"]
+        .as_str()
+        .unwrap()
+        .contains("AUTH is offered before TLS"));
+    drop(smtp);
+}

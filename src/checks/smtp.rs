@@ -78,6 +78,12 @@ pub fn conversation_checks(obs: &Observation, stage: Stage, policy: &Policy) -> 
         steps.add("smtp.mail", || mail_check(obs));
         steps.add("smtp.rcpt", || rcpt_check(obs));
     }
+    // Its own connection, off the delivery path: last, and blocking nothing.
+    if let Some(outcome) = &obs.injection {
+        steps
+            .out
+            .push(tls::injection_check(outcome).at(&obs.endpoint));
+    }
     steps.out
 }
 

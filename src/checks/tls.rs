@@ -4,7 +4,7 @@
 //! delivery, so most TLS problems warn; `--tls require` makes them fail.
 
 use super::Policy;
-use crate::probe::conversation::TlsObservation;
+use crate::probe::conversation::{InjectionOutcome, TlsObservation};
 use crate::report::{millis, Check, Status};
 use crate::smtp::reply::escape_bytes;
 use crate::smtp::Timed;
@@ -158,4 +158,31 @@ pub fn certificate_check(tls: Option<&TlsObservation>, policy: &Policy) -> Check
         facts.days_left
     );
     check
+}
+
+/// `tls.injection`: the outcome of `--tls-injection-test`.
+pub fn injection_check(outcome: &InjectionOutcome) -> Check {
+    let id = "tls.injection";
+    match outcome {
+        InjectionOutcome::Safe => Check::new(id, Status::Pass, "not vulnerable: a command sent with STARTTLS was discarded")
+            .with("result", "safe"),
+        InjectionOutcome::Vulnerable { reply } => Check::new(
+            id,
+            Status::Fail,
+            format!("vulnerable to STARTTLS command injection: a NOOP sent before the handshake was answered inside TLS ({reply})"),
+        )
+        .with("result", "vulnerable")
+        .with("reply", reply.clone())
+        .advice("The server keeps plaintext it received before the handshake and runs it inside TLS (CVE-2011-0411 class): an attacker on the path can inject commands. Update the mail server software."),
+        InjectionOutcome::AnsweredInPlaintext { reply } => Check::new(
+            id,
+            Status::Warn,
+            format!("a command pipelined after STARTTLS was answered in plaintext ({reply})"),
+        )
+        .with("result", "plaintext_reply")
+        .with("reply", reply.clone())
+        .advice("The server (or a middlebox) answered a command that followed STARTTLS before starting TLS; RFC 3207 §4 says the client must not pipeline after STARTTLS, and the server must not answer it."),
+        InjectionOutcome::Inconclusive(why) => Check::new(id, Status::Info, format!("injection test inconclusive: {why}"))
+            .with("result", "inconclusive"),
+    }
 }

@@ -104,6 +104,20 @@ impl TlsObservation {
     }
 }
 
+/// What the active STARTTLS injection test (`--tls-injection-test`) found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InjectionOutcome {
+    /// The NOOP sent with STARTTLS was discarded: not vulnerable.
+    Safe,
+    /// The server answered the NOOP inside TLS: it executed a command that
+    /// arrived before the handshake (CVE-2011-0411 class).
+    Vulnerable { reply: String },
+    /// The server answered the NOOP in plaintext, before any handshake.
+    AnsweredInPlaintext { reply: String },
+    /// The test could not run to the end; says where it stopped.
+    Inconclusive(String),
+}
+
 /// Everything one conversation observed, step by step. A step that was not
 /// reached is `None`.
 #[derive(Debug, Clone)]
@@ -120,6 +134,8 @@ pub struct Observation {
     pub ehlo_after_tls: Option<Timed<Result<Reply, SessionError>>>,
     pub mail: Option<Timed<Result<Reply, SessionError>>>,
     pub rcpt: Option<Timed<Result<Reply, SessionError>>>,
+    /// The opt-in injection test, on a connection of its own.
+    pub injection: Option<InjectionOutcome>,
     /// MAIL, RCPT, RSET and QUIT went out in one write (RFC 2920).
     pub pipelined: bool,
     pub sender: String,
@@ -165,6 +181,8 @@ pub struct Plan {
     pub deadlines: Deadlines,
     pub tls_mode: TlsMode,
     pub tls: Option<Arc<TlsClient>>,
+    /// Run the active STARTTLS injection test on an extra connection.
+    pub injection_test: bool,
 }
 
 impl Plan {
@@ -193,6 +211,7 @@ pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
         ehlo_after_tls: None,
         mail: None,
         rcpt: None,
+        injection: None,
         pipelined: false,
         sender: plan.sender.clone(),
         recipient: plan.recipient.clone(),
@@ -227,7 +246,119 @@ pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
         };
     }
     obs.transcript = talk(session, &mut obs, plan).await;
+    let offered = obs.tls.as_ref().is_some_and(|t| t.offered && !t.implicit);
+    if plan.injection_test && offered && plan.stage >= Stage::Tls {
+        let (outcome, lines) = injection_test(&obs.endpoint, plan).await;
+        obs.injection = Some(outcome);
+        obs.transcript.extend(lines);
+    }
     obs
+}
+
+/// The active injection test (after Wietse Venema's 2011 test for
+/// CVE-2011-0411): send `STARTTLS` and `NOOP` in one write. A safe server
+/// discards the NOOP when it starts TLS; a vulnerable one answers it inside
+/// TLS, which means an attacker could inject commands in plaintext.
+async fn injection_test(endpoint: &Endpoint, plan: &Plan) -> (InjectionOutcome, Transcript) {
+    use InjectionOutcome::Inconclusive;
+    let origin = Instant::now();
+    let socket = SocketAddr::new(endpoint.address, endpoint.port);
+    let Some(client) = plan.tls.as_ref() else {
+        return (Inconclusive("TLS is off".into()), Vec::new());
+    };
+    let tcp = match tokio::time::timeout_at(plan.deadlines.next(), TcpStream::connect(socket)).await
+    {
+        Ok(Ok(tcp)) => tcp,
+        _ => {
+            return (
+                Inconclusive("the second connection failed".into()),
+                Vec::new(),
+            )
+        }
+    };
+    let mut session: Session<BoxStream> = Session::new(Box::new(tcp), origin, plan.deadlines);
+    session
+        .note("--tls-injection-test: a separate connection sends STARTTLS and NOOP in one write");
+    let ehlo = match (session.read_reply().await, Command::ehlo(&plan.helo)) {
+        (Ok(banner), Ok(ehlo)) if banner.code == 220 => ehlo,
+        _ => {
+            return (
+                Inconclusive("no greeting on the second connection".into()),
+                session.into_transcript(),
+            )
+        }
+    };
+    if !matches!(session.command(&ehlo).await, Ok(r) if r.is_positive()) {
+        return (
+            Inconclusive("EHLO failed on the second connection".into()),
+            session.into_transcript(),
+        );
+    }
+    if session
+        .send_group(&[Command::starttls(), Command::noop()])
+        .await
+        .is_err()
+    {
+        return (
+            Inconclusive("the write failed".into()),
+            session.into_transcript(),
+        );
+    }
+    match session.read_reply().await {
+        Ok(r) if r.code == 220 => {}
+        Ok(r) => {
+            return (
+                Inconclusive(format!("STARTTLS answered {}", r.summary())),
+                finish(session, true).await,
+            )
+        }
+        Err(e) => {
+            return (
+                Inconclusive(format!("no reply to STARTTLS: {e}")),
+                session.into_transcript(),
+            )
+        }
+    }
+    let (stream, mut state) = session.into_parts();
+    if !state.unread().is_empty() {
+        let reply = crate::smtp::reply::escape_bytes(state.unread())
+            .trim_end()
+            .to_string();
+        state.note("the NOOP was answered in plaintext, before any handshake");
+        return (
+            InjectionOutcome::AnsweredInPlaintext { reply },
+            state.into_transcript(),
+        );
+    }
+    let (tls, _) = match client
+        .handshake(stream, &endpoint.host, state.deadlines().next())
+        .await
+    {
+        Ok(done) => done,
+        Err(e) => {
+            state.note(format!("TLS handshake failed: {e}"));
+            return (
+                Inconclusive(format!("TLS handshake failed: {e}")),
+                state.into_transcript(),
+            );
+        }
+    };
+    state.set_encrypted();
+    state.note("TLS up; waiting briefly for an answer to the NOOP, which a safe server discarded");
+    // A vulnerable server answers the NOOP at once; do not wait a full step.
+    let grace = Deadlines {
+        step: plan.deadlines.step.min(crate::smtp::session::QUIT_GRACE),
+        overall: plan.deadlines.overall,
+    };
+    let mut session = Session::from_parts(Box::new(tls) as BoxStream, state).with_deadlines(grace);
+    let outcome = match session.read_reply().await {
+        Ok(r) => InjectionOutcome::Vulnerable { reply: r.summary() },
+        Err(_) => InjectionOutcome::Safe,
+    };
+    (
+        outcome,
+        finish(session.with_deadlines(plan.deadlines), true).await,
+    )
 }
 
 fn connect_failed(

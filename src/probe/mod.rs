@@ -73,6 +73,8 @@ pub struct Options {
     pub tls: Option<Arc<TlsClient>>,
     /// A certificate expiring within this many days is a warning.
     pub cert_warn_days: i64,
+    /// `--tls-injection-test`: an extra connection per address.
+    pub injection_test: bool,
 }
 
 /// An exchange and, once known, its addresses.
@@ -152,6 +154,7 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
             deadlines,
             tls_mode: opts.tls_mode,
             tls: opts.tls.clone(),
+            injection_test: opts.injection_test,
         };
         let policy = checks::Policy {
             require_tls: opts.tls_mode == TlsMode::Require,

@@ -234,6 +234,10 @@ pub fn decide(checks: &[Check]) -> Verdict {
     }
 }
 
+/// Checks made on a connection of their own (`--tls-injection-test`): their
+/// failure is a finding about the server, not a break in the delivery path.
+const OFF_PATH: &[&str] = &["tls.injection"];
+
 /// True when at least one address came through every step without a fail.
 /// Without any conversation (the `mx` command), an exchange with an address
 /// is enough.
@@ -254,6 +258,7 @@ fn any_path_works(checks: &[Check]) -> bool {
         checks
             .iter()
             .filter(|c| (&c.host, &c.address, &c.port) == *key)
+            .filter(|c| !OFF_PATH.contains(&c.id.as_str()))
             .all(|c| c.status != Status::Fail)
     })
 }
@@ -317,6 +322,16 @@ mod tests {
         let checks = vec![
             Check::new("dns.mx", Status::Pass, ""),
             at("smtp.rcpt", Status::Warn, "127.0.0.2"),
+        ];
+        assert_eq!(decide(&checks), Verdict::Warn);
+    }
+
+    #[test]
+    fn off_path_failure_is_warn_not_fail() {
+        let checks = vec![
+            Check::new("dns.mx", Status::Pass, ""),
+            at("smtp.rcpt", Status::Pass, "127.0.0.2"),
+            at("tls.injection", Status::Fail, "127.0.0.2"),
         ];
         assert_eq!(decide(&checks), Verdict::Warn);
     }

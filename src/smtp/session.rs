@@ -179,6 +179,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
         Self { stream, state }
     }
 
+    /// The same session under other deadlines.
+    pub fn with_deadlines(mut self, deadlines: Deadlines) -> Self {
+        self.state.deadlines = deadlines;
+        self
+    }
+
     pub fn transcript(&self) -> &Transcript {
         &self.state.transcript
     }
@@ -248,6 +254,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
     /// Sends one command line (CRLF added) under the step deadline.
     pub async fn send(&mut self, command: &Command) -> Result<(), SessionError> {
         self.write_lines(std::slice::from_ref(command)).await
+    }
+
+    /// Writes several commands in one write without reading anything.
+    pub async fn send_group(&mut self, commands: &[Command]) -> Result<(), SessionError> {
+        self.write_lines(commands).await
     }
 
     async fn write_lines(&mut self, commands: &[Command]) -> Result<(), SessionError> {

@@ -34,6 +34,13 @@ pub enum Upgrade {
     /// 220, read the ClientHello, answer with a fatal TLS alert of this
     /// description (70 = protocol_version, 40 = handshake_failure), close.
     Alert(u8),
+    /// Like `Accept`, but commands that arrived before the handshake are
+    /// kept and answered inside TLS: the CVE-2011-0411 bug.
+    AcceptVulnerable(Arc<ServerConfig>),
+    /// 220, then never a byte of handshake.
+    Stall,
+    /// 220, read the ClientHello, reset the connection.
+    Reset,
 }
 
 /// How the server answers one command line; the flag says whether the
@@ -203,12 +210,23 @@ async fn serve(stream: TcpStream, config: Config, log: Log) {
             return linger().await;
         }
     }
-    let Some(mut plain) = session(stream, &config, &log, false).await else {
+    let Some((mut plain, early)) = session(stream, &config, &log, false).await else {
         return;
     };
     match &config.upgrade {
         Upgrade::Accept(tls) => {
             if let Ok(tls) = TlsAcceptor::from(tls.clone()).accept(plain).await {
+                session(tls, &config, &log, true).await;
+            }
+        }
+        Upgrade::AcceptVulnerable(tls) => {
+            if let Ok(mut tls) = TlsAcceptor::from(tls.clone()).accept(plain).await {
+                for line in String::from_utf8_lossy(&early).lines() {
+                    log.lock().unwrap().push(line.to_string());
+                    if let Some(reply) = (config.respond)(line, true) {
+                        let _ = tls.write_all(&reply).await;
+                    }
+                }
                 session(tls, &config, &log, true).await;
             }
         }
@@ -219,18 +237,28 @@ async fn serve(stream: TcpStream, config: Config, log: Log) {
                 .write_all(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, *description])
                 .await;
         }
+        Upgrade::Stall => linger().await,
+        Upgrade::Reset => {
+            let mut hello = [0u8; 512];
+            let _ = plain.read(&mut hello).await;
+            // SO_LINGER 0 makes the close a reset; with 0 it never blocks.
+            #[allow(deprecated)]
+            let _ = plain.set_linger(Some(Duration::ZERO));
+            drop(plain);
+        }
         Upgrade::None => {}
     }
 }
 
 /// Answers command lines until QUIT, a close, or STARTTLS with an upgrade
-/// configured, which hands the stream back.
+/// configured, which hands the stream back with the bytes already read past
+/// the STARTTLS line.
 async fn session<S: AsyncRead + AsyncWrite + Unpin>(
     stream: S,
     config: &Config,
     log: &Log,
     tls: bool,
-) -> Option<S> {
+) -> Option<(S, Vec<u8>)> {
     let mut reader = BufReader::new(stream);
     loop {
         let mut raw = Vec::new();
@@ -249,7 +277,8 @@ async fn session<S: AsyncRead + AsyncWrite + Unpin>(
                 .write_all(b"220 2.0.0 Ready to start TLS\r\n")
                 .await
                 .ok()?;
-            return Some(reader.into_inner());
+            let early = reader.buffer().to_vec();
+            return Some((reader.into_inner(), early));
         }
         let bytes = (config.respond)(&line, tls)?;
         reader.get_mut().write_all(&bytes).await.ok()?;
