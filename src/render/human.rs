@@ -143,10 +143,13 @@ fn format_ms(ms: f64) -> String {
 fn transcript(conv: &Conversation, style: Style, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "    {}", style.paint("transcript:", |s| s.dimmed()))?;
     for line in &conv.lines {
-        let arrow = match line.dir {
-            Direction::Sent => "->",
-            Direction::Received => "<-",
-            Direction::Note => "==",
+        // swaks's convention: a tilde marks lines that travelled inside TLS.
+        let arrow = match (line.dir, line.tls) {
+            (Direction::Sent, false) => "->",
+            (Direction::Sent, true) => "~>",
+            (Direction::Received, false) => "<-",
+            (Direction::Received, true) => "<~",
+            (Direction::Note, _) => "==",
         };
         writeln!(
             out,
