@@ -550,3 +550,28 @@ fn auth_before_tls_on_the_submission_port_warns() {
         .contains("AUTH is offered before TLS"));
     drop(smtp);
 }
+
+#[test]
+fn verbose_transcript_marks_lines_inside_tls() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(&[HOST], -1, 365, SignedBy::Ca);
+    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let dns = zone();
+    let (resolver, port, ca) = (dns.resolver_arg(), smtp.port().to_string(), pki.ca_file());
+    let out = support::smtpcheck(&[
+        "probe",
+        "tls.test",
+        "--resolver",
+        &resolver,
+        "--port",
+        &port,
+        "--ca-file",
+        &ca,
+        "-v",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("-> STARTTLS"), "{text}");
+    assert!(text.contains("~> MAIL FROM:<>"), "{text}");
+    assert!(text.contains("<~ 250 2.1.5 Ok"), "{text}");
+    assert!(text.contains("tls.certificate"), "{text}");
+}
