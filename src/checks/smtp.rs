@@ -401,21 +401,45 @@ fn rcpt_check(obs: &Observation) -> Check {
         4 => c(Status::Warn, format!("recipient deferred (temporary): {}", reply.summary()))
             .with("cause", "transient")
             .advice(transient_advice(reply)),
-        _ if enhanced == "5.1.1" || text.contains("unknown") || text.contains("does not exist") || text.contains("no such user") => c(
+        _ if permanent_rcpt_cause(&enhanced, &text) == "unknown_user" => c(
             Status::Fail,
             format!("recipient does not exist: {}", reply.summary()),
         )
         .with("cause", "unknown_user")
         .advice("The server does not know this mailbox. Check the address; if it should exist, check the server's recipient tables and aliases."),
-        _ if enhanced == "5.7.1" && text.contains("relay") || text.contains("relay access denied") || text.contains("relaying denied") => c(
+        _ if permanent_rcpt_cause(&enhanced, &text) == "relay_denied" => c(
             Status::Fail,
             format!("relaying denied: {}", reply.summary()),
         )
         .with("cause", "relay_denied")
-        .advice("This server does not treat the recipient's domain as its own: add the domain to its local or relay domains (Postfix: mydestination, relay_domains or virtual_mailbox_domains), or fix the MX record."),
+        .advice("This server does not treat the recipient's domain as its own: add the domain to its local or relay domains (Postfix: mydestination, relay_domains or virtual_mailbox_domains; Exim: local_domains or relay_to_domains), or fix the MX record."),
         _ => c(Status::Fail, format!("recipient refused: {}", reply.summary()))
             .with("cause", "refused")
             .advice("The server permanently refuses mail for this recipient; its reply text says why."),
+    }
+}
+
+/// Names a permanent RCPT refusal from its enhanced code (RFC 3463: 5.1.1
+/// bad destination mailbox) or, as servers often omit it, from the words
+/// that Postfix, Exim, Gmail and Microsoft use. `text` is lower case.
+fn permanent_rcpt_cause(enhanced: &str, text: &str) -> &'static str {
+    const UNKNOWN: &[&str] = &[
+        "user unknown",
+        "unknown user",
+        "does not exist",
+        "no such user",
+        "unrouteable address",
+        "unknown recipient",
+        "invalid recipient",
+        "mailbox not found",
+        "recipient not found",
+    ];
+    if enhanced == "5.1.1" || UNKNOWN.iter().any(|w| text.contains(w)) {
+        "unknown_user"
+    } else if text.contains("relay") {
+        "relay_denied"
+    } else {
+        "refused"
     }
 }
 
@@ -427,4 +451,41 @@ fn looks_greylisted(code: u16, enhanced: &str, text: &str) -> bool {
             || ["greylist", "graylist", "grey-list", "try again later"]
                 .iter()
                 .any(|w| text.contains(w)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permanent_rcpt_causes_from_real_servers() {
+        let cases = [
+            ("5.1.1", "5.1.1 <bob@d.test>: recipient address rejected: user unknown in local recipient table", "unknown_user"),
+            ("", "unrouteable address", "unknown_user"),
+            ("5.1.1", "5.1.1 the email account that you tried to reach does not exist.", "unknown_user"),
+            ("5.7.1", "5.7.1 <a@b.test>: relay access denied", "relay_denied"),
+            ("", "relay not permitted", "relay_denied"),
+            ("5.7.54", "5.7.54 smtp; unable to relay recipient in non-accepted domain", "relay_denied"),
+            ("5.7.1", "5.7.1 service unavailable; client host blocked", "refused"),
+        ];
+        for (enhanced, text, cause) in cases {
+            assert_eq!(permanent_rcpt_cause(enhanced, text), cause, "{text}");
+        }
+    }
+
+    #[test]
+    fn greylisting_is_recognised() {
+        assert!(looks_greylisted(
+            450,
+            "4.7.1",
+            "recipient address rejected: greylisted"
+        ));
+        assert!(looks_greylisted(
+            451,
+            "",
+            "greylisting in action, please come back later"
+        ));
+        assert!(!looks_greylisted(452, "4.5.3", "too many recipients"));
+        assert!(!looks_greylisted(421, "4.7.1", "try again later"));
+    }
 }

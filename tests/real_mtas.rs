@@ -1,7 +1,8 @@
-//! The real path: a real Postfix on loopback (started by scripts/postfix-up,
-//! which scripts/test and .ci/run call), found through the tests' own DNS zone.
-//! Locally these tests skip with a message when Postfix is absent; with
-//! CI=true they must run.
+//! The real path: real MTAs on loopback, found through the tests' own DNS
+//! zone. Postfix on 127.0.0.1 and ::1 (scripts/postfix-up) and Exim on
+//! 127.0.0.2 (scripts/exim-up); scripts/test and .ci/run start both. Locally
+//! these tests skip with a message when an MTA is absent; with CI=true they
+//! must run.
 
 mod support;
 
@@ -11,35 +12,41 @@ use std::time::Duration;
 use support::dns::{zone, TestDns};
 use support::{check, checks, smtpcheck_json};
 
-/// True when our configured Postfix answers on 127.0.0.1:25.
-fn postfix_running() -> bool {
-    let Ok(mut s) = std::net::TcpStream::connect_timeout(
-        &"127.0.0.1:25".parse().unwrap(),
-        Duration::from_secs(2),
-    ) else {
+/// True when an MTA greets on `addr` with a banner containing `marker`.
+fn mta_running(addr: &str, marker: &str) -> bool {
+    let Ok(mut s) =
+        std::net::TcpStream::connect_timeout(&addr.parse().unwrap(), Duration::from_secs(2))
+    else {
         return false;
     };
     let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
     let mut buf = [0u8; 256];
     let n = s.read(&mut buf).unwrap_or(0);
-    String::from_utf8_lossy(&buf[..n]).contains("smtpcheck-test")
+    String::from_utf8_lossy(&buf[..n]).contains(marker)
 }
 
-fn require_postfix() -> bool {
-    if postfix_running() {
+fn require_mta(name: &str, addr: &str, marker: &str, script: &str) -> bool {
+    if mta_running(addr, marker) {
         return true;
     }
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("CI=true but Postfix is not answering on 127.0.0.1:25: scripts/postfix-up must have started it");
+        panic!("CI=true but {name} is not answering on {addr}: {script} must have started it");
     }
-    eprintln!(
-        "SKIPPED: Postfix is not running on 127.0.0.1:25 (run scripts/test as root to set it up)"
-    );
+    eprintln!("SKIPPED: {name} is not running on {addr} (run scripts/test as root to set it up)");
     false
 }
 
-/// The private CA scripts/postfix-up made for mx.postfix.test.
-const CA_FILE: &str = "/etc/postfix/smtpcheck-test/ca.pem";
+fn require_postfix() -> bool {
+    require_mta(
+        "Postfix",
+        "127.0.0.1:25",
+        "smtpcheck-test",
+        "scripts/postfix-up",
+    )
+}
+
+/// The private CA scripts/test-pki made for the MTAs' certificates.
+const CA_FILE: &str = "/etc/smtpcheck-test/ca.pem";
 
 fn postfix_zone() -> TestDns {
     TestDns::start(&[&zone(
@@ -314,4 +321,96 @@ fn postfix_passes_the_starttls_injection_test() {
     let (doc, code) = probe_with("postfix.test", &dns, &["--tls-injection-test"]);
     assert_eq!(code, 0, "{doc:#}");
     assert_eq!(check(&doc, "tls.injection")["data"]["result"], "safe");
+}
+
+/// One row of the server matrix: the same probes, the same assertions, no
+/// special case per server.
+struct Mta {
+    name: &'static str,
+    domain: &'static str,
+    ip: &'static str,
+    banner: &'static str,
+    script: &'static str,
+}
+
+const MATRIX: &[Mta] = &[
+    Mta {
+        name: "Postfix",
+        domain: "postfix.test",
+        ip: "127.0.0.1",
+        banner: "smtpcheck-test",
+        script: "scripts/postfix-up",
+    },
+    Mta {
+        name: "Exim",
+        domain: "exim.test",
+        ip: "127.0.0.2",
+        banner: "Exim",
+        script: "scripts/exim-up",
+    },
+];
+
+#[test]
+fn every_real_mta_is_probed_end_to_end_with_starttls() {
+    for mta in MATRIX {
+        if !require_mta(mta.name, &format!("{}:25", mta.ip), mta.banner, mta.script) {
+            continue;
+        }
+        let dns = TestDns::start(&[&zone(mta.domain, &format!("@ MX 10 mx\nmx A {}", mta.ip))]);
+        let (doc, code) = probe_with(mta.domain, &dns, &["--require-tls"]);
+        assert_eq!(
+            (doc["verdict"].as_str(), code),
+            (Some("pass"), 0),
+            "{}: {doc:#}",
+            mta.name
+        );
+        let tls = check(&doc, "tls.starttls");
+        assert!(
+            tls["data"]["version"]
+                .as_str()
+                .unwrap()
+                .starts_with("TLSv1."),
+            "{}",
+            mta.name
+        );
+        let cert = check(&doc, "tls.certificate");
+        assert_eq!(
+            cert["data"]["sans"],
+            serde_json::json!([format!("mx.{}", mta.domain)]),
+            "{}",
+            mta.name
+        );
+        assert_eq!(
+            checks(&doc, "smtp.ehlo").len(),
+            2,
+            "{}: EHLO before and inside TLS",
+            mta.name
+        );
+        assert!(check(&doc, "smtp.banner")["data"]["text"]
+            .as_str()
+            .unwrap()
+            .contains(mta.banner));
+
+        let (doc, code) = probe_with(&format!("nosuchuser@{}", mta.domain), &dns, &[]);
+        assert_eq!(code, 2, "{}: {doc:#}", mta.name);
+        assert_eq!(
+            check(&doc, "smtp.rcpt")["data"]["cause"],
+            "unknown_user",
+            "{}: {doc:#}",
+            mta.name
+        );
+
+        let foreign = TestDns::start(&[
+            &zone("elsewhere.test", &format!("@ MX 10 mx.{}.", mta.domain)),
+            &zone(mta.domain, &format!("mx A {}", mta.ip)),
+        ]);
+        let (doc, code) = probe_with("elsewhere.test", &foreign, &[]);
+        assert_eq!(code, 2, "{}: {doc:#}", mta.name);
+        assert_eq!(
+            check(&doc, "smtp.rcpt")["data"]["cause"],
+            "relay_denied",
+            "{}: {doc:#}",
+            mta.name
+        );
+    }
 }
