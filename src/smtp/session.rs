@@ -76,11 +76,15 @@ impl SessionError {
         }
     }
 
-    /// A short stable name for JSON (`timeout`, `closed`, `io`, `protocol`).
+    /// A short stable name for JSON (`timeout`, `closed`, `reset`, `io`, `protocol`).
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Timeout { .. } => "timeout",
             Self::Closed { .. } => "closed",
+            Self::Io {
+                kind: io::ErrorKind::ConnectionReset,
+                ..
+            } => "reset",
             Self::Io { .. } => "io",
             Self::Protocol(_) => "protocol",
         }

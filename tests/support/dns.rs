@@ -1,13 +1,15 @@
 //! An in-process authoritative DNS server (hickory-server) serving test zones
 //! written in zone-file syntax, on 127.0.0.1 (UDP and TCP, same port).
 //!
-//! Two kinds of names misbehave on purpose: any name with a label
-//! `servfail` gets SERVFAIL, and any name with a label `blackhole` gets no
-//! answer at all (the client must time out).
+//! Some names misbehave on purpose: any name with a label `servfail` gets
+//! SERVFAIL, one with a label `blackhole` gets no answer at all (the client
+//! must time out), and one with a label `truncated` gets an empty, truncated
+//! answer over UDP (the client must retry over TCP, where it is answered).
 
 use super::RT;
 use hickory_server::net::runtime::{Time, TokioRuntimeProvider};
-use hickory_server::proto::op::ResponseCode;
+use hickory_server::net::xfer::Protocol;
+use hickory_server::proto::op::{MessageType, Metadata, ResponseCode};
 use hickory_server::proto::rr::{LowerName, Name};
 use hickory_server::proto::serialize::txt::Parser;
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
@@ -94,6 +96,19 @@ impl RequestHandler for Handler {
             if has_label(name, "blackhole") {
                 // Say nothing: hold the request longer than any client waits.
                 tokio::time::sleep(Duration::from_secs(120)).await;
+            }
+            if has_label(name, "truncated") && request.protocol() == Protocol::Udp {
+                // An empty answer with TC set: the client must retry over TCP.
+                let mut metadata = Metadata::new(
+                    request.metadata.id,
+                    MessageType::Response,
+                    request.metadata.op_code,
+                );
+                metadata.truncation = true;
+                metadata.authoritative = true;
+                let msg =
+                    MessageResponseBuilder::new(&request.queries, None).build_no_records(metadata);
+                return response.send_response(msg).await.expect("send truncated");
             }
             if has_label(name, "servfail") {
                 let msg = MessageResponseBuilder::new(&request.queries, None)

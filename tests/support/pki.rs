@@ -145,6 +145,31 @@ impl Pki {
     }
 }
 
+impl Pki {
+    /// A leaf under `depth` intermediates, all sent by the server (a hostile
+    /// or absurd chain: webpki gives up on it, smtpcheck must still report).
+    pub fn long_chain(&self, name: &str, depth: usize) -> Leaf {
+        let mut authorities = vec![Authority::new("chain 0", Some(&self.ca))];
+        for i in 1..depth {
+            let next = Authority::new(&format!("chain {i}"), authorities.last());
+            authorities.push(next);
+        }
+        let last = authorities.last().unwrap();
+        let mut params = CertificateParams::new(vec![name.to_string()]).unwrap();
+        params.distinguished_name = dn(name);
+        let key = KeyPair::generate().unwrap();
+        let cert = params
+            .signed_by(&key, &Issuer::from_params(&last.params, &last.key))
+            .unwrap();
+        let mut chain = vec![cert.der().clone()];
+        chain.extend(authorities.iter().rev().map(|a| a.der.clone()));
+        Leaf {
+            chain,
+            key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+        }
+    }
+}
+
 /// The Authority Information Access extension (RFC 5280 §4.2.2.1) with one
 /// caIssuers URI, DER-encoded by hand (every length is under 128).
 fn aia_ca_issuers(uri: &str) -> CustomExtension {

@@ -22,6 +22,12 @@ pub enum Greeting {
     Drip(Vec<u8>, Duration),
     /// Send this many bytes with no line end.
     Flood(usize),
+    /// Send this line over and over, forever.
+    Endless(Vec<u8>),
+    /// Close the connection at once.
+    Close,
+    /// Send these bytes, then reset the connection.
+    ResetAfter(Vec<u8>),
 }
 
 /// What the server does with STARTTLS (when not `None`, the responder never sees it).
@@ -41,6 +47,8 @@ pub enum Upgrade {
     Stall,
     /// 220, read the ClientHello, reset the connection.
     Reset,
+    /// 220, read the ClientHello, answer with plaintext garbage.
+    Garbage,
 }
 
 /// How the server answers one command line; the flag says whether the
@@ -182,6 +190,8 @@ async fn serve(stream: TcpStream, config: Config, log: Log) {
         return;
     }
     let mut stream = stream;
+    // Every write its own segment, so drips really arrive a byte at a time.
+    let _ = stream.set_nodelay(true);
     match &config.greeting {
         Greeting::Send(bytes) => {
             if stream.write_all(bytes).await.is_err() {
@@ -208,6 +218,18 @@ async fn serve(stream: TcpStream, config: Config, log: Log) {
                 sent += chunk.len();
             }
             return linger().await;
+        }
+        Greeting::Endless(line) => {
+            while stream.write_all(line).await.is_ok() {}
+            return;
+        }
+        Greeting::Close => return,
+        Greeting::ResetAfter(bytes) => {
+            let _ = stream.write_all(bytes).await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            #[allow(deprecated)]
+            let _ = stream.set_linger(Some(Duration::ZERO));
+            return;
         }
     }
     let Some((mut plain, early)) = session(stream, &config, &log, false).await else {
@@ -238,6 +260,12 @@ async fn serve(stream: TcpStream, config: Config, log: Log) {
                 .await;
         }
         Upgrade::Stall => linger().await,
+        Upgrade::Garbage => {
+            let mut hello = [0u8; 512];
+            let _ = plain.read(&mut hello).await;
+            let _ = plain.write_all(b"250 this is not TLS at all\r\n").await;
+            linger().await;
+        }
         Upgrade::Reset => {
             let mut hello = [0u8; 512];
             let _ = plain.read(&mut hello).await;
@@ -282,7 +310,8 @@ async fn session<S: AsyncRead + AsyncWrite + Unpin>(
         }
         let bytes = (config.respond)(&line, tls)?;
         reader.get_mut().write_all(&bytes).await.ok()?;
-        if line.eq_ignore_ascii_case("QUIT") {
+        // QUIT, and a 421 (RFC 5321 §3.8: the server closes after it), end the session.
+        if line.eq_ignore_ascii_case("QUIT") || bytes.starts_with(b"421") {
             return None;
         }
     }
