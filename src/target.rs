@@ -394,4 +394,26 @@ mod tests {
         assert!(parse_server("[::1").is_err());
         assert!(parse_server("[nothost]:25").is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn parsing_never_panics_and_never_lets_line_breaks_through(input in "\\PC{0,80}|[a-z0-9.@\\[\\]:<>\r\n-]{0,40}") {
+            if let Ok(t) = parse_target(&input) {
+                proptest::prop_assert!(!t.domain.contains(['\r', '\n', '\0']) && t.domain.is_ascii());
+            }
+            if let Ok(a) = parse_address(&input, "x") {
+                proptest::prop_assert!(!a.contains(['\r', '\n', '\0']));
+            }
+            let _ = parse_server(&input);
+            let _ = parse_sender(&input);
+        }
+
+        #[test]
+        fn normalizing_a_domain_is_idempotent(labels in proptest::collection::vec("[a-zA-Z0-9]([a-zA-Z0-9-]{0,10}[a-zA-Z0-9])?", 1..5)) {
+            let domain = labels.join(".");
+            let once = normalize_domain(&domain, "x").unwrap();
+            proptest::prop_assert_eq!(normalize_domain(&once, "x").unwrap(), once.clone());
+            proptest::prop_assert_eq!(once, domain.to_ascii_lowercase());
+        }
+    }
 }

@@ -127,3 +127,105 @@ fn closed_stdout_is_not_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(status.code(), Some(0));
 }
+
+/// Every input is validated before anything is sent: one table of bad inputs
+/// with the exact first line on stderr (exit 3), and good ones that pass
+/// validation (they reach the network and fail there: exit 2, not 3).
+#[test]
+fn input_validation_table() {
+    let bad: &[(&[&str], &str)] = &[
+        (&["probe", "a..b"], "smtpcheck: error: the target \"a..b\" has an empty label"),
+        (&["probe", "@x.test"], "smtpcheck: error: the target address \"@x.test\" has an empty local part"),
+        (&["probe", "127.0.0.1"], "smtpcheck: error: the target 127.0.0.1 is an IP address, which has no MX: use --server 127.0.0.1 with a domain target"),
+        (&["probe", "user@[127.0.0.1]"], "smtpcheck: error: the target user@[127.0.0.1] names an IP literal, which has no MX: use --server 127.0.0.1 and --rcpt user@[127.0.0.1]"),
+        (&["probe", "x\r\n.test"], "smtpcheck: error: the target contains a carriage return (CR), which is never sent to a server"),
+        (&["probe", "x.test", "--port", "0"], "error: invalid value '0' for '--port <PORT>': 0 is not in 1..=65535"),
+        (&["probe", "x.test", "--port", "70000"], "error: invalid value '70000' for '--port <PORT>': 70000 is not in 1..=65535"),
+        (&["probe", "x.test", "--timeout", "0"], "error: invalid value '0' for '--timeout <SECS>': 0 is out of range: give 0.1 to 3600 seconds"),
+        (&["probe", "x.test", "--timeout", "abc"], "error: invalid value 'abc' for '--timeout <SECS>': \"abc\" is not a number of seconds"),
+        (&["probe", "x.test", "--deadline", "99999"], "error: invalid value '99999' for '--deadline <SECS>': 99999 is out of range: give 0.1 to 3600 seconds"),
+        (&["probe", "x.test", "--server", "[::1"], "smtpcheck: error: --server \"[::1\" opens '[' but never closes it"),
+        (&["probe", "x.test", "--server", "mx.test:0"], "smtpcheck: error: --server \"mx.test:0\": the port must be a number from 1 to 65535"),
+        (&["probe", "x.test", "--server", "[nothost]:25"], "smtpcheck: error: --server \"[nothost]:25\": \"nothost\" is not an IP address"),
+        (&["probe", "x.test", "--rcpt", "nobody"], "smtpcheck: error: the recipient address \"nobody\" is not an address of the form user@domain"),
+        (&["probe", "x.test", "--rcpt", "a@b.test\nDATA"], "smtpcheck: error: the recipient address contains a line feed (LF), which is never sent to a server"),
+        (&["probe", "x.test", "--from", "a@[300.1.1.1]"], "smtpcheck: error: the sender address \"a@[300.1.1.1]\" has an invalid address literal [300.1.1.1]"),
+        (&["probe", "x.test", "--from", "a\r@b.test"], "smtpcheck: error: the sender address contains a carriage return (CR), which is never sent to a server"),
+        (&["probe", "x.test", "--helo", "bad_name!"], "smtpcheck: error: --helo \"bad_name!\" contains '!', which no host name may contain"),
+        (&["probe", "x.test", "--resolver", "localhost"], "error: invalid value 'localhost' for '--resolver <IP[:PORT]>': \"localhost\" is not IP or IP:PORT (IPv6 with a port: [::1]:5353)"),
+        (&["probe", "x.test", "--concurrency", "0"], "error: invalid value '0' for '--concurrency <N>': 0 is not in 1..=1024"),
+        (&["probe", "x.test", "--tls", "sometimes"], "error: invalid value 'sometimes' for '--tls <MODE>'"),
+        (&["probe", "x.test", "--ca-file", "/nonexistent/ca.pem", "--server", "127.0.0.1:9"], "smtpcheck: error: --ca-file /nonexistent/ca.pem: I/O error: No such file or directory (os error 2)"),
+    ];
+    for (args, first_line) in bad {
+        let out = smtpcheck().args(*args).output().unwrap();
+        assert_eq!(out.status.code(), Some(3), "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().next().unwrap_or(""), *first_line, "{args:?}");
+    }
+    // A closed port on loopback: valid input reaches the network and fails there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = format!("127.0.0.1:{port}");
+    let good: &[&[&str]] = &[
+        &["connect", "x.test", "--server", &server],
+        &["connect", "bücher.test", "--server", &server],
+        &["connect", "x.test", "--server", &server, "--from", "<>"],
+        &[
+            "connect",
+            "x.test",
+            "--server",
+            &server,
+            "--rcpt",
+            "\"john doe\"@x.test",
+        ],
+        &[
+            "connect",
+            "x.test",
+            "--server",
+            &server,
+            "--rcpt",
+            "a@[IPv6:2001:db8::1]",
+        ],
+        &[
+            "connect",
+            "x.test",
+            "--server",
+            &server,
+            "--helo",
+            "client.example",
+        ],
+        &[
+            "connect",
+            "x.test",
+            "--server",
+            &server,
+            "--timeout",
+            "0.5",
+            "--deadline",
+            "3600",
+        ],
+        &[
+            "connect",
+            "x.test",
+            "--server",
+            &server,
+            "--tls",
+            "implicit",
+            "--cert-warn-days",
+            "30",
+        ],
+    ];
+    for args in good {
+        let out = smtpcheck().args(*args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

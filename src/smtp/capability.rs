@@ -108,4 +108,21 @@ mod tests {
         assert_eq!(caps.keywords(), ["SIZE"]);
         assert_eq!(caps.size_limit(), None);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_ehlo_reply_parses_without_panic(lines in proptest::collection::vec("[ -~]{0,40}", 1..20)) {
+            let last = lines.len() - 1;
+            let wire: String = lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| format!("250{}{l}\r\n", if i == last { ' ' } else { '-' }))
+                .collect();
+            let reply = &decode_all(wire.as_bytes()).unwrap()[0];
+            let caps = Capabilities::from_ehlo(reply);
+            for k in caps.keywords() {
+                proptest::prop_assert!(caps.has(&k));
+            }
+        }
+    }
 }
