@@ -32,6 +32,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "connect" -d 'St
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "banner" -d 'Stop after reading every exchange\'s greeting'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "ehlo" -d 'Stop after EHLO: show every exchange\'s capabilities'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "tls" -d 'Stop after STARTTLS: the TLS session and the certificate of every exchange'
+complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "scan" -d 'Probe many targets (one per line) and print one JSON report per line as each finishes'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
@@ -46,24 +47,35 @@ off\t''
 implicit\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l ca-file -d 'Extra trust anchors (PEM), e.g. a private CA, besides the built-in public roots' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l cert-warn-days -d 'Warn when the certificate expires within this many days' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l cert-days -d 'Monitoring thresholds on the certificate: warn within WARN days, fail within CRIT days' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l format -d 'human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata' -r -f -a "human\t''
+json\t''
+nagios\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l warning -d 'Warn when the whole run takes longer than this many seconds (monitoring threshold)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l critical -d 'Fail when the whole run takes longer than this many seconds (monitoring threshold)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
-complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -s h -l help -d 'Print help'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l format -d 'human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata' -r -f -a "human\t''
+json\t''
+nagios\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l warning -d 'Warn when the whole run takes longer than this many seconds (monitoring threshold)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l critical -d 'Fail when the whole run takes longer than this many seconds (monitoring threshold)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -s h -l help -d 'Print help'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
@@ -78,15 +90,21 @@ off\t''
 implicit\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l ca-file -d 'Extra trust anchors (PEM), e.g. a private CA, besides the built-in public roots' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l cert-warn-days -d 'Warn when the certificate expires within this many days' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l cert-days -d 'Monitoring thresholds on the certificate: warn within WARN days, fail within CRIT days' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l format -d 'human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata' -r -f -a "human\t''
+json\t''
+nagios\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l warning -d 'Warn when the whole run takes longer than this many seconds (monitoring threshold)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l critical -d 'Fail when the whole run takes longer than this many seconds (monitoring threshold)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
-complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -s h -l help -d 'Print help'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
@@ -101,15 +119,21 @@ off\t''
 implicit\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l ca-file -d 'Extra trust anchors (PEM), e.g. a private CA, besides the built-in public roots' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l cert-warn-days -d 'Warn when the certificate expires within this many days' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l cert-days -d 'Monitoring thresholds on the certificate: warn within WARN days, fail within CRIT days' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l format -d 'human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata' -r -f -a "human\t''
+json\t''
+nagios\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l warning -d 'Warn when the whole run takes longer than this many seconds (monitoring threshold)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l critical -d 'Fail when the whole run takes longer than this many seconds (monitoring threshold)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
-complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -s h -l help -d 'Print help'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
@@ -124,15 +148,21 @@ off\t''
 implicit\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l ca-file -d 'Extra trust anchors (PEM), e.g. a private CA, besides the built-in public roots' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l cert-warn-days -d 'Warn when the certificate expires within this many days' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l cert-days -d 'Monitoring thresholds on the certificate: warn within WARN days, fail within CRIT days' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l format -d 'human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata' -r -f -a "human\t''
+json\t''
+nagios\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l warning -d 'Warn when the whole run takes longer than this many seconds (monitoring threshold)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l critical -d 'Fail when the whole run takes longer than this many seconds (monitoring threshold)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
-complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -s h -l help -d 'Print help'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
@@ -147,16 +177,45 @@ off\t''
 implicit\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l ca-file -d 'Extra trust anchors (PEM), e.g. a private CA, besides the built-in public roots' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l cert-warn-days -d 'Warn when the certificate expires within this many days' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l cert-days -d 'Monitoring thresholds on the certificate: warn within WARN days, fail within CRIT days' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l format -d 'human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata' -r -f -a "human\t''
+json\t''
+nagios\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l warning -d 'Warn when the whole run takes longer than this many seconds (monitoring threshold)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l critical -d 'Fail when the whole run takes longer than this many seconds (monitoring threshold)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
-complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -s j -l jobs -d 'Targets probed at once' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l per-ip -d 'Most connections to one IP address at a time, across all targets (politeness)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l shard -d 'Take only share K of N of the input (0 <= K < N), by a stable hash of the domain' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -s o -l output -d 'Write the JSON Lines here instead of stdout' -r -F
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l port -d 'Port to connect to on every exchange' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l concurrency -d 'Most connections open at once' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
+require\t''
+off\t''
+implicit\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l ca-file -d 'Extra trust anchors (PEM), e.g. a private CA, besides the built-in public roots' -r -F
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l cert-warn-days -d 'Warn when the certificate expires within this many days' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l cert-days -d 'Monitoring thresholds on the certificate: warn within WARN days, fail within CRIT days' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l require-tls -d 'Short for --tls require'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -s h -l help -d 'Print help'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand man" -s h -l help -d 'Print help'

@@ -1,8 +1,13 @@
 //! The command line, defined once with clap; completions and the man page
 //! are generated from this definition.
 
+use crate::dns::Dns;
+use crate::probe::{self, Stage, TlsMode};
+use crate::target::{self, InputError};
+use crate::tls::TlsClient;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, Parser)]
@@ -36,6 +41,8 @@ pub enum Command {
     Ehlo(TargetArgs),
     /// Stop after STARTTLS: the TLS session and the certificate of every exchange
     Tls(TargetArgs),
+    /// Probe many targets (one per line) and print one JSON report per line as each finishes
+    Scan(ScanArgs),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -59,6 +66,35 @@ pub struct MxArgs {
 pub struct TargetArgs {
     /// A domain (example.com) or an address (user@example.com, which becomes the recipient)
     pub target: String,
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// File with one target per line (blank lines and # comments skipped); - or nothing reads stdin
+    #[arg(value_name = "FILE|-")]
+    pub input: Option<String>,
+    /// Targets probed at once
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub jobs: u32,
+    /// Most connections to one IP address at a time, across all targets (politeness)
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub per_ip: u32,
+    /// Take only share K of N of the input (0 <= K < N), by a stable hash of the domain
+    #[arg(long, value_name = "K/N", value_parser = crate::scan::Shard::parse)]
+    pub shard: Option<crate::scan::Shard>,
+    /// Write the JSON Lines here instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
     /// Probe this host instead of the domain's MX: a name or IP, with an optional port ([::1]:2525)
     #[arg(long, value_name = "HOST[:PORT]")]
     pub server: Option<String>,
@@ -81,8 +117,6 @@ pub struct TargetArgs {
     pub tls: TlsArgs,
     #[command(flatten)]
     pub dns: DnsArgs,
-    #[command(flatten)]
-    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -99,6 +133,9 @@ pub struct TlsArgs {
     /// Warn when the certificate expires within this many days
     #[arg(long, value_name = "DAYS", default_value_t = 14)]
     pub cert_warn_days: u16,
+    /// Monitoring thresholds on the certificate: warn within WARN days, fail within CRIT days
+    #[arg(long, value_name = "WARN[,CRIT]", value_parser = parse_cert_days, conflicts_with = "cert_warn_days")]
+    pub cert_days: Option<(u16, Option<u16>)>,
     /// Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address
     #[arg(long)]
     pub tls_injection_test: bool,
@@ -127,9 +164,18 @@ pub struct DnsArgs {
 
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Print one JSON document on stdout (schema: docs/json-schema.md)
-    #[arg(long)]
+    /// Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata
+    #[arg(long, value_enum, default_value_t = Format::Human, value_name = "FORMAT")]
+    pub format: Format,
+    /// Warn when the whole run takes longer than this many seconds (monitoring threshold)
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
+    pub warning: Option<Duration>,
+    /// Fail when the whole run takes longer than this many seconds (monitoring threshold)
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
+    pub critical: Option<Duration>,
     /// Print the SMTP transcript of every conversation (-> sent, <- received)
     #[arg(short, long)]
     pub verbose: bool,
@@ -138,11 +184,105 @@ pub struct OutputArgs {
     pub color: ColorChoice,
 }
 
+impl OutputArgs {
+    pub fn format(&self) -> Format {
+        if self.json {
+            Format::Json
+        } else {
+            self.format
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Nagios,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+impl ProbeArgs {
+    /// The engine's options for `stage`, every value validated.
+    pub fn options(&self, stage: Stage) -> Result<probe::Options, InputError> {
+        let mut opts = probe::Options::new(stage);
+        opts.server = self
+            .server
+            .as_deref()
+            .map(target::parse_server)
+            .transpose()?;
+        opts.port = self.port;
+        opts.helo = match &self.helo {
+            Some(name) => target::normalize_domain(name, "--helo")?,
+            None => default_helo(),
+        };
+        opts.sender = target::parse_sender(&self.from)?;
+        opts.recipient = self
+            .rcpt
+            .as_deref()
+            .map(|r| target::parse_address(r, "the recipient address"))
+            .transpose()?
+            .unwrap_or_default();
+        opts.concurrency = usize::from(self.concurrency);
+        opts.step_timeout = self.dns.timeout;
+        opts.overall_timeout = self.dns.deadline;
+        opts.tls_mode = match (self.tls.require_tls, self.tls.tls) {
+            (true, _) | (_, TlsChoice::Require) => TlsMode::Require,
+            (_, TlsChoice::Auto) => TlsMode::Auto,
+            (_, TlsChoice::Off) => TlsMode::Off,
+            (_, TlsChoice::Implicit) => TlsMode::Implicit,
+        };
+        opts.cert_warn_days = i64::from(self.tls.cert_warn_days);
+        if let Some((warn, crit)) = self.tls.cert_days {
+            opts.cert_warn_days = i64::from(warn);
+            opts.cert_crit_days = crit.map(i64::from);
+        }
+        opts.injection_test = self.tls.tls_injection_test;
+        let port = opts
+            .server
+            .as_ref()
+            .and_then(|s| s.port)
+            .unwrap_or(self.port);
+        let needs_tls = stage >= Stage::Tls || port == 465 || opts.tls_mode == TlsMode::Implicit;
+        if needs_tls && opts.tls_mode != TlsMode::Off {
+            // Parsed once per run and shared by every connection.
+            let client = TlsClient::new(self.tls.ca_file.as_deref()).map_err(InputError)?;
+            opts.tls = Some(Arc::new(client));
+        }
+        Ok(opts)
+    }
+}
+
+impl DnsArgs {
+    /// The resolver: `--resolver`, or the system configuration.
+    pub fn resolver(&self) -> Result<Dns, String> {
+        match self.resolver {
+            Some(server) => Dns::using(server, self.timeout),
+            None => Dns::system(self.timeout),
+        }
+    }
+
+    /// Options for the DNS-only `mx` command.
+    pub fn mx_options(&self) -> probe::Options {
+        let mut opts = probe::Options::new(Stage::Mx);
+        opts.step_timeout = self.timeout;
+        opts.overall_timeout = self.deadline;
+        opts
+    }
+}
+
+/// This machine's host name when it is a valid domain, else "localhost".
+/// Servers that insist on a fully-qualified, resolving HELO name (Postfix's
+/// reject_non_fqdn_helo_hostname) need `--helo`.
+fn default_helo() -> String {
+    let name = gethostname::gethostname().to_string_lossy().into_owned();
+    target::normalize_domain(&name, "the host name").unwrap_or_else(|_| "localhost".to_string())
 }
 
 fn parse_seconds(s: &str) -> Result<Duration, String> {
@@ -153,6 +293,27 @@ fn parse_seconds(s: &str) -> Result<Duration, String> {
         return Err(format!("{s} is out of range: give 0.1 to 3600 seconds"));
     }
     Ok(Duration::from_secs_f64(secs))
+}
+
+/// `WARN` or `WARN,CRIT` days, CRIT below WARN.
+fn parse_cert_days(s: &str) -> Result<(u16, Option<u16>), String> {
+    let number = |t: &str| {
+        t.trim()
+            .parse::<u16>()
+            .map_err(|_| format!("\"{t}\" is not a number of days"))
+    };
+    match s.split_once(',') {
+        None => Ok((number(s)?, None)),
+        Some((w, c)) => {
+            let (w, c) = (number(w)?, number(c)?);
+            if c > w {
+                return Err(format!(
+                    "{s}: the critical number of days must not exceed the warning one"
+                ));
+            }
+            Ok((w, Some(c)))
+        }
+    }
 }
 
 /// `IP`, `IP:PORT` or `[IPv6]:PORT`; port 53 when absent.
@@ -180,6 +341,14 @@ mod tests {
         assert_eq!(parse_resolver("127.0.0.1:5353").unwrap().port(), 5353);
         assert_eq!(parse_resolver("[::1]:5353").unwrap().port(), 5353);
         assert!(parse_resolver("localhost").is_err());
+    }
+
+    #[test]
+    fn cert_days_forms() {
+        assert_eq!(parse_cert_days("30"), Ok((30, None)));
+        assert_eq!(parse_cert_days("30,7"), Ok((30, Some(7))));
+        assert!(parse_cert_days("7,30").is_err());
+        assert!(parse_cert_days("x").is_err());
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod generate;
 pub mod probe;
 pub mod render;
 pub mod report;
+pub mod scan;
 pub mod smtp;
 pub mod target;
 pub mod tls;

@@ -1,14 +1,13 @@
 //! smtpcheck: parse, run, render, exit. Everything else is in the library.
 
 use clap::Parser;
-use smtpcheck::cli::{Cli, ColorChoice, Command, OutputArgs, TargetArgs, TlsChoice};
-use smtpcheck::dns::Dns;
-use smtpcheck::probe::TlsMode;
+use smtpcheck::cli::{Cli, ColorChoice, Command, DnsArgs, Format, OutputArgs, ScanArgs};
 use smtpcheck::probe::{self, Stage};
+use smtpcheck::render::nagios::Thresholds;
 use smtpcheck::render::{self, human::Style};
 use smtpcheck::report::Report;
-use smtpcheck::target::{self, InputError, Target};
-use smtpcheck::tls::TlsClient;
+use smtpcheck::scan::{self, ScanOptions, Summary};
+use smtpcheck::target::{self, InputError};
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -21,15 +20,18 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Completions { shell } => emit(|out| smtpcheck::generate::completions(shell, out)),
         Command::Man => emit(smtpcheck::generate::man),
-        Command::Mx(args) => {
-            let opts = probe_options(Stage::Mx, None);
-            run(&args.target, &args.dns, &args.output, opts)
-        }
+        Command::Mx(args) => run_one(
+            &args.target,
+            Ok(args.dns.mx_options()),
+            &args.dns,
+            &args.output,
+        ),
         Command::Probe(args) => run_stage(Stage::Rcpt, args),
         Command::Connect(args) => run_stage(Stage::Connect, args),
         Command::Banner(args) => run_stage(Stage::Banner, args),
         Command::Ehlo(args) => run_stage(Stage::Ehlo, args),
         Command::Tls(args) => run_stage(Stage::Tls, args),
+        Command::Scan(args) => run_scan(args),
     }
 }
 
@@ -38,119 +40,53 @@ fn main() -> ExitCode {
 /// stdout still gets a JSON document.
 fn usage_error(e: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
+    let _ = e.print();
     if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-        let _ = e.print();
         return ExitCode::SUCCESS;
     }
-    let _ = e.print();
     if std::env::args().any(|a| a == "--json") {
-        let first_line = e
-            .to_string()
-            .lines()
-            .next()
-            .unwrap_or("usage error")
-            .trim_start_matches("error: ")
-            .to_string();
-        let report = Report::error("", "", first_line);
+        let message = e.to_string();
+        let first_line = message.lines().next().unwrap_or("usage error");
+        let report = Report::error("", "", first_line.trim_start_matches("error: "));
         let _ = write_stdout(|out| render::json::render(&report, out));
     }
     ExitCode::from(3)
 }
 
-fn run_stage(stage: Stage, args: TargetArgs) -> ExitCode {
-    let opts = probe_options(stage, Some(&args));
-    run(&args.target, &args.dns, &args.output, opts)
+fn run_stage(stage: Stage, args: smtpcheck::cli::TargetArgs) -> ExitCode {
+    let opts = args.probe.options(stage);
+    run_one(&args.target, opts, &args.probe.dns, &args.output)
 }
 
-fn probe_options(stage: Stage, args: Option<&TargetArgs>) -> Result<probe::Options, InputError> {
-    let mut opts = probe::Options {
-        stage,
-        server: None,
-        port: 25,
-        helo: String::new(),
-        sender: String::new(),
-        recipient: String::new(),
-        step_timeout: std::time::Duration::from_secs(10),
-        overall_timeout: std::time::Duration::from_secs(60),
-        concurrency: probe::DEFAULT_CONCURRENCY,
-        tls_mode: TlsMode::Auto,
-        tls: None,
-        cert_warn_days: 14,
-        injection_test: false,
-    };
-    if let Some(args) = args {
-        opts.server = args
-            .server
-            .as_deref()
-            .map(target::parse_server)
-            .transpose()?;
-        opts.port = args.port;
-        opts.helo = match &args.helo {
-            Some(name) => target::normalize_domain(name, "--helo")?,
-            None => default_helo(),
-        };
-        opts.sender = target::parse_sender(&args.from)?;
-        opts.recipient = args
-            .rcpt
-            .as_deref()
-            .map(|r| target::parse_address(r, "the recipient address"))
-            .transpose()?
-            .unwrap_or_default();
-        opts.concurrency = usize::from(args.concurrency);
-        opts.tls_mode = match (args.tls.require_tls, args.tls.tls) {
-            (true, _) | (_, TlsChoice::Require) => TlsMode::Require,
-            (_, TlsChoice::Auto) => TlsMode::Auto,
-            (_, TlsChoice::Off) => TlsMode::Off,
-            (_, TlsChoice::Implicit) => TlsMode::Implicit,
-        };
-        opts.cert_warn_days = i64::from(args.tls.cert_warn_days);
-        opts.injection_test = args.tls.tls_injection_test;
-        let port = opts
-            .server
-            .as_ref()
-            .and_then(|s| s.port)
-            .unwrap_or(args.port);
-        let needs_tls = stage >= Stage::Tls || port == 465 || opts.tls_mode == TlsMode::Implicit;
-        if needs_tls && opts.tls_mode != TlsMode::Off {
-            // Parsed once per run and shared by every connection.
-            let client = TlsClient::new(args.tls.ca_file.as_deref()).map_err(InputError)?;
-            opts.tls = Some(Arc::new(client));
-        }
-    }
-    Ok(opts)
-}
-
-/// This machine's host name when it is a valid domain, else "localhost".
-/// Servers that insist on a fully-qualified, resolving HELO name (Postfix's
-/// reject_non_fqdn_helo_hostname) need `--helo`.
-fn default_helo() -> String {
-    let name = gethostname::gethostname().to_string_lossy().into_owned();
-    target::normalize_domain(&name, "the host name").unwrap_or_else(|_| "localhost".to_string())
-}
-
-fn run(
-    target_input: &str,
-    dns_args: &smtpcheck::cli::DnsArgs,
-    output: &OutputArgs,
+/// One target: probe, render in the chosen format, exit with the verdict.
+fn run_one(
+    input: &str,
     opts: Result<probe::Options, InputError>,
+    dns: &DnsArgs,
+    output: &OutputArgs,
 ) -> ExitCode {
-    let command = opts.as_ref().map(|o| o.stage.command()).unwrap_or("probe");
-    let prepared = opts.and_then(|mut opts| {
-        let target = target::parse_target(target_input)?;
-        if opts.recipient.is_empty() {
-            opts.recipient = target
-                .address
-                .clone()
-                .unwrap_or_else(|| format!("postmaster@{}", target.domain));
-        }
-        opts.step_timeout = dns_args.timeout;
-        opts.overall_timeout = dns_args.deadline;
+    let command = opts.as_ref().map_or("probe", |o| o.stage.command());
+    let prepared = opts.and_then(|opts| {
+        let target = target::parse_target(input)?;
+        let opts = opts.for_target(&target);
         Ok((target, opts))
     });
-    let report = match prepared {
-        Ok((target, opts)) => execute(&target, opts, dns_args, output),
-        Err(e) => Report::error(command, target_input, e.to_string()),
+    let mut report = match prepared {
+        Ok((target, opts)) => block_on(command, input, async {
+            let dns = match dns.resolver() {
+                Ok(dns) => dns,
+                Err(e) => return Report::error(command, input, e),
+            };
+            let spinner = spinner(output.format() == Format::Human, &target.domain);
+            let report = probe::run(&dns, &target, &opts).await;
+            if let Some(s) = spinner {
+                s.finish_and_clear();
+            }
+            report
+        }),
+        Err(e) => Report::error(command, input, e.to_string()),
     };
+    report.apply_time_thresholds(output.warning, output.critical);
     if let Some(error) = &report.error {
         eprintln!("smtpcheck: error: {error}");
     }
@@ -159,63 +95,183 @@ fn run(
         transcript: output.verbose,
     };
     colored::control::set_override(style.color);
+    let thresholds = Thresholds {
+        warning: output.warning,
+        critical: output.critical,
+        ..Thresholds::default()
+    };
     // A closed stdout is not a reason to change the exit code.
-    let _ = write_stdout(|out| {
-        if output.json {
-            render::json::render(&report, out)
-        } else if report.error.is_some() {
-            Ok(()) // the one line on stderr says it all
-        } else {
-            render::human::render(&report, style, out)
-        }
+    let _ = write_stdout(|out| match output.format() {
+        Format::Json => render::json::render(&report, out),
+        Format::Nagios => render::nagios::render(&report, &thresholds, out),
+        // With an error, the one line on stderr says it all.
+        Format::Human if report.error.is_some() => Ok(()),
+        Format::Human => render::human::render(&report, style, out),
     });
     ExitCode::from(report.exit_code)
 }
 
-fn execute(
-    target: &Target,
-    opts: probe::Options,
-    dns_args: &smtpcheck::cli::DnsArgs,
-    output: &OutputArgs,
-) -> Report {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+/// The probe runs on one thread: it waits on the network, and a
+/// single-threaded runtime starts fastest.
+fn block_on(command: &str, input: &str, work: impl std::future::Future<Output = Report>) -> Report {
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt.block_on(work),
+        Err(e) => Report::error(
+            command,
+            input,
+            format!("cannot start the async runtime: {e}"),
+        ),
+    }
+}
+
+fn run_scan(args: ScanArgs) -> ExitCode {
+    let fail = |message: String| {
+        eprintln!("smtpcheck: error: {message}");
+        ExitCode::from(3)
+    };
+    let mut base = match args.probe.options(Stage::Rcpt) {
+        Ok(opts) => opts,
+        Err(e) => return fail(e.to_string()),
+    };
+    base.per_ip = Some(Arc::new(probe::PerIpGate::new(args.per_ip as usize)));
+    let scan_opts = ScanOptions {
+        jobs: args.jobs as usize,
+        shard: args.shard,
+    };
+    let path = args.input.as_deref().filter(|p| *p != "-");
+    let total = path.and_then(count_targets);
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(file) => match std::fs::File::create(file) {
+            Ok(f) => Box::new(io::BufWriter::new(f)),
+            Err(e) => return fail(format!("cannot create {}: {e}", file.display())),
+        },
+        None => Box::new(io::stdout().lock()),
+    };
+    // Many probes at once: a multi-threaded runtime spreads TLS handshakes
+    // and parsing over the cores.
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
         Ok(rt) => rt,
-        Err(e) => {
-            return Report::error(
-                opts.stage.command(),
-                &target.input,
-                format!("cannot start the async runtime: {e}"),
-            )
-        }
+        Err(e) => return fail(format!("cannot start the async runtime: {e}")),
     };
-    runtime.block_on(async {
-        let dns = match dns_args.resolver {
-            Some(server) => Dns::using(server, dns_args.timeout),
-            None => Dns::system(dns_args.timeout),
+    let result = runtime.block_on(async {
+        let dns = args.probe.dns.resolver().map_err(io::Error::other)?;
+        let bar = progress_bar(total);
+        let mut progress = |s: &Summary| {
+            if let Some(bar) = &bar {
+                bar.set_position(s.total);
+                bar.set_message(format!(
+                    "{} pass, {} warn, {} fail, {} error",
+                    s.pass, s.warn, s.fail, s.error
+                ));
+            }
         };
-        let dns = match dns {
-            Ok(dns) => dns,
-            Err(e) => return Report::error(opts.stage.command(), &target.input, e),
+        let stop = async {
+            let _ = tokio::signal::ctrl_c().await;
         };
-        let spinner = spinner(output, target);
-        let report = probe::run(&dns, target, &opts).await;
-        if let Some(s) = spinner {
-            s.finish_and_clear();
+        let summary = match path {
+            Some(p) => {
+                let file = tokio::fs::File::open(p)
+                    .await
+                    .map_err(|e| io::Error::new(e.kind(), format!("cannot read {p}: {e}")))?;
+                let reader = tokio::io::BufReader::new(file);
+                scan::scan(
+                    reader,
+                    &base,
+                    &dns,
+                    &scan_opts,
+                    &mut out,
+                    &mut progress,
+                    stop,
+                )
+                .await
+            }
+            None => {
+                let reader = tokio::io::BufReader::new(tokio::io::stdin());
+                scan::scan(
+                    reader,
+                    &base,
+                    &dns,
+                    &scan_opts,
+                    &mut out,
+                    &mut progress,
+                    stop,
+                )
+                .await
+            }
+        };
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
         }
-        report
-    })
+        summary
+    });
+    match result {
+        Ok(summary) => {
+            eprintln!(
+                "smtpcheck scan: {} targets in {:.1} s ({:.1}/s): {} pass, {} warn, {} fail, {} error{}{}",
+                summary.total,
+                summary.elapsed_ms / 1000.0,
+                summary.per_second(),
+                summary.pass,
+                summary.warn,
+                summary.fail,
+                summary.error,
+                if summary.other_shards > 0 { format!("; {} left to other shards", summary.other_shards) } else { String::new() },
+                if summary.interrupted { "; interrupted" } else { "" },
+            );
+            ExitCode::from(summary.exit_code())
+        }
+        Err(e) => fail(format!(
+            "scan stopped: {e} (every line written before is complete)"
+        )),
+    }
+}
+
+/// Counts the targets in a file for the progress bar (a quick pass; the
+/// scan itself streams).
+fn count_targets(path: &str) -> Option<u64> {
+    if !io::stderr().is_terminal() {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .count() as u64,
+    )
+}
+
+/// Progress on stderr, only for a person watching a terminal.
+fn progress_bar(total: Option<u64>) -> Option<indicatif::ProgressBar> {
+    if !io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = match total {
+        Some(n) => indicatif::ProgressBar::new(n).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} {per_sec} eta {eta} {msg}",
+            )
+            .ok()?,
+        ),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    Some(bar)
 }
 
 /// A spinner on stderr, only for a person watching a terminal.
-fn spinner(output: &OutputArgs, target: &Target) -> Option<indicatif::ProgressBar> {
-    if output.json || !io::stderr().is_terminal() {
+fn spinner(human: bool, domain: &str) -> Option<indicatif::ProgressBar> {
+    if !human || !io::stderr().is_terminal() {
         return None;
     }
     let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_message(format!("checking {}", target.domain));
+    bar.set_message(format!("checking {domain}"));
     bar.enable_steady_tick(std::time::Duration::from_millis(100));
     Some(bar)
 }

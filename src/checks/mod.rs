@@ -20,4 +20,6 @@ pub struct Policy {
     pub require_tls: bool,
     /// `--cert-warn-days`: a certificate expiring sooner warns.
     pub cert_warn_days: i64,
+    /// `--cert-days WARN,CRIT`: a certificate expiring sooner fails.
+    pub cert_crit_days: Option<i64>,
 }

@@ -139,8 +139,11 @@ pub fn certificate_check(tls: Option<&TlsObservation>, policy: &Policy) -> Check
         );
         return check.advice(advice.join(" "));
     }
-    if facts.days_left < policy.cert_warn_days {
-        check.status = Status::Warn;
+    if facts.days_left < policy.cert_warn_days
+        || policy.cert_crit_days.is_some_and(|c| facts.days_left < c)
+    {
+        let critical = policy.cert_crit_days.is_some_and(|c| facts.days_left < c);
+        check.status = if critical { Status::Fail } else { Status::Warn };
         check.summary = format!(
             "certificate {} expires in {} day(s), on {}",
             facts.subject_short(),

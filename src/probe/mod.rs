@@ -73,8 +73,84 @@ pub struct Options {
     pub tls: Option<Arc<TlsClient>>,
     /// A certificate expiring within this many days is a warning.
     pub cert_warn_days: i64,
+    /// `--cert-days WARN,CRIT`: a certificate expiring within CRIT days fails.
+    pub cert_crit_days: Option<i64>,
     /// `--tls-injection-test`: an extra connection per address.
     pub injection_test: bool,
+    /// `scan --per-ip`: connections per address across all probes.
+    pub per_ip: Option<Arc<PerIpGate>>,
+}
+
+impl Options {
+    /// The defaults of the command line (README, "Options") for `stage`.
+    pub fn new(stage: Stage) -> Self {
+        Self {
+            stage,
+            server: None,
+            port: 25,
+            helo: "localhost".to_string(),
+            sender: String::new(),
+            recipient: String::new(),
+            step_timeout: Duration::from_secs(10),
+            overall_timeout: Duration::from_secs(60),
+            concurrency: DEFAULT_CONCURRENCY,
+            tls_mode: TlsMode::Auto,
+            tls: None,
+            cert_warn_days: 14,
+            cert_crit_days: None,
+            injection_test: false,
+            per_ip: None,
+        }
+    }
+
+    /// These options for one target: the recipient defaults to the target's
+    /// address, or postmaster@DOMAIN (RFC 5321 §4.5.1 requires it to exist).
+    pub fn for_target(&self, target: &Target) -> Self {
+        let mut opts = self.clone();
+        if opts.recipient.is_empty() {
+            opts.recipient = target
+                .address
+                .clone()
+                .unwrap_or_else(|| format!("postmaster@{}", target.domain));
+        }
+        opts
+    }
+}
+
+/// At most `limit` connections to one address at a time, shared by every
+/// probe of a scan (politeness towards servers that host many domains).
+#[derive(Debug)]
+pub struct PerIpGate {
+    limit: usize,
+    gates: std::sync::Mutex<std::collections::HashMap<IpAddr, Arc<Semaphore>>>,
+}
+
+impl PerIpGate {
+    pub fn new(limit: usize) -> Self {
+        Self {
+            limit: limit.max(1),
+            gates: Default::default(),
+        }
+    }
+
+    /// Waits for a free slot at `ip`; the slot is held until the permit drops.
+    pub async fn enter(&self, ip: IpAddr) -> tokio::sync::OwnedSemaphorePermit {
+        let gate = {
+            let mut gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
+            // Forget idle addresses now and then, so memory does not grow
+            // with the length of a scan.
+            if gates.len() > 4096 {
+                gates.retain(|_, g| Arc::strong_count(g) > 1);
+            }
+            gates
+                .entry(ip)
+                .or_insert_with(|| Arc::new(Semaphore::new(self.limit)))
+                .clone()
+        };
+        gate.acquire_owned()
+            .await
+            .expect("per-address gates are never closed")
+    }
 }
 
 /// An exchange and, once known, its addresses.
@@ -159,8 +235,9 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
         let policy = checks::Policy {
             require_tls: opts.tls_mode == TlsMode::Require,
             cert_warn_days: opts.cert_warn_days,
+            cert_crit_days: opts.cert_crit_days,
         };
-        for obs in converse_all(endpoints, plan, opts.concurrency).await {
+        for obs in converse_all(endpoints, plan, opts.concurrency, opts.per_ip.clone()).await {
             checks.extend(checks::smtp::conversation_checks(&obs, opts.stage, &policy));
             transcripts.push(Conversation {
                 endpoint: obs.endpoint,
@@ -265,15 +342,20 @@ async fn converse_all(
     endpoints: Vec<Endpoint>,
     plan: Plan,
     limit: usize,
+    per_ip: Option<Arc<PerIpGate>>,
 ) -> Vec<conversation::Observation> {
     let gate = Arc::new(Semaphore::new(limit.max(1)));
     let plan = Arc::new(plan);
     let mut set = JoinSet::new();
     let count = endpoints.len();
     for (i, endpoint) in endpoints.into_iter().enumerate() {
-        let (gate, plan) = (gate.clone(), plan.clone());
+        let (gate, plan, per_ip) = (gate.clone(), plan.clone(), per_ip.clone());
         set.spawn(async move {
             let _permit = gate.acquire_owned().await;
+            let _polite = match &per_ip {
+                Some(g) => Some(g.enter(endpoint.address).await),
+                None => None,
+            };
             (i, converse(endpoint, &plan).await)
         });
     }

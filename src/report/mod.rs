@@ -191,6 +191,35 @@ impl Report {
         }
     }
 
+    /// Adds a `threshold.time` check for `--warning` / `--critical` (seconds
+    /// of total run time, the monitoring-plugins convention) and decides the
+    /// verdict again: a crossed critical threshold makes it `fail`.
+    pub fn apply_time_thresholds(&mut self, warning: Option<Duration>, critical: Option<Duration>) {
+        if self.error.is_some() || (warning.is_none() && critical.is_none()) {
+            return;
+        }
+        let total = self.duration_ms / 1000.0;
+        let crossed = |limit: Option<Duration>| limit.is_some_and(|l| total > l.as_secs_f64());
+        let (status, words) = if crossed(critical) {
+            (Status::Fail, "above the critical threshold")
+        } else if crossed(warning) {
+            (Status::Warn, "above the warning threshold")
+        } else {
+            (Status::Pass, "within the thresholds")
+        };
+        let check = Check::new(
+            "threshold.time",
+            status,
+            format!("total time {total:.3} s, {words}"),
+        )
+        .with("total_s", total)
+        .with("warning_s", warning.map(|d| d.as_secs_f64()))
+        .with("critical_s", critical.map(|d| d.as_secs_f64()));
+        self.checks.push(check);
+        self.verdict = decide(&self.checks);
+        self.exit_code = self.verdict.exit_code();
+    }
+
     /// smtpcheck could not check at all (bad input, unusable resolver).
     pub fn error(command: &str, target: &str, message: impl Into<String>) -> Self {
         Self {
@@ -211,13 +240,16 @@ impl Report {
 /// The verdict rule (README, "Verdicts and exit codes"):
 /// - `fail` when the domain's DNS says no mail (NXDOMAIN, null MX, lookup
 ///   failure), or no address could do every step that was run;
+/// - `fail` when a threshold set with `--critical` is crossed;
 /// - `warn` when some address could, but any check warned or failed (a
 ///   backup MX carrying the load, an implicit MX, greylisting);
 /// - `pass` otherwise.
 pub fn decide(checks: &[Check]) -> Verdict {
+    // A DNS answer of "no mail", or a threshold the user set, fails outright.
+    let fails_outright = |c: &Check| c.id == "dns.mx" || c.id.starts_with("threshold.");
     if checks
         .iter()
-        .any(|c| c.id == "dns.mx" && c.status == Status::Fail)
+        .any(|c| fails_outright(c) && c.status == Status::Fail)
     {
         return Verdict::Fail;
     }
