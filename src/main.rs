@@ -210,6 +210,9 @@ fn run_scan(args: ScanArgs) -> ExitCode {
         }
         summary
     });
+    // Reading stdin blocks a thread that no one can interrupt; do not wait
+    // for it (after Ctrl-C, stdin may still be open).
+    runtime.shutdown_background();
     match result {
         Ok(summary) => {
             eprintln!(

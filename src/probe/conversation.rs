@@ -194,13 +194,27 @@ impl Plan {
     }
 }
 
+/// Opens the TCP connection. Running out of file descriptors (EMFILE,
+/// ENFILE: a big scan on a low `ulimit -n`) is our problem, not the
+/// server's: wait for a descriptor to free up instead of reporting a
+/// failure. The caller's deadline still bounds the wait.
+async fn connect(socket: SocketAddr) -> io::Result<TcpStream> {
+    loop {
+        match TcpStream::connect(socket).await {
+            Err(e) if matches!(e.raw_os_error(), Some(23 | 24)) => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Runs the conversation up to `plan.stage`. Never fails: every failure is an
 /// observation.
 pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
     let origin = Instant::now();
     let socket = SocketAddr::new(endpoint.address, endpoint.port);
-    let connected =
-        tokio::time::timeout_at(plan.deadlines.next(), TcpStream::connect(socket)).await;
+    let connected = tokio::time::timeout_at(plan.deadlines.next(), connect(socket)).await;
     let mut obs = Observation {
         endpoint,
         connect: Timed::since(origin, Ok(())),
@@ -266,8 +280,7 @@ async fn injection_test(endpoint: &Endpoint, plan: &Plan) -> (InjectionOutcome, 
     let Some(client) = plan.tls.as_ref() else {
         return (Inconclusive("TLS is off".into()), Vec::new());
     };
-    let tcp = match tokio::time::timeout_at(plan.deadlines.next(), TcpStream::connect(socket)).await
-    {
+    let tcp = match tokio::time::timeout_at(plan.deadlines.next(), connect(socket)).await {
         Ok(Ok(tcp)) => tcp,
         _ => {
             return (

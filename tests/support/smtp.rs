@@ -22,6 +22,8 @@ pub enum Greeting {
     Drip(Vec<u8>, Duration),
     /// Send this many bytes with no line end.
     Flood(usize),
+    /// Wait, then send these bytes and answer commands.
+    Delayed(Vec<u8>, Duration),
     /// Send this line over and over, forever.
     Endless(Vec<u8>),
     /// Close the connection at once.
@@ -78,7 +80,27 @@ impl Config {
 pub struct FakeSmtp {
     pub addr: SocketAddr,
     received: Arc<Mutex<Vec<String>>>,
+    /// (connections open now, most ever open at once)
+    concurrency: Arc<Mutex<(usize, usize)>>,
     task: tokio::task::JoinHandle<()>,
+}
+
+/// Counts a connection as open while it lives.
+struct Open(Arc<Mutex<(usize, usize)>>);
+
+impl Open {
+    fn new(counter: &Arc<Mutex<(usize, usize)>>) -> Self {
+        let mut c = counter.lock().unwrap();
+        c.0 += 1;
+        c.1 = c.1.max(c.0);
+        Self(counter.clone())
+    }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.lock().unwrap().0 -= 1;
+    }
 }
 
 impl Drop for FakeSmtp {
@@ -109,15 +131,19 @@ impl FakeSmtp {
             .expect("bind fake SMTP server");
         let addr = listener.local_addr().unwrap();
         let received = Arc::new(Mutex::new(Vec::new()));
-        let log = received.clone();
+        let concurrency = Arc::new(Mutex::new((0, 0)));
+        let (log, counter) = (received.clone(), concurrency.clone());
         let task = RT.spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, config.clone(), log.clone()));
+                let open = Open::new(&counter);
+                let (config, log) = (config.clone(), log.clone());
+                tokio::spawn(serve(stream, config, log, open));
             }
         });
         Self {
             addr,
             received,
+            concurrency,
             task,
         }
     }
@@ -130,6 +156,11 @@ impl FakeSmtp {
 
     pub fn port(&self) -> u16 {
         self.addr.port()
+    }
+
+    /// The most connections that were ever open at the same time.
+    pub fn max_concurrent(&self) -> usize {
+        self.concurrency.lock().unwrap().1
     }
 
     /// Every command line received so far, over all connections.
@@ -176,7 +207,8 @@ async fn linger() {
     tokio::time::sleep(Duration::from_secs(3600)).await;
 }
 
-async fn serve(stream: TcpStream, config: Config, log: Log) {
+async fn serve(stream: TcpStream, config: Config, log: Log, open: Open) {
+    let mut open = Some(open);
     if let Some(tls) = &config.implicit {
         let Ok(mut tls) = TlsAcceptor::from(tls.clone()).accept(stream).await else {
             return;
@@ -186,7 +218,7 @@ async fn serve(stream: TcpStream, config: Config, log: Log) {
                 return;
             }
         }
-        session(tls, &config, &log, true).await;
+        session(tls, &config, &log, true, &mut open).await;
         return;
     }
     let mut stream = stream;
@@ -199,6 +231,12 @@ async fn serve(stream: TcpStream, config: Config, log: Log) {
             }
         }
         Greeting::Never => return linger().await,
+        Greeting::Delayed(bytes, wait) => {
+            tokio::time::sleep(*wait).await;
+            if stream.write_all(bytes).await.is_err() {
+                return;
+            }
+        }
         Greeting::Drip(bytes, every) => {
             for b in bytes {
                 if stream.write_all(&[*b]).await.is_err() {
@@ -232,13 +270,13 @@ async fn serve(stream: TcpStream, config: Config, log: Log) {
             return;
         }
     }
-    let Some((mut plain, early)) = session(stream, &config, &log, false).await else {
+    let Some((mut plain, early)) = session(stream, &config, &log, false, &mut open).await else {
         return;
     };
     match &config.upgrade {
         Upgrade::Accept(tls) => {
             if let Ok(tls) = TlsAcceptor::from(tls.clone()).accept(plain).await {
-                session(tls, &config, &log, true).await;
+                session(tls, &config, &log, true, &mut open).await;
             }
         }
         Upgrade::AcceptVulnerable(tls) => {
@@ -249,7 +287,7 @@ async fn serve(stream: TcpStream, config: Config, log: Log) {
                         let _ = tls.write_all(&reply).await;
                     }
                 }
-                session(tls, &config, &log, true).await;
+                session(tls, &config, &log, true, &mut open).await;
             }
         }
         Upgrade::Alert(description) => {
@@ -286,6 +324,7 @@ async fn session<S: AsyncRead + AsyncWrite + Unpin>(
     config: &Config,
     log: &Log,
     tls: bool,
+    open: &mut Option<Open>,
 ) -> Option<(S, Vec<u8>)> {
     let mut reader = BufReader::new(stream);
     loop {
@@ -307,6 +346,10 @@ async fn session<S: AsyncRead + AsyncWrite + Unpin>(
                 .ok()?;
             let early = reader.buffer().to_vec();
             return Some((reader.into_inner(), early));
+        }
+        if line.eq_ignore_ascii_case("QUIT") {
+            // The client is done: it no longer counts as a connection.
+            open.take();
         }
         let bytes = (config.respond)(&line, tls)?;
         reader.get_mut().write_all(&bytes).await.ok()?;
