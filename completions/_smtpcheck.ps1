@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             [CompletionResult]::new('ehlo', 'ehlo', [CompletionResultType]::ParameterValue, 'Stop after EHLO: show every exchange''s capabilities')
             [CompletionResult]::new('tls', 'tls', [CompletionResultType]::ParameterValue, 'Stop after STARTTLS: the TLS session and the certificate of every exchange')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Probe many targets (one per line) and print one JSON report per line as each finishes')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a reply code (550), an enhanced status code (5.7.1) or a whole reply line, with the likely cause')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             break
@@ -208,6 +209,12 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Longest the whole run may take, in seconds')
             [CompletionResult]::new('--require-tls', '--require-tls', [CompletionResultType]::ParameterName, 'Short for --tls require')
             [CompletionResult]::new('--tls-injection-test', '--tls-injection-test', [CompletionResultType]::ParameterName, 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smtpcheck;explain' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -28,6 +28,9 @@ _smtpcheck() {
             smtpcheck,ehlo)
                 cmd="smtpcheck__subcmd__ehlo"
                 ;;
+            smtpcheck,explain)
+                cmd="smtpcheck__subcmd__explain"
+                ;;
             smtpcheck,man)
                 cmd="smtpcheck__subcmd__man"
                 ;;
@@ -50,7 +53,7 @@ _smtpcheck() {
 
     case "${cmd}" in
         smtpcheck)
-            opts="-h -V --help --version probe mx connect banner ehlo tls scan completions man"
+            opts="-h -V --help --version probe mx connect banner ehlo tls scan explain completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -316,6 +319,20 @@ _smtpcheck() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smtpcheck__subcmd__explain)
+            opts="-h --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

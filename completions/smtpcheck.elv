@@ -29,6 +29,7 @@ set edit:completion:arg-completer[smtpcheck] = {|@words|
             cand ehlo 'Stop after EHLO: show every exchange''s capabilities'
             cand tls 'Stop after STARTTLS: the TLS session and the certificate of every exchange'
             cand scan 'Probe many targets (one per line) and print one JSON report per line as each finishes'
+            cand explain 'Explain a reply code (550), an enhanced status code (5.7.1) or a whole reply line, with the likely cause'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
         }
@@ -198,6 +199,11 @@ set edit:completion:arg-completer[smtpcheck] = {|@words|
             cand --deadline 'Longest the whole run may take, in seconds'
             cand --require-tls 'Short for --tls require'
             cand --tls-injection-test 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smtpcheck;explain'= {
+            cand --json 'Print one JSON document'
             cand -h 'Print help'
             cand --help 'Print help'
         }

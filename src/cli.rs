@@ -43,6 +43,15 @@ pub enum Command {
     Tls(TargetArgs),
     /// Probe many targets (one per line) and print one JSON report per line as each finishes
     Scan(ScanArgs),
+    /// Explain a reply code (550), an enhanced status code (5.7.1) or a whole reply line, with the likely cause
+    Explain {
+        /// e.g. 550, 5.7.1, or "550 5.7.1 Relaying denied"
+        #[arg(value_name = "CODE|LINE", num_args = 1.., required = true)]
+        code: Vec<String>,
+        /// Print one JSON document
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]

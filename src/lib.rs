@@ -6,6 +6,7 @@
 pub mod checks;
 pub mod cli;
 pub mod dns;
+pub mod explain;
 pub mod generate;
 pub mod probe;
 pub mod render;

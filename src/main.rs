@@ -32,6 +32,33 @@ fn main() -> ExitCode {
         Command::Ehlo(args) => run_stage(Stage::Ehlo, args),
         Command::Tls(args) => run_stage(Stage::Tls, args),
         Command::Scan(args) => run_scan(args),
+        Command::Explain { code, json } => run_explain(&code.join(" "), json),
+    }
+}
+
+fn run_explain(input: &str, json: bool) -> ExitCode {
+    match smtpcheck::explain::explain(input) {
+        Ok(explanation) => {
+            let _ = write_stdout(|out| {
+                if json {
+                    serde_json::to_writer_pretty(&mut *out, &explanation)
+                        .map_err(io::Error::other)?;
+                    writeln!(out)
+                } else {
+                    render::explain::render(&explanation, out)
+                }
+            });
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("smtpcheck: error: {e}");
+            if json {
+                let _ = write_stdout(|out| {
+                    writeln!(out, "{}", serde_json::json!({"input": input, "error": e}))
+                });
+            }
+            ExitCode::from(3)
+        }
     }
 }
 

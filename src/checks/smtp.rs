@@ -3,6 +3,7 @@
 //! every later step of that address `skip`.
 
 use super::{skipped, tls, Policy};
+use crate::explain;
 use crate::probe::conversation::{ConnectError, Observation};
 use crate::probe::Stage;
 use crate::report::{Check, Status};
@@ -151,6 +152,9 @@ fn session_failure(id: &str, what: &str, e: &SessionError, elapsed: std::time::D
         .advice(advice)
 }
 
+/// A greeting slower than this is reported as slow (a warning), not as down.
+pub const SLOW_BANNER: std::time::Duration = std::time::Duration::from_secs(5);
+
 fn banner_check(obs: &Observation) -> Check {
     let Some(Timed { value, elapsed }) = &obs.banner else {
         return skipped("smtp.banner", "tcp.connect");
@@ -165,16 +169,71 @@ fn banner_check(obs: &Observation) -> Check {
             .with("time_to_banner_ms", crate::report::millis(*elapsed))
     };
     match reply.code {
-        220 => c(Status::Pass, format!("greeting {}", reply.summary())),
+        220 => greeting_ok(obs, reply, *elapsed, c(Status::Pass, String::new())),
         421 => c(Status::Fail, format!("server not available: {}", reply.summary()))
+            .with("cause", "service_unavailable")
             .advice("421 at connect: the server is shutting down, overloaded, or limiting connections from your address. Try again later; if it persists, your IP may be throttled or blocked."),
-        554 => c(Status::Fail, format!("server refuses this client: {}", reply.summary()))
-            .advice("A 554 greeting means the server will not talk to your IP address, usually because of a block list or an access policy; the text often names the list. Probe from another network to confirm it is about your address."),
+        554 => {
+            let check = c(Status::Fail, format!("server refuses this client: {}", reply.summary()));
+            match explain::blocklist_zone(&reply.text()) {
+                Some(zone) => Check {
+                    summary: format!("your address is on the block list {zone}: {}", reply.summary()),
+                    ..check
+                }
+                .with("cause", "blocklisted")
+                .with("blocklist", zone.clone())
+                .advice(format!("The server checks connecting addresses against {zone}, and the address smtpcheck connected from is listed there. This is about your side, not the server: look the address up on the list's site, fix the reason (an open relay, a compromised host, a dynamic IP range) and request delisting, or probe from another network.")),
+                None => check
+                    .with("cause", "client_refused")
+                    .advice("A 554 greeting means the server will not talk to your IP address, usually because of a block list or an access policy; the text often names the list. Probe from another network to confirm it is about your address."),
+            }
+        }
         521 => c(Status::Fail, format!("server does not accept mail: {}", reply.summary()))
+            .with("cause", "no_mail_service")
             .advice("521 (RFC 7504): this host never accepts mail. If it is listed as an MX, remove it from the MX records."),
         _ => c(Status::Fail, format!("unexpected greeting: {}", reply.summary()))
+            .with("cause", "not_smtp")
             .advice("RFC 5321 §4.3.1 allows only 220 (or 554) as a greeting: something other than a well-behaved SMTP server answers on this port."),
     }
+}
+
+/// A 220 greeting: slow or not, and whether it came in parts (a pregreet
+/// trap waits after `220-` to catch clients that talk too early).
+fn greeting_ok(
+    obs: &Observation,
+    reply: &Reply,
+    elapsed: std::time::Duration,
+    check: Check,
+) -> Check {
+    let received: Vec<&crate::smtp::TranscriptLine> = obs
+        .transcript
+        .iter()
+        .filter(|l| l.dir == crate::smtp::Direction::Received)
+        .take(reply.lines.len())
+        .collect();
+    let pause_ms = match (received.first(), received.last()) {
+        (Some(first), Some(last)) if received.len() > 1 => last.t_ms - first.t_ms,
+        _ => 0.0,
+    };
+    let mut check = check.with("multiline_wait_ms", pause_ms);
+    let mut summary = format!("greeting {}", reply.summary());
+    if pause_ms >= 1000.0 {
+        summary.push_str(&format!(
+            " (a multi-line greeting: waited {:.1} s for its last line before speaking, as RFC 5321 §4.3.1 requires; this looks like a pregreet trap)",
+            pause_ms / 1000.0
+        ));
+        check = check.with("cause", "pregreet_wait");
+    }
+    if elapsed >= SLOW_BANNER {
+        return Check {
+            status: Status::Warn,
+            summary: format!("slow greeting, not down: {:.1} s to {}", elapsed.as_secs_f64(), reply.summary()),
+            ..check
+        }
+        .with("cause", "slow_banner")
+        .advice("The server accepts the connection but takes seconds to greet: a deliberate delay (tarpit, or a pregreet trap), or a slow reverse-DNS lookup of the client on the server. Senders wait up to 5 minutes (RFC 5321 §4.5.3.2), so mail still flows; if it is the server's DNS, fix its resolver.");
+    }
+    Check { summary, ..check }
 }
 
 fn ehlo_check(obs: &Observation, inside_tls: bool) -> Check {
@@ -359,18 +418,29 @@ fn mail_check(obs: &Observation) -> Check {
         Ok(r) => r,
         Err(e) => return session_failure("smtp.mail", "MAIL FROM", e, *elapsed),
     };
-    let c = |status, summary: String| {
-        reply_data(Check::new("smtp.mail", status, summary), reply)
-            .took(*elapsed)
-            .with("sender", format!("<{}>", obs.sender))
-            .with("pipelined", obs.pipelined)
-    };
+    let check = reply_data(Check::new("smtp.mail", Status::Pass, ""), reply)
+        .took(*elapsed)
+        .with("sender", format!("<{}>", obs.sender))
+        .with("pipelined", obs.pipelined);
     match reply.code / 100 {
-        2 => c(Status::Pass, format!("sender accepted: {}", reply.summary())),
-        4 => c(Status::Warn, format!("sender deferred (temporary): {}", reply.summary()))
-            .advice(transient_advice(reply)),
-        _ => c(Status::Fail, format!("sender refused: {}", reply.summary()))
-            .advice("The server rejects the sender address. Some servers refuse the null sender <> or senders whose domain does not resolve: try --from with an address of a domain with valid MX records."),
+        2 => Check {
+            summary: format!("sender accepted: {}", reply.summary()),
+            ..check
+        },
+        4 => with_cause(
+            check,
+            Status::Warn,
+            format!("sender deferred (temporary): {}", reply.summary()),
+            reply,
+            "transient",
+        ),
+        _ => with_cause(
+            check,
+            Status::Fail,
+            format!("sender refused: {}", reply.summary()),
+            reply,
+            "sender_refused",
+        ),
     }
 }
 
@@ -382,110 +452,80 @@ fn rcpt_check(obs: &Observation) -> Check {
         Ok(r) => r,
         Err(e) => return session_failure("smtp.rcpt", "RCPT TO", e, *elapsed),
     };
-    let c = |status, summary: String| {
-        reply_data(Check::new("smtp.rcpt", status, summary), reply)
-            .took(*elapsed)
-            .with("recipient", obs.recipient.clone())
-            .with("pipelined", obs.pipelined)
-    };
-    let enhanced = reply.enhanced.map(|e| e.to_string()).unwrap_or_default();
-    let text = reply.text().to_ascii_lowercase();
+    let check = reply_data(Check::new("smtp.rcpt", Status::Pass, ""), reply)
+        .took(*elapsed)
+        .with("recipient", obs.recipient.clone())
+        .with("pipelined", obs.pipelined);
     match reply.code / 100 {
-        2 => c(Status::Pass, format!("recipient accepted: {}", reply.summary())),
-        4 if looks_greylisted(reply.code, &enhanced, &text) => c(
+        2 => Check {
+            summary: format!("recipient accepted: {}", reply.summary()),
+            ..check
+        },
+        4 => with_cause(
+            check,
             Status::Warn,
-            format!("recipient deferred, likely greylisting: {}", reply.summary()),
-        )
-        .with("cause", "greylisting")
-        .advice("Greylisting: the server defers the first attempt from an unknown sender. Real mail servers retry and the message arrives after a delay (minutes); nothing to fix unless the delay matters."),
-        4 => c(Status::Warn, format!("recipient deferred (temporary): {}", reply.summary()))
-            .with("cause", "transient")
-            .advice(transient_advice(reply)),
-        _ if permanent_rcpt_cause(&enhanced, &text) == "unknown_user" => c(
+            format!("recipient deferred (temporary): {}", reply.summary()),
+            reply,
+            "transient",
+        ),
+        _ => with_cause(
+            check,
             Status::Fail,
-            format!("recipient does not exist: {}", reply.summary()),
-        )
-        .with("cause", "unknown_user")
-        .advice("The server does not know this mailbox. Check the address; if it should exist, check the server's recipient tables and aliases."),
-        _ if permanent_rcpt_cause(&enhanced, &text) == "relay_denied" => c(
-            Status::Fail,
-            format!("relaying denied: {}", reply.summary()),
-        )
-        .with("cause", "relay_denied")
-        .advice("This server does not treat the recipient's domain as its own: add the domain to its local or relay domains (Postfix: mydestination, relay_domains or virtual_mailbox_domains; Exim: local_domains or relay_to_domains), or fix the MX record."),
-        _ => c(Status::Fail, format!("recipient refused: {}", reply.summary()))
-            .with("cause", "refused")
-            .advice("The server permanently refuses mail for this recipient; its reply text says why."),
+            format!("recipient refused: {}", reply.summary()),
+            reply,
+            "refused",
+        ),
     }
 }
 
-/// Names a permanent RCPT refusal from its enhanced code (RFC 3463: 5.1.1
-/// bad destination mailbox) or, as servers often omit it, from the words
-/// that Postfix, Exim, Gmail and Microsoft use. `text` is lower case.
-fn permanent_rcpt_cause(enhanced: &str, text: &str) -> &'static str {
-    const UNKNOWN: &[&str] = &[
-        "user unknown",
-        "unknown user",
-        "does not exist",
-        "no such user",
-        "unrouteable address",
-        "unknown recipient",
-        "invalid recipient",
-        "mailbox not found",
-        "recipient not found",
-    ];
-    if enhanced == "5.1.1" || UNKNOWN.iter().any(|w| text.contains(w)) {
-        "unknown_user"
-    } else if text.contains("relay") {
-        "relay_denied"
-    } else {
-        "refused"
-    }
-}
-
-/// Greylisting (RFC 6647) answers 450 or 451, usually with 4.7.1 or 4.2.0,
-/// and often says so in words.
-fn looks_greylisted(code: u16, enhanced: &str, text: &str) -> bool {
-    matches!(code, 450 | 451)
-        && (matches!(enhanced, "4.7.1" | "4.2.0" | "4.7.0")
-            || ["greylist", "graylist", "grey-list", "try again later"]
-                .iter()
-                .any(|w| text.contains(w)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn permanent_rcpt_causes_from_real_servers() {
-        let cases = [
-            ("5.1.1", "5.1.1 <bob@d.test>: recipient address rejected: user unknown in local recipient table", "unknown_user"),
-            ("", "unrouteable address", "unknown_user"),
-            ("5.1.1", "5.1.1 the email account that you tried to reach does not exist.", "unknown_user"),
-            ("5.7.1", "5.7.1 <a@b.test>: relay access denied", "relay_denied"),
-            ("", "relay not permitted", "relay_denied"),
-            ("5.7.54", "5.7.54 smtp; unable to relay recipient in non-accepted domain", "relay_denied"),
-            ("5.7.1", "5.7.1 service unavailable; client host blocked", "refused"),
-        ];
-        for (enhanced, text, cause) in cases {
-            assert_eq!(permanent_rcpt_cause(enhanced, text), cause, "{text}");
+/// Names the cause of a negative reply (explain's rules, shared with
+/// `smtpcheck explain`), or falls back to what the enhanced code means.
+fn with_cause(
+    check: Check,
+    status: Status,
+    summary: String,
+    reply: &Reply,
+    fallback: &'static str,
+) -> Check {
+    let enhanced = reply.enhanced.map(|e| e.to_string());
+    let text = reply.text();
+    let mut check = Check {
+        status,
+        summary,
+        ..check
+    };
+    match explain::diagnose(reply.code, enhanced.as_deref(), &text) {
+        Some(cause) => {
+            check.summary = format!("{}: {}", cause.summary, reply.summary());
+            if let Some(zone) = explain::blocklist_zone(&text) {
+                check = check.with("blocklist", zone);
+            }
+            check.with("cause", cause.id).advice(cause.advice)
         }
-    }
-
-    #[test]
-    fn greylisting_is_recognised() {
-        assert!(looks_greylisted(
-            450,
-            "4.7.1",
-            "recipient address rejected: greylisted"
-        ));
-        assert!(looks_greylisted(
-            451,
-            "",
-            "greylisting in action, please come back later"
-        ));
-        assert!(!looks_greylisted(452, "4.5.3", "too many recipients"));
-        assert!(!looks_greylisted(421, "4.7.1", "try again later"));
+        None => {
+            let mut meaning: Vec<String> = Vec::new();
+            if let Some((m, _)) = explain::reply_meaning(reply.code) {
+                meaning.push(format!("{} means \"{m}\"", reply.code));
+            }
+            if let Some((e, (m, _))) = enhanced
+                .as_deref()
+                .and_then(|e| Some((e, explain::enhanced_meaning(e)?)))
+            {
+                meaning.push(format!("{e} means \"{m}\" (RFC 3463)"));
+            }
+            let meaning = if meaning.is_empty() {
+                format!("{} is not a reply code RFC 5321 defines", reply.code)
+            } else {
+                meaning.join("; ")
+            };
+            let next = if reply.is_transient() {
+                "It is temporary: senders retry, and so can you later."
+            } else {
+                "The reply text says why; `smtpcheck explain` decodes any reply line."
+            };
+            check
+                .with("cause", fallback)
+                .advice(format!("{meaning}. {next}"))
+        }
     }
 }
