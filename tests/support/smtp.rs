@@ -24,6 +24,8 @@ pub enum Greeting {
     Flood(usize),
     /// Wait, then send these bytes and answer commands.
     Delayed(Vec<u8>, Duration),
+    /// Send each part, pausing after it, then answer commands.
+    Parts(Vec<(Vec<u8>, Duration)>),
     /// Send this line over and over, forever.
     Endless(Vec<u8>),
     /// Close the connection at once.
@@ -231,6 +233,14 @@ async fn serve(stream: TcpStream, config: Config, log: Log, open: Open) {
             }
         }
         Greeting::Never => return linger().await,
+        Greeting::Parts(parts) => {
+            for (bytes, pause) in parts {
+                if stream.write_all(bytes).await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(*pause).await;
+            }
+        }
         Greeting::Delayed(bytes, wait) => {
             tokio::time::sleep(*wait).await;
             if stream.write_all(bytes).await.is_err() {
