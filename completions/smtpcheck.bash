@@ -67,7 +67,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__banner)
-            opts="-v -h --server --port --helo --from --rcpt --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -90,6 +90,10 @@ _smtpcheck() {
                     return 0
                     ;;
                 --rcpt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-greylist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -163,7 +167,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__connect)
-            opts="-v -h --server --port --helo --from --rcpt --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -186,6 +190,10 @@ _smtpcheck() {
                     return 0
                     ;;
                 --rcpt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-greylist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -245,7 +253,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__ehlo)
-            opts="-v -h --server --port --helo --from --rcpt --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -268,6 +276,10 @@ _smtpcheck() {
                     return 0
                     ;;
                 --rcpt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-greylist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -397,7 +409,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__probe)
-            opts="-v -h --server --port --helo --from --rcpt --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -420,6 +432,10 @@ _smtpcheck() {
                     return 0
                     ;;
                 --rcpt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-greylist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -479,7 +495,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__scan)
-            opts="-j -o -h --jobs --per-ip --shard --output --server --port --helo --from --rcpt --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --help"
+            opts="-j -o -h --jobs --per-ip --shard --output --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -529,6 +545,10 @@ _smtpcheck() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retry-greylist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -569,7 +589,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__tls)
-            opts="-v -h --server --port --helo --from --rcpt --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -592,6 +612,10 @@ _smtpcheck() {
                     return 0
                     ;;
                 --rcpt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-greylist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -41,6 +41,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l port -d 'P
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l retry-greylist -d 'After a greylisting reply, wait this many seconds and try once more on a new connection' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l concurrency -d 'Most connections open at once' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
 require\t''
@@ -60,6 +61,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l critical -
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
@@ -84,6 +87,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l port -d 
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l retry-greylist -d 'After a greylisting reply, wait this many seconds and try once more on a new connection' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l concurrency -d 'Most connections open at once' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
 require\t''
@@ -103,6 +107,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l critical
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
@@ -113,6 +119,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l port -d '
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l retry-greylist -d 'After a greylisting reply, wait this many seconds and try once more on a new connection' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l concurrency -d 'Most connections open at once' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
 require\t''
@@ -132,6 +139,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l critical 
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
@@ -142,6 +151,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l port -d 'Po
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l retry-greylist -d 'After a greylisting reply, wait this many seconds and try once more on a new connection' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l concurrency -d 'Most connections open at once' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
 require\t''
@@ -161,6 +171,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l critical -d
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
@@ -171,6 +183,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l port -d 'Por
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l retry-greylist -d 'After a greylisting reply, wait this many seconds and try once more on a new connection' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l concurrency -d 'Most connections open at once' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
 require\t''
@@ -190,6 +203,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l critical -d 
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
@@ -204,6 +219,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l port -d 'Po
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l retry-greylist -d 'After a greylisting reply, wait this many seconds and try once more on a new connection' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l concurrency -d 'Most connections open at once' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
 require\t''
@@ -215,6 +231,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l cert-days -
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -s h -l help -d 'Print help'

@@ -119,6 +119,15 @@ pub struct ProbeArgs {
     /// Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]
     #[arg(long, value_name = "ADDR")]
     pub rcpt: Option<String>,
+    /// After a greylisting reply, wait this many seconds and try once more on a new connection
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
+    pub retry_greylist: Option<Duration>,
+    /// Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA
+    #[arg(long)]
+    pub relay_test: bool,
+    /// Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?
+    #[arg(long)]
+    pub vrfy: bool,
     /// Most connections open at once
     #[arg(long, value_name = "N", default_value_t = crate::probe::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
@@ -253,6 +262,9 @@ impl ProbeArgs {
             opts.cert_crit_days = crit.map(i64::from);
         }
         opts.injection_test = self.tls.tls_injection_test;
+        opts.retry_greylist = self.retry_greylist;
+        opts.relay_test = self.relay_test;
+        opts.vrfy = self.vrfy;
         let port = opts
             .server
             .as_ref()

@@ -210,3 +210,162 @@ fn explain_command() {
         .unwrap()
         .contains("neither a reply code"));
 }
+
+fn zone_probe(zone_text: &str, domain: &str, port: u16, extra: &[&str]) -> (Value, i32) {
+    let dns = support::dns::TestDns::start(&[&support::dns::zone(domain, zone_text)]);
+    let (resolver, port) = (dns.resolver_arg(), port.to_string());
+    let mut args = vec![
+        "probe",
+        domain,
+        "--resolver",
+        &resolver,
+        "--port",
+        &port,
+        "--tls",
+        "off",
+        "--helo",
+        "client.test",
+    ];
+    args.extend_from_slice(extra);
+    smtpcheck_json(&args)
+}
+
+#[test]
+fn blocked_port_is_told_apart_from_servers_down() {
+    // The control port 587 needs root to bind; the CI runs as root.
+    let Ok(probe_587) = std::net::TcpListener::bind("127.0.0.7:587") else {
+        eprintln!("SKIPPED: cannot bind 127.0.0.7:587 (not root)");
+        return;
+    };
+    drop(probe_587);
+    let submission = FakeSmtp::standard("127.0.0.7:587", &[], "250 Ok");
+    let hole = support::smtp::Blackhole::start("127.0.0.7");
+    let (doc, code) = zone_probe(
+        "@ MX 10 mx\nmx A 127.0.0.7",
+        "blocked.test",
+        hole.addr.port(),
+        &["--timeout", "1"],
+    );
+    assert_eq!(code, 2);
+    let path = check(&doc, "net.path");
+    assert_eq!(path["data"]["cause"], "port25_blocked", "{doc:#}");
+    assert!(path["summary"]
+        .as_str()
+        .unwrap()
+        .contains("appears blocked on your network path"));
+    assert!(path["advice"].as_str().unwrap().contains("another network"));
+    drop(submission);
+}
+
+#[test]
+fn ipv6_failing_where_ipv4_works_is_named() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &[], "250 Ok");
+    // nothing listens on [::1] at that port: refused
+    let (doc, code) = zone_probe(
+        "@ MX 10 mx\nmx A 127.0.0.1\nmx AAAA ::1",
+        "v6broken.test",
+        smtp.port(),
+        &[],
+    );
+    assert_eq!(code, 1, "{doc:#}");
+    let path = check(&doc, "net.path");
+    assert_eq!(
+        (path["status"].as_str(), path["data"]["cause"].as_str()),
+        (Some("warn"), Some("ipv6_not_listening"))
+    );
+}
+
+#[test]
+fn retry_greylist_waits_and_reports_the_outcome() {
+    let attempts = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let base = responder(&[], "250 2.1.5 Ok");
+    let seen = attempts.clone();
+    let respond = Arc::new(move |line: &str, tls: bool| {
+        if line.starts_with("RCPT") && seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            return Some(b"450 4.7.1 <postmaster@diag.test>: Recipient address rejected: Greylisted for 1 seconds\r\n".to_vec());
+        }
+        base(line, tls)
+    });
+    let smtp = FakeSmtp::start(
+        "127.0.0.1:0",
+        Greeting::Send(b"220 grey.test ESMTP\r\n".to_vec()),
+        respond,
+    );
+    let (doc, code) = probe(&smtp, &["--retry-greylist", "0.5"]);
+    assert_eq!(code, 0, "{doc:#}");
+    let r = check(&doc, "smtp.rcpt");
+    assert_eq!(
+        (r["status"].as_str(), r["data"]["retry"]["outcome"].as_str()),
+        (Some("pass"), Some("accepted"))
+    );
+    assert_eq!(r["data"]["cause"], "greylisting");
+    assert!(r["advice"]
+        .as_str()
+        .unwrap()
+        .starts_with("Greylisting confirmed"));
+    assert_eq!(attempts.load(std::sync::atomic::Ordering::SeqCst), 2);
+    // without the option, a warning and no second attempt
+    let greylisting = answering(
+        "RCPT",
+        "450 4.7.1 <postmaster@diag.test>: Recipient address rejected: Greylisted",
+    );
+    let (doc, code) = probe(&greylisting, &[]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(
+        greylisting
+            .received()
+            .iter()
+            .filter(|l| l.starts_with("RCPT"))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn relay_test_finds_an_open_relay() {
+    let base = responder(&[], "250 2.1.5 Ok");
+    let open = Arc::new(move |line: &str, tls: bool| base(line, tls));
+    let smtp = FakeSmtp::start(
+        "127.0.0.1:0",
+        Greeting::Send(b"220 open.test ESMTP\r\n".to_vec()),
+        open,
+    );
+    let (doc, code) = probe(&smtp, &["--relay-test"]);
+    assert_eq!(
+        code, 1,
+        "delivery works, the open relay is a failed finding: {doc:#}"
+    );
+    let relay = check(&doc, "smtp.relay");
+    assert_eq!(
+        (relay["status"].as_str(), relay["data"]["cause"].as_str()),
+        (Some("fail"), Some("open_relay"))
+    );
+    assert!(smtp
+        .received()
+        .iter()
+        .any(|l| l == "RCPT TO:<smtpcheck-relay-test@example.net>"));
+    assert!(!smtp
+        .received()
+        .iter()
+        .any(|l| l.eq_ignore_ascii_case("DATA")));
+    let closed = answering("RCPT TO:<SMTPCHECK-RELAY", "554 5.7.1 Relay access denied");
+    let (doc, code) = probe(&closed, &["--relay-test"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(check(&doc, "smtp.relay")["data"]["result"], "refused");
+}
+
+#[test]
+fn vrfy_reports_address_disclosure() {
+    let telling = answering("VRFY", "250 <postmaster@diag.test>");
+    let (doc, code) = probe(&telling, &["--vrfy"]);
+    assert_eq!(code, 1, "{doc:#}");
+    let v = check(&doc, "smtp.vrfy");
+    assert_eq!(
+        (v["status"].as_str(), v["data"]["cause"].as_str()),
+        (Some("warn"), Some("address_disclosure"))
+    );
+    let discreet = answering("VRFY", "252 2.0.0 Cannot VRFY user");
+    let (doc, code) = probe(&discreet, &["--vrfy"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(check(&doc, "smtp.vrfy")["data"]["result"], "private");
+}

@@ -79,11 +79,17 @@ pub fn conversation_checks(obs: &Observation, stage: Stage, policy: &Policy) -> 
         steps.add("smtp.mail", || mail_check(obs));
         steps.add("smtp.rcpt", || rcpt_check(obs));
     }
-    // Its own connection, off the delivery path: last, and blocking nothing.
+    // Their own connections, off the delivery path: last, blocking nothing.
     if let Some(outcome) = &obs.injection {
         steps
             .out
             .push(tls::injection_check(outcome).at(&obs.endpoint));
+    }
+    if let Some(outcome) = &obs.relay {
+        steps.out.push(relay_check(outcome).at(&obs.endpoint));
+    }
+    if let Some(outcome) = &obs.vrfy {
+        steps.out.push(vrfy_check(outcome).at(&obs.endpoint));
     }
     steps.out
 }
@@ -444,7 +450,45 @@ fn mail_check(obs: &Observation) -> Check {
     }
 }
 
+/// True when RCPT got a greylisting reply (the rule `explain` uses).
+pub fn is_greylisted(obs: &Observation) -> bool {
+    match &obs.rcpt {
+        Some(Timed { value: Ok(r), .. }) if r.is_transient() => {
+            let enhanced = r.enhanced.map(|e| e.to_string());
+            explain::diagnose(r.code, enhanced.as_deref(), &r.text()) == Some(explain::GREYLISTING)
+        }
+        _ => false,
+    }
+}
+
+/// RCPT, and with `--retry-greylist` the outcome of the retry.
 fn rcpt_check(obs: &Observation) -> Check {
+    let first = rcpt_once(obs);
+    let Some(retry) = &obs.retry else {
+        return first;
+    };
+    let again = rcpt_once(retry);
+    let outcome = match (&again.status, again.data.get("code")) {
+        (Status::Pass, _) => "accepted",
+        (Status::Warn, _) => "deferred again",
+        _ => "refused",
+    };
+    let summary = format!("{} | retried: {outcome}: {}", first.summary, again.summary);
+    let mut check = Check {
+        status: again.status,
+        summary,
+        ..first
+    };
+    check.data.insert("retry".into(), json!({"outcome": outcome, "code": again.data.get("code"), "text": again.data.get("text"), "status": again.status}));
+    if again.status == Status::Pass {
+        check.advice = Some("Greylisting confirmed: the retry was accepted, so mail from real servers arrives after their first retry.".into());
+    } else {
+        check.advice = again.advice.or(check.advice);
+    }
+    check
+}
+
+fn rcpt_once(obs: &Observation) -> Check {
     let Some(Timed { value, elapsed }) = &obs.rcpt else {
         return skipped("smtp.rcpt", "smtp.mail");
     };
@@ -528,4 +572,63 @@ fn with_cause(
                 .advice(format!("{meaning}. {next}"))
         }
     }
+}
+
+/// `smtp.relay` (`--relay-test`): RCPT for a foreign domain from a foreign sender.
+fn relay_check(outcome: &Result<Reply, String>) -> Check {
+    let id = "smtp.relay";
+    match outcome {
+        Err(why) => Check::new(id, Status::Info, format!("relay test inconclusive: {why}")).with("result", "inconclusive"),
+        Ok(r) if r.is_positive() => reply_data(
+            Check::new(id, Status::Fail, format!("open relay: RCPT TO a foreign domain from a foreign sender was accepted ({})", r.summary())),
+            r,
+        )
+        .with("result", "open_relay")
+        .with("cause", "open_relay")
+        .advice("The server accepts mail from anyone to anyone: spammers will use it and block lists will list it. Restrict relaying to your own users (Postfix: smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination)."),
+        Ok(r) if r.is_transient() => reply_data(Check::new(id, Status::Info, format!("relaying deferred, not refused: {}", r.summary())), r)
+            .with("result", "deferred"),
+        Ok(r) => reply_data(Check::new(id, Status::Pass, format!("relaying refused: {}", r.summary())), r).with("result", "refused"),
+    }
+}
+
+/// `smtp.vrfy` (`--vrfy`): does the server disclose addresses (RFC 5321 §7.3)?
+fn vrfy_check(outcome: &Result<(Reply, Reply), String>) -> Check {
+    let id = "smtp.vrfy";
+    let (vrfy, expn) = match outcome {
+        Err(why) => {
+            return Check::new(id, Status::Info, format!("VRFY test inconclusive: {why}"))
+                .with("result", "inconclusive")
+        }
+        Ok(pair) => pair,
+    };
+    // 250/251 disclose an address; 252 accepts without confirming (RFC 5321 §3.5.3).
+    let discloses = |r: &Reply| matches!(r.code, 250 | 251);
+    let data = |c: Check| {
+        c.with("vrfy_code", vrfy.code)
+            .with("vrfy_text", vrfy.text())
+            .with("expn_code", expn.code)
+            .with("expn_text", expn.text())
+    };
+    if discloses(vrfy) || discloses(expn) {
+        let which: Vec<&str> = [("VRFY", vrfy), ("EXPN", expn)]
+            .iter()
+            .filter(|(_, r)| discloses(r))
+            .map(|(n, _)| *n)
+            .collect();
+        return data(Check::new(id, Status::Warn, format!("{} disclose addresses: VRFY {}, EXPN {}", which.join(" and "), vrfy.summary(), expn.summary())))
+            .with("result", "discloses")
+            .with("cause", "address_disclosure")
+            .advice("Address harvesters use VRFY and EXPN; answer 252 or disable them (Postfix: disable_vrfy_command = yes; EXPN is off in Postfix).");
+    }
+    data(Check::new(
+        id,
+        Status::Pass,
+        format!(
+            "no address disclosed: VRFY {}, EXPN {}",
+            vrfy.summary(),
+            expn.summary()
+        ),
+    ))
+    .with("result", "private")
 }

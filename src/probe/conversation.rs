@@ -136,6 +136,12 @@ pub struct Observation {
     pub rcpt: Option<Timed<Result<Reply, SessionError>>>,
     /// The opt-in injection test, on a connection of its own.
     pub injection: Option<InjectionOutcome>,
+    /// `--relay-test`: the reply to RCPT for a foreign domain, on its own connection.
+    pub relay: Option<Result<Reply, String>>,
+    /// `--vrfy`: the replies to VRFY and EXPN postmaster, on its own connection.
+    pub vrfy: Option<Result<(Reply, Reply), String>>,
+    /// `--retry-greylist`: the whole conversation again, after the wait.
+    pub retry: Option<Box<Observation>>,
     /// MAIL, RCPT, RSET and QUIT went out in one write (RFC 2920).
     pub pipelined: bool,
     pub sender: String,
@@ -172,7 +178,7 @@ impl Observation {
 }
 
 /// What the conversation says and how long it may take.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Plan {
     pub stage: Stage,
     pub helo: String,
@@ -183,6 +189,10 @@ pub struct Plan {
     pub tls: Option<Arc<TlsClient>>,
     /// Run the active STARTTLS injection test on an extra connection.
     pub injection_test: bool,
+    /// `--relay-test`: try relaying between RFC 2606 domains on an extra connection.
+    pub relay_test: bool,
+    /// `--vrfy`: ask VRFY and EXPN postmaster on an extra connection.
+    pub vrfy: bool,
 }
 
 impl Plan {
@@ -226,6 +236,9 @@ pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
         mail: None,
         rcpt: None,
         injection: None,
+        relay: None,
+        vrfy: None,
+        retry: None,
         pipelined: false,
         sender: plan.sender.clone(),
         recipient: plan.recipient.clone(),
@@ -266,7 +279,102 @@ pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
         obs.injection = Some(outcome);
         obs.transcript.extend(lines);
     }
+    let greeted = obs.capabilities().is_some();
+    if plan.relay_test && greeted && plan.stage >= Stage::Rcpt {
+        let (outcome, lines) = relay_test(&obs.endpoint, plan).await;
+        obs.relay = Some(outcome);
+        obs.transcript.extend(lines);
+    }
+    if plan.vrfy && greeted && plan.stage >= Stage::Rcpt {
+        let (outcome, lines) = vrfy_test(&obs.endpoint, plan).await;
+        obs.vrfy = Some(outcome);
+        obs.transcript.extend(lines);
+    }
     obs
+}
+
+/// A plaintext side connection up to a successful EHLO, for the opt-in
+/// policy probes; `Err` says where it stopped.
+async fn side_session(
+    endpoint: &Endpoint,
+    plan: &Plan,
+    why: &str,
+) -> Result<Session<BoxStream>, (String, Transcript)> {
+    let origin = Instant::now();
+    let socket = SocketAddr::new(endpoint.address, endpoint.port);
+    let tcp = match tokio::time::timeout_at(plan.deadlines.next(), connect(socket)).await {
+        Ok(Ok(tcp)) => tcp,
+        _ => return Err(("the extra connection failed".into(), Vec::new())),
+    };
+    let mut session: Session<BoxStream> = Session::new(Box::new(tcp), origin, plan.deadlines);
+    session.note(format!("{why}: a separate connection"));
+    let Ok(ehlo) = Command::ehlo(&plan.helo) else {
+        return Err(("invalid HELO name".into(), session.into_transcript()));
+    };
+    match session.read_reply().await {
+        Ok(r) if r.code == 220 => {}
+        _ => {
+            return Err((
+                "no greeting on the extra connection".into(),
+                session.into_transcript(),
+            ))
+        }
+    }
+    match session.command(&ehlo).await {
+        Ok(r) if r.is_positive() => Ok(session),
+        _ => Err((
+            "EHLO failed on the extra connection".into(),
+            session.into_transcript(),
+        )),
+    }
+}
+
+/// `--relay-test`: MAIL and RCPT between two RFC 2606 reserved domains that
+/// no server serves; accepting the RCPT means relaying for anyone. RSET and
+/// QUIT follow; DATA never.
+async fn relay_test(endpoint: &Endpoint, plan: &Plan) -> (Result<Reply, String>, Transcript) {
+    let mut session = match side_session(endpoint, plan, "--relay-test").await {
+        Ok(s) => s,
+        Err((why, lines)) => return (Err(why), lines),
+    };
+    let (Ok(mail), Ok(rcpt)) = (
+        Command::mail_from("smtpcheck-relay-test@example.com"),
+        Command::rcpt_to("smtpcheck-relay-test@example.net"),
+    ) else {
+        return (
+            Err("invalid test addresses".into()),
+            session.into_transcript(),
+        );
+    };
+    let outcome = match session.command(&mail).await {
+        Ok(r) if r.is_positive() => session.command(&rcpt).await.map_err(|e| e.to_string()),
+        Ok(r) => Err(format!(
+            "MAIL FROM refused ({}), so relaying could not be tried",
+            r.summary()
+        )),
+        Err(e) => Err(e.to_string()),
+    };
+    let _ = session.command(&Command::rset()).await;
+    (outcome, finish(session, true).await)
+}
+
+/// `--vrfy`: VRFY and EXPN postmaster (RFC 5321 §3.5, §7.3).
+async fn vrfy_test(
+    endpoint: &Endpoint,
+    plan: &Plan,
+) -> (Result<(Reply, Reply), String>, Transcript) {
+    let mut session = match side_session(endpoint, plan, "--vrfy").await {
+        Ok(s) => s,
+        Err((why, lines)) => return (Err(why), lines),
+    };
+    let (Ok(vrfy), Ok(expn)) = (Command::vrfy("postmaster"), Command::expn("postmaster")) else {
+        return (Err("invalid command".into()), session.into_transcript());
+    };
+    let outcome = match (session.command(&vrfy).await, session.command(&expn).await) {
+        (Ok(v), Ok(e)) => Ok((v, e)),
+        (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+    };
+    (outcome, finish(session, true).await)
 }
 
 /// The active injection test (after Wietse Venema's 2011 test for

@@ -79,6 +79,12 @@ pub struct Options {
     pub injection_test: bool,
     /// `scan --per-ip`: connections per address across all probes.
     pub per_ip: Option<Arc<PerIpGate>>,
+    /// `--relay-test`: an extra connection per address tries to relay.
+    pub relay_test: bool,
+    /// `--vrfy`: an extra connection per address asks VRFY and EXPN.
+    pub vrfy: bool,
+    /// `--retry-greylist SECS`: after a greylisting reply, wait and try again once.
+    pub retry_greylist: Option<Duration>,
 }
 
 impl Options {
@@ -100,6 +106,9 @@ impl Options {
             cert_crit_days: None,
             injection_test: false,
             per_ip: None,
+            relay_test: false,
+            vrfy: false,
+            retry_greylist: None,
         }
     }
 
@@ -231,17 +240,37 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
             tls_mode: opts.tls_mode,
             tls: opts.tls.clone(),
             injection_test: opts.injection_test,
+            relay_test: opts.relay_test,
+            vrfy: opts.vrfy,
         };
         let policy = checks::Policy {
             require_tls: opts.tls_mode == TlsMode::Require,
             cert_warn_days: opts.cert_warn_days,
             cert_crit_days: opts.cert_crit_days,
         };
-        for obs in converse_all(endpoints, plan, opts.concurrency, opts.per_ip.clone()).await {
-            checks.extend(checks::smtp::conversation_checks(&obs, opts.stage, &policy));
+        let mut observations = converse_all(
+            endpoints,
+            plan.clone(),
+            opts.concurrency,
+            opts.per_ip.clone(),
+        )
+        .await;
+        if let Some(wait) = opts.retry_greylist {
+            retry_greylisted(&mut observations, &plan, wait).await;
+        }
+        let controls = control_connections(&observations, &plan).await;
+        for obs in &observations {
+            checks.extend(checks::smtp::conversation_checks(obs, opts.stage, &policy));
+        }
+        checks.extend(checks::net::path_checks(&observations, &controls));
+        for obs in observations {
+            let mut lines = obs.transcript;
+            if let Some(retry) = obs.retry {
+                lines.extend(retry.transcript);
+            }
             transcripts.push(Conversation {
                 endpoint: obs.endpoint,
-                lines: obs.transcript,
+                lines,
             });
         }
     }
@@ -334,6 +363,86 @@ async fn resolve_exchanges(
         }
     }
     out
+}
+
+/// `--retry-greylist`: wait once, then run every greylisted conversation
+/// again on a new connection (greylisting keys on the sender, recipient and
+/// client address, not the connection).
+async fn retry_greylisted(
+    observations: &mut [conversation::Observation],
+    plan: &Plan,
+    wait: Duration,
+) {
+    let greylisted: Vec<usize> = observations
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| checks::smtp::is_greylisted(o))
+        .map(|(i, _)| i)
+        .collect();
+    if greylisted.is_empty() {
+        return;
+    }
+    let retry_at = Instant::now() + wait;
+    // The retry gets its own deadline: the user asked to wait.
+    let mut plan = plan.clone();
+    plan.deadlines.overall = plan
+        .deadlines
+        .overall
+        .max(retry_at + plan.deadlines.step * 8);
+    tokio::time::sleep_until(retry_at).await;
+    let endpoints: Vec<Endpoint> = greylisted
+        .iter()
+        .map(|&i| observations[i].endpoint.clone())
+        .collect();
+    let retries = converse_all(endpoints, plan, greylisted.len(), None).await;
+    for (i, retry) in greylisted.into_iter().zip(retries) {
+        observations[i].retry = Some(Box::new(retry));
+    }
+}
+
+/// When every connection on the probed port timed out, try the same
+/// addresses on 587 and 465 (connect only): if those answer, the port is
+/// blocked on the path, not the servers down.
+async fn control_connections(
+    observations: &[conversation::Observation],
+    plan: &Plan,
+) -> Vec<checks::net::Control> {
+    let all_timed_out = !observations.is_empty()
+        && observations
+            .iter()
+            .all(|o| matches!(o.connect.value, Err(conversation::ConnectError::Timeout(_))));
+    if !all_timed_out {
+        return Vec::new();
+    }
+    let mut set = JoinSet::new();
+    for obs in observations {
+        for port in [587u16, 465] {
+            if port == obs.endpoint.port {
+                continue;
+            }
+            let endpoint = Endpoint {
+                port,
+                ..obs.endpoint.clone()
+            };
+            let deadline = plan.deadlines.next();
+            set.spawn(async move {
+                let socket = std::net::SocketAddr::new(endpoint.address, endpoint.port);
+                let ok = matches!(
+                    tokio::time::timeout_at(deadline, tokio::net::TcpStream::connect(socket)).await,
+                    Ok(Ok(_))
+                );
+                checks::net::Control {
+                    endpoint,
+                    connected: ok,
+                }
+            });
+        }
+    }
+    let mut controls = Vec::new();
+    while let Some(Ok(c)) = set.join_next().await {
+        controls.push(c);
+    }
+    controls
 }
 
 /// One conversation per endpoint, at most `limit` at a time; results come

@@ -266,9 +266,10 @@ pub fn decide(checks: &[Check]) -> Verdict {
     }
 }
 
-/// Checks made on a connection of their own (`--tls-injection-test`): their
+/// Checks made on a connection of their own (`--tls-injection-test`,
+/// `--relay-test`, `--vrfy`): their
 /// failure is a finding about the server, not a break in the delivery path.
-const OFF_PATH: &[&str] = &["tls.injection"];
+const OFF_PATH: &[&str] = &["tls.injection", "smtp.relay", "smtp.vrfy"];
 
 /// True when at least one address came through every step without a fail.
 /// Without any conversation (the `mx` command), an exchange with an address

@@ -64,6 +64,16 @@ impl Command {
         Self::with_arg("RCPT", "the recipient address", format!("RCPT TO:<{path}>"))
     }
 
+    /// `VRFY string` (RFC 5321 §4.1.1.6).
+    pub fn vrfy(user: &str) -> Result<Self, UnsafeArgument> {
+        Self::with_arg("VRFY", "the VRFY argument", format!("VRFY {user}"))
+    }
+
+    /// `EXPN string` (RFC 5321 §4.1.1.7).
+    pub fn expn(list: &str) -> Result<Self, UnsafeArgument> {
+        Self::with_arg("EXPN", "the EXPN argument", format!("EXPN {list}"))
+    }
+
     pub fn rset() -> Self {
         Self::fixed("RSET")
     }

@@ -1,0 +1,83 @@
+//! Findings about the network path rather than one server: outbound port 25
+//! blocked, and IPv6 failing where IPv4 works.
+
+use crate::probe::conversation::{ConnectError, Observation};
+use crate::report::{Check, Endpoint, Status};
+use std::net::IpAddr;
+
+/// A control connection to another port of an MX address.
+#[derive(Debug, Clone)]
+pub struct Control {
+    pub endpoint: Endpoint,
+    pub connected: bool,
+}
+
+pub fn path_checks(observations: &[Observation], controls: &[Control]) -> Vec<Check> {
+    let mut out = Vec::new();
+    out.extend(port_blocked(observations, controls));
+    out.extend(broken_ipv6(observations));
+    out
+}
+
+/// Every connection on the probed port timed out, yet the same hosts answer
+/// on 587 or 465: the port is filtered between here and there, typically by
+/// the ISP or cloud provider of this machine.
+fn port_blocked(observations: &[Observation], controls: &[Control]) -> Option<Check> {
+    let answered: Vec<&Control> = controls.iter().filter(|c| c.connected).collect();
+    let first = answered.first()?;
+    let port = observations.first()?.endpoint.port;
+    Some(
+        Check::new(
+            "net.path",
+            Status::Fail,
+            format!(
+                "outbound port {port} appears blocked on your network path: every connection to port {port} timed out, while {} answers on port {}",
+                first.endpoint.host, first.endpoint.port
+            ),
+        )
+        .with("cause", "port25_blocked")
+        .with("port", port)
+        .with("answered", answered.iter().map(|c| format!("{}:{}", c.endpoint.address, c.endpoint.port)).collect::<Vec<_>>())
+        .advice(format!("This is common on residential ISPs and cloud providers, which filter outbound port {port} against spam. Test from another network (a server with port {port} open), or ask your provider to lift the block; the mail servers themselves are up.")),
+    )
+}
+
+/// IPv6 addresses fail to connect while IPv4 ones work.
+fn broken_ipv6(observations: &[Observation]) -> Option<Check> {
+    let (v6, v4): (Vec<&Observation>, Vec<&Observation>) = observations
+        .iter()
+        .partition(|o| matches!(o.endpoint.address, IpAddr::V6(_)));
+    let v4_ok = v4.iter().any(|o| o.connect.value.is_ok());
+    let v6_failed: Vec<&&Observation> = v6.iter().filter(|o| o.connect.value.is_err()).collect();
+    if v6.is_empty() || !v4_ok || v6_failed.len() != v6.len() {
+        return None;
+    }
+    let refused = v6_failed
+        .iter()
+        .all(|o| matches!(o.connect.value, Err(ConnectError::Refused)));
+    let (cause, summary, advice) = if refused {
+        (
+            "ipv6_not_listening",
+            "the IPv6 addresses refuse connections while IPv4 works: the server does not listen on IPv6",
+            "Senders that prefer IPv6 will fall back to IPv4 after a delay, or fail: make the MTA listen on its IPv6 address (Postfix: inet_protocols = all), or remove the AAAA record of the MX.",
+        )
+    } else {
+        (
+            "broken_ipv6_path",
+            "only IPv6 fails: broken IPv6 path (this machine, its network, or the server's)",
+            "IPv4 works, so the servers are up. Check this machine's IPv6 connectivity first (ping6 to another site); if it works, the server's IPv6 routing or firewall is broken, and senders that prefer IPv6 will be delayed.",
+        )
+    };
+    Some(
+        Check::new("net.path", Status::Warn, summary)
+            .with("cause", cause)
+            .with(
+                "failed",
+                v6_failed
+                    .iter()
+                    .map(|o| o.endpoint.address.to_string())
+                    .collect::<Vec<_>>(),
+            )
+            .advice(advice),
+    )
+}
