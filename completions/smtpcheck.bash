@@ -67,7 +67,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__banner)
-            opts="-v -h --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -167,7 +167,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__connect)
-            opts="-v -h --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -253,7 +253,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__ehlo)
-            opts="-v -h --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -367,7 +367,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__mx)
-            opts="-v -h --resolver --timeout --deadline --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -409,7 +409,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__probe)
-            opts="-v -h --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -495,7 +495,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__scan)
-            opts="-j -o -h --jobs --per-ip --shard --output --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --help"
+            opts="-j -o -h --jobs --per-ip --shard --output --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -589,7 +589,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__tls)
-            opts="-v -h --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

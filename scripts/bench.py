@@ -196,7 +196,7 @@ def scan():
             f.write("".join(f"d{i}.bench.test\n" for i in range(n)))
             domains = f.name
         argv = [SMTPCHECK, "scan", domains, "-j", "1000", "--per-ip", "1000", "--resolver", info["resolver"],
-                "--port", str(info["port"]), "--tls", "off", "--helo", "bench.smtpcheck.test", "-o", os.devnull]
+                "--port", str(info["port"]), "--tls", "off", "--allow-private", "--helo", "bench.smtpcheck.test", "-o", os.devnull]
         start = time.perf_counter()
         child = subprocess.Popen(argv, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(child.pid, 0)

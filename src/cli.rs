@@ -178,6 +178,9 @@ pub struct DnsArgs {
     /// Longest the whole run may take, in seconds
     #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_seconds)]
     pub deadline: Duration,
+    /// Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning
+    #[arg(long)]
+    pub allow_private: bool,
 }
 
 #[derive(Debug, Args)]
@@ -250,6 +253,7 @@ impl ProbeArgs {
         opts.concurrency = usize::from(self.concurrency);
         opts.step_timeout = self.dns.timeout;
         opts.overall_timeout = self.dns.deadline;
+        opts.allow_private = self.dns.allow_private;
         opts.tls_mode = match (self.tls.require_tls, self.tls.tls) {
             (true, _) | (_, TlsChoice::Require) => TlsMode::Require,
             (_, TlsChoice::Auto) => TlsMode::Auto,
@@ -294,6 +298,7 @@ impl DnsArgs {
         let mut opts = probe::Options::new(Stage::Mx);
         opts.step_timeout = self.timeout;
         opts.overall_timeout = self.deadline;
+        opts.allow_private = self.allow_private;
         opts
     }
 }

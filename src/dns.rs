@@ -169,6 +169,42 @@ impl Dns {
         }
     }
 
+    /// The target of `host` when it is a CNAME (RFC 2181 §10.3 forbids
+    /// that for an MX exchange). `None` when it is not one, or on any failure.
+    pub async fn cname(&self, host: &str, deadline: Instant) -> Option<String> {
+        let lookup = self
+            .bounded(
+                deadline,
+                self.resolver.lookup(fqdn(host), RecordType::CNAME),
+            )
+            .await
+            .ok()?;
+        lookup.answers().iter().find_map(|r| match &r.data {
+            RData::CNAME(target) => Some(display_name(&target.0.to_ascii())),
+            _ => None,
+        })
+    }
+
+    /// PTR names of `ip` (reverse DNS), without trailing dots.
+    pub async fn ptr(&self, ip: IpAddr, deadline: Instant) -> Result<Vec<String>, DnsError> {
+        let lookup = self
+            .bounded(deadline, self.resolver.reverse_lookup(ip))
+            .await?;
+        let names: Vec<String> = lookup
+            .answers()
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::PTR(name) => Some(display_name(&name.0.to_ascii())),
+                _ => None,
+            })
+            .collect();
+        if names.is_empty() {
+            Err(DnsError::NoRecords)
+        } else {
+            Ok(names)
+        }
+    }
+
     async fn bounded<T>(
         &self,
         deadline: Instant,

@@ -219,6 +219,7 @@ fn zone_probe(zone_text: &str, domain: &str, port: u16, extra: &[&str]) -> (Valu
         domain,
         "--resolver",
         &resolver,
+        "--allow-private",
         "--port",
         &port,
         "--tls",

@@ -23,6 +23,7 @@ fn run(smtp: &FakeSmtp, extra: &[&str]) -> (Value, i32) {
         "hostile.test",
         "--resolver",
         &resolver,
+        "--allow-private",
         "--port",
         &port,
         "--timeout",
@@ -159,6 +160,7 @@ fn reply_split_across_one_byte_segments_still_parses() {
         "hostile.test",
         "--resolver",
         &resolver,
+        "--allow-private",
         "--port",
         &port,
     ]);
@@ -242,7 +244,15 @@ fn a_chain_of_fifty_certificates() {
 fn dns_run(zones: &[&str], target: &str, extra: &[&str]) -> (Value, i32) {
     let dns = TestDns::start(zones);
     let resolver = dns.resolver_arg();
-    let mut args = vec!["mx", target, "--resolver", &resolver, "--timeout", "2"];
+    let mut args = vec![
+        "mx",
+        target,
+        "--resolver",
+        &resolver,
+        "--allow-private",
+        "--timeout",
+        "2",
+    ];
     args.extend_from_slice(extra);
     smtpcheck_json(&args)
 }

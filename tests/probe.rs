@@ -24,6 +24,7 @@ fn probe(target: &str, dns: &TestDns, port: u16, extra: &[&str]) -> (Value, i32)
         target,
         "--resolver",
         &resolver,
+        "--allow-private",
         "--port",
         &port,
         "--helo",
@@ -520,6 +521,7 @@ fn server_option_skips_mx() {
         &server,
         "--resolver",
         &dns.resolver_arg(),
+        "--allow-private",
         "--tls",
         "off",
     ]);
@@ -540,11 +542,12 @@ fn step_commands_stop_where_they_say() {
                 "steps.test",
                 "--resolver",
                 &resolver,
+                "--allow-private",
                 "--port",
                 &port,
                 "--helo",
                 "client.test",
-            ][..if cmd == "mx" { 4 } else { 8 }],
+            ][..if cmd == "mx" { 5 } else { 9 }],
         );
         (
             statuses(&doc),
@@ -618,6 +621,7 @@ fn verbose_human_report_shows_the_transcript() {
         "human.test",
         "--resolver",
         &dns.resolver_arg(),
+        "--allow-private",
         "--port",
         &port,
         "-v",

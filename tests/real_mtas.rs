@@ -66,6 +66,7 @@ fn probe_with(target: &str, dns: &TestDns, extra: &[&str]) -> (Value, i32) {
         target,
         "--resolver",
         &resolver,
+        "--allow-private",
         "--helo",
         "client.smtpcheck.test",
         "--from",
@@ -183,13 +184,20 @@ fn step_commands_against_postfix() {
         "postfix.test",
         "--resolver",
         &resolver,
+        "--allow-private",
         "--helo",
         "client.smtpcheck.test",
     ]);
     assert_eq!(code, 0, "{doc:#}");
     assert!(checks(&doc, "smtp.mail").is_empty());
     assert_eq!(checks(&doc, "smtp.ehlo").len(), 2);
-    let (doc, code) = smtpcheck_json(&["banner", "postfix.test", "--resolver", &resolver]);
+    let (doc, code) = smtpcheck_json(&[
+        "banner",
+        "postfix.test",
+        "--resolver",
+        &resolver,
+        "--allow-private",
+    ]);
     assert_eq!(code, 0, "{doc:#}");
     assert!(checks(&doc, "smtp.ehlo").is_empty());
 }
@@ -240,7 +248,13 @@ fn postfix_without_the_ca_is_an_unknown_issuer() {
     }
     let dns = TestDns::start(&[&zone("postfix.test", "@ MX 10 mx\nmx A 127.0.0.1")]);
     let resolver = dns.resolver_arg();
-    let (doc, code) = smtpcheck_json(&["tls", "postfix.test", "--resolver", &resolver]);
+    let (doc, code) = smtpcheck_json(&[
+        "tls",
+        "postfix.test",
+        "--resolver",
+        &resolver,
+        "--allow-private",
+    ]);
     assert_eq!(code, 1, "{doc:#}");
     let cert = check(&doc, "tls.certificate");
     assert_eq!(
@@ -254,6 +268,7 @@ fn postfix_without_the_ca_is_an_unknown_issuer() {
         "postfix.test",
         "--resolver",
         &resolver,
+        "--allow-private",
         "--tls",
         "require",
     ]);

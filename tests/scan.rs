@@ -74,6 +74,7 @@ fn scan_equals_single_probes_in_any_order() {
     let common = [
         "--resolver",
         &resolver,
+        "--allow-private",
         "--port",
         &port,
         "--tls",
@@ -127,6 +128,7 @@ fn shards_are_disjoint_and_cover_the_input() {
             &shard,
             "--resolver",
             &resolver,
+            "--allow-private",
         ]);
         let got: Vec<String> = parse_lines(&out.stdout)
             .iter()
@@ -171,6 +173,7 @@ fn politeness_limits_connections_per_address() {
             per_ip,
             "--resolver",
             &resolver,
+            "--allow-private",
             "--port",
             &port,
             "--tls",
@@ -208,6 +211,7 @@ fn a_slow_target_does_not_hold_up_the_others() {
         "6",
         "--resolver",
         &resolver,
+        "--allow-private",
         "--port",
         &port,
         "--tls",

@@ -130,6 +130,110 @@ pub fn address_check(
     }
 }
 
+/// An exchange as published in MX (or the implicit MX), with what DNS said.
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub name: String,
+    pub cname: Option<String>,
+    pub addresses: Vec<IpAddr>,
+}
+
+/// Why an address cannot be reached from the internet, if it cannot.
+pub fn non_public(ip: IpAddr) -> Option<&'static str> {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            if v4.is_loopback() {
+                Some("loopback")
+            } else if v4.is_private() {
+                Some("private (RFC 1918)")
+            } else if v4.is_link_local() {
+                Some("link-local")
+            } else if o[0] == 100 && (64..128).contains(&o[1]) {
+                Some("shared carrier-grade NAT space (RFC 6598)")
+            } else if v4.is_unspecified() || o[0] == 0 {
+                Some("unspecified")
+            } else if v4.is_documentation() {
+                Some("documentation (RFC 5737)")
+            } else if v4.is_multicast() || v4.is_broadcast() || o[0] >= 240 {
+                Some("multicast or reserved")
+            } else {
+                None
+            }
+        }
+        IpAddr::V6(v6) => {
+            let seg = v6.segments();
+            if v6.is_loopback() {
+                Some("loopback")
+            } else if v6.is_unspecified() {
+                Some("unspecified")
+            } else if seg[0] & 0xfe00 == 0xfc00 {
+                Some("unique local (RFC 4193)")
+            } else if seg[0] & 0xffc0 == 0xfe80 {
+                Some("link-local")
+            } else if seg[0] == 0x2001 && seg[1] == 0x0db8 {
+                Some("documentation (RFC 3849)")
+            } else if v6.is_multicast() {
+                Some("multicast")
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// `dns.hygiene`: what is wrong with how the MX records are published. One
+/// check per finding (none when all is well).
+pub fn hygiene_checks(
+    published: &[Published],
+    records: Option<&Value>,
+    allow_private: bool,
+) -> Vec<Check> {
+    let mut out = Vec::new();
+    let finding = |host: &str, cause: &str, summary: String, advice: &str| {
+        Check::new("dns.hygiene", Status::Warn, summary)
+            .host(host)
+            .with("cause", cause)
+            .advice(advice)
+    };
+    let names: Vec<&str> = records
+        .and_then(|r| r.as_array())
+        .map(|rs| rs.iter().filter_map(|r| r["exchange"].as_str()).collect())
+        .unwrap_or_default();
+    let mut seen: Vec<&str> = Vec::new();
+    for name in &names {
+        if seen.contains(name) && *name != "." {
+            out.push(finding(
+                name,
+                "duplicate_mx",
+                format!("{name} is listed in more than one MX record"),
+                "List each exchange once, with the preference you mean.",
+            ));
+        }
+        seen.push(name);
+    }
+    for x in published {
+        if x.name.parse::<IpAddr>().is_ok() {
+            out.push(finding(&x.name, "mx_is_ip_literal", format!("the MX record names an IP address ({}) instead of a host name", x.name), "An MX exchange must be a host name with A/AAAA records (RFC 5321 §5.1); many senders will not use an IP here. Publish a name for it."));
+        }
+        if let Some(target) = &x.cname {
+            out.push(finding(&x.name, "mx_is_cname", format!("{} is a CNAME (to {target}), which an MX exchange must not be (RFC 2181 §10.3)", x.name), "Point the MX record at the canonical name, or give the exchange its own A/AAAA records."));
+        }
+        if allow_private {
+            continue;
+        }
+        for ip in &x.addresses {
+            if let Some(kind) = non_public(*ip) {
+                out.push(
+                    finding(&x.name, "non_public_address", format!("{} resolves to {ip}, a {kind} address that senders on the internet cannot reach", x.name), "Publish the exchange's public address; for a lab or internal mail, --allow-private accepts such addresses.")
+                        .with("address_kind", kind),
+                );
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,5 +324,64 @@ mod tests {
             Duration::ZERO,
         );
         assert_eq!(c.summary, "mx.d.test has address ::1");
+    }
+}
+
+#[cfg(test)]
+mod hygiene_tests {
+    use super::*;
+
+    fn published(name: &str, cname: Option<&str>, ips: &[&str]) -> Published {
+        Published {
+            name: name.into(),
+            cname: cname.map(Into::into),
+            addresses: ips.iter().map(|i| i.parse().unwrap()).collect(),
+        }
+    }
+
+    #[test]
+    fn address_classes() {
+        for (ip, kind) in [
+            ("127.0.0.1", "loopback"),
+            ("10.1.2.3", "private (RFC 1918)"),
+            ("192.168.0.1", "private (RFC 1918)"),
+            ("100.64.0.1", "shared carrier-grade NAT space (RFC 6598)"),
+            ("192.0.2.1", "documentation (RFC 5737)"),
+            ("::1", "loopback"),
+            ("fd00::1", "unique local (RFC 4193)"),
+            ("fe80::1", "link-local"),
+            ("2001:db8::1", "documentation (RFC 3849)"),
+        ] {
+            assert_eq!(non_public(ip.parse().unwrap()), Some(kind), "{ip}");
+        }
+        for ip in ["8.8.8.8", "2a00:1450::1", "100.128.0.1"] {
+            assert_eq!(non_public(ip.parse().unwrap()), None, "{ip}");
+        }
+    }
+
+    #[test]
+    fn findings() {
+        let records = json!([{"preference": 10, "exchange": "a.d.test"}, {"preference": 20, "exchange": "a.d.test"}]);
+        let p = [
+            published("a.d.test", Some("b.d.test"), &["10.0.0.1"]),
+            published("192.0.2.7", None, &[]),
+        ];
+        let causes: Vec<String> = hygiene_checks(&p, Some(&records), false)
+            .iter()
+            .map(|c| c.data["cause"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            causes,
+            [
+                "duplicate_mx",
+                "mx_is_cname",
+                "non_public_address",
+                "mx_is_ip_literal"
+            ]
+        );
+        let allowed: Vec<Check> = hygiene_checks(&p, Some(&records), true);
+        assert!(allowed
+            .iter()
+            .all(|c| c.data["cause"] != "non_public_address"));
     }
 }

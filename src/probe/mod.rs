@@ -85,6 +85,8 @@ pub struct Options {
     pub vrfy: bool,
     /// `--retry-greylist SECS`: after a greylisting reply, wait and try again once.
     pub retry_greylist: Option<Duration>,
+    /// `--allow-private`: MX addresses in private, loopback or reserved ranges are fine (labs, internal mail).
+    pub allow_private: bool,
 }
 
 impl Options {
@@ -109,6 +111,7 @@ impl Options {
             relay_test: false,
             vrfy: false,
             retry_greylist: None,
+            allow_private: false,
         }
     }
 
@@ -166,6 +169,10 @@ impl PerIpGate {
 struct Exchange {
     name: String,
     addresses: Option<Vec<IpAddr>>,
+    /// Published in MX records (not --server), so MX hygiene applies.
+    from_mx: bool,
+    /// The exchange is a CNAME to this name.
+    cname: Option<String>,
 }
 
 /// Runs the pipeline for `target` and builds the report.
@@ -187,10 +194,14 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
                 Host::Ip(ip) => Exchange {
                     name: ip.to_string(),
                     addresses: Some(vec![*ip]),
+                    from_mx: false,
+                    cname: None,
                 },
                 Host::Name(name) => Exchange {
                     name: name.clone(),
                     addresses: None,
+                    from_mx: false,
+                    cname: None,
                 },
             }]
         }
@@ -210,6 +221,21 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
         }
     };
     checks.extend(resolve_exchanges(dns, &mut exchanges, deadlines).await);
+    let published: Vec<checks::dns::Published> = exchanges
+        .iter()
+        .filter(|x| x.from_mx)
+        .map(|x| checks::dns::Published {
+            name: x.name.clone(),
+            cname: x.cname.clone(),
+            addresses: x.addresses.clone().unwrap_or_default(),
+        })
+        .collect();
+    let mx_records = checks.first().and_then(|c| c.data.get("records")).cloned();
+    checks.extend(checks::dns::hygiene_checks(
+        &published,
+        mx_records.as_ref(),
+        opts.allow_private,
+    ));
     let mut transcripts = Vec::new();
     if opts.stage > Stage::Mx {
         let port = opts
@@ -306,11 +332,15 @@ fn exchanges_of(domain: &str, outcome: &MxOutcome) -> Vec<Exchange> {
             .map(|r| Exchange {
                 name: r.exchange.clone(),
                 addresses: None,
+                from_mx: true,
+                cname: None,
             })
             .collect(),
         MxOutcome::Implicit(addresses) => vec![Exchange {
             name: domain.to_string(),
             addresses: Some(addresses.clone()),
+            from_mx: true,
+            cname: None,
         }],
         MxOutcome::NoMailHost | MxOutcome::Failed(_) => Vec::new(),
     }
@@ -330,17 +360,24 @@ async fn resolve_exchanges(
         if x.addresses.is_some() {
             continue;
         }
-        let (dns, name) = (dns.clone(), x.name.clone());
+        let (dns, name, from_mx) = (dns.clone(), x.name.clone(), x.from_mx);
         lookups.spawn(async move {
             let t = Instant::now();
-            let result = dns.addresses(&name, deadlines.next()).await;
-            (i, Timed::since(t, result))
+            // The CNAME question runs beside A and AAAA: no extra round trip.
+            let (result, cname) = tokio::join!(dns.addresses(&name, deadlines.next()), async {
+                match from_mx {
+                    true => dns.cname(&name, deadlines.next()).await,
+                    false => None,
+                }
+            });
+            (i, Timed::since(t, result), cname)
         });
     }
     let mut results: Vec<Option<AddressLookup>> = exchanges.iter().map(|_| None).collect();
     while let Some(joined) = lookups.join_next().await {
-        if let Ok((i, timed)) = joined {
+        if let Ok((i, timed, cname)) = joined {
             results[i] = Some(timed);
+            exchanges[i].cname = cname;
         }
     }
     let mut out = Vec::new();
