@@ -370,3 +370,74 @@ fn vrfy_reports_address_disclosure() {
     assert_eq!(code, 0, "{doc:#}");
     assert_eq!(check(&doc, "smtp.vrfy")["data"]["result"], "private");
 }
+
+#[test]
+fn mx_hygiene_findings() {
+    let z = "@ MX 10 alias\n@ MX 20 real\n@ MX 30 real\n@ MX 40 192.0.2.1.\nalias CNAME real\nreal A 127.0.0.1";
+    let dns = support::dns::TestDns::start(&[&support::dns::zone("hygiene.test", z)]);
+    let resolver = dns.resolver_arg();
+    let (doc, code) = smtpcheck_json(&["mx", "hygiene.test", "--resolver", &resolver]);
+    assert_eq!(code, 1, "{doc:#}");
+    let causes: Vec<&str> = support::checks(&doc, "dns.hygiene")
+        .iter()
+        .map(|c| c["data"]["cause"].as_str().unwrap())
+        .collect();
+    for expected in [
+        "duplicate_mx",
+        "mx_is_cname",
+        "mx_is_ip_literal",
+        "non_public_address",
+    ] {
+        assert!(causes.contains(&expected), "{expected} in {causes:?}");
+    }
+    let private = support::checks(&doc, "dns.hygiene")
+        .into_iter()
+        .find(|c| c["data"]["cause"] == "non_public_address")
+        .unwrap();
+    assert_eq!(private["data"]["address_kind"], "loopback");
+    // a lab says so, and the loopback warning goes
+    let (doc, _) = smtpcheck_json(&[
+        "mx",
+        "hygiene.test",
+        "--resolver",
+        &resolver,
+        "--allow-private",
+    ]);
+    assert!(support::checks(&doc, "dns.hygiene")
+        .iter()
+        .all(|c| c["data"]["cause"] != "non_public_address"));
+}
+
+#[test]
+fn identity_names_each_disagreement() {
+    let smtp = FakeSmtp::start(
+        "127.0.0.2:0",
+        Greeting::Send(b"220 mx.ident.test ESMTP\r\n".to_vec()),
+        responder(&[], "250 Ok"),
+    );
+    let (doc, code) = zone_probe("@ MX 10 mx\nmx A 127.0.0.2", "ident.test", smtp.port(), &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    let names = check(&doc, "smtp.identity");
+    assert_eq!(
+        (names["status"].as_str(), names["data"]["cause"].as_str()),
+        (Some("info"), Some("names_disagree"))
+    );
+    let summary = names["summary"].as_str().unwrap();
+    assert!(
+        summary.starts_with("the MX is mx.ident.test, but"),
+        "{summary}"
+    );
+    assert!(summary.contains("EHLO says fake.test"), "{summary}");
+    assert!(
+        !summary.contains("the greeting says"),
+        "the greeting agrees: {summary}"
+    );
+    assert_eq!(names["data"]["names"]["banner"], "mx.ident.test");
+    // every resolver answers 127.x with "localhost", which does not point back to .2
+    let ptr = check(&doc, "dns.ptr");
+    assert_eq!(ptr["data"]["cause"], "ptr_not_confirmed", "{ptr:#}");
+    assert_eq!(
+        ptr["status"], "info",
+        "a loopback address: info, not a warning"
+    );
+}

@@ -402,7 +402,9 @@ fn implicit_tls_greets_inside_tls() {
             "smtp.banner",
             "smtp.ehlo",
             "smtp.mail",
-            "smtp.rcpt"
+            "smtp.rcpt",
+            "dns.ptr",
+            "smtp.identity"
         ]
     );
     assert_eq!(check(&doc, "smtp.ehlo")["data"]["after_tls"], true);

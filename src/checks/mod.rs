@@ -3,6 +3,7 @@
 //! Pure functions, no I/O, so every rule has a unit test.
 
 pub mod dns;
+pub mod identity;
 pub mod net;
 pub mod smtp;
 pub mod tls;

@@ -274,19 +274,31 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
             cert_warn_days: opts.cert_warn_days,
             cert_crit_days: opts.cert_crit_days,
         };
-        let mut observations = converse_all(
-            endpoints,
-            plan.clone(),
-            opts.concurrency,
-            opts.per_ip.clone(),
-        )
-        .await;
+        let addresses: Vec<IpAddr> = endpoints.iter().map(|e| e.address).collect();
+        // Reverse DNS runs beside the conversations: no time added.
+        let (mut observations, identities) = tokio::join!(
+            converse_all(
+                endpoints,
+                plan.clone(),
+                opts.concurrency,
+                opts.per_ip.clone()
+            ),
+            async {
+                match opts.stage {
+                    Stage::Rcpt => reverse_dns(dns, &addresses, deadlines).await,
+                    _ => Default::default(),
+                }
+            }
+        );
         if let Some(wait) = opts.retry_greylist {
             retry_greylisted(&mut observations, &plan, wait).await;
         }
         let controls = control_connections(&observations, &plan).await;
         for obs in &observations {
             checks.extend(checks::smtp::conversation_checks(obs, opts.stage, &policy));
+            if let Some(identity) = identities.get(&obs.endpoint.address) {
+                checks.extend(checks::identity::identity_checks(obs, identity));
+            }
         }
         checks.extend(checks::net::path_checks(&observations, &controls));
         for obs in observations {
@@ -435,6 +447,42 @@ async fn retry_greylisted(
     for (i, retry) in greylisted.into_iter().zip(retries) {
         observations[i].retry = Some(Box::new(retry));
     }
+}
+
+/// PTR of every probed address and whether each PTR name resolves back
+/// (forward-confirmed reverse DNS), all addresses at once.
+async fn reverse_dns(
+    dns: &Dns,
+    addresses: &[IpAddr],
+    deadlines: Deadlines,
+) -> std::collections::HashMap<IpAddr, checks::identity::Identity> {
+    let mut set = JoinSet::new();
+    let mut asked = std::collections::HashSet::new();
+    for &ip in addresses {
+        if !asked.insert(ip) {
+            continue;
+        }
+        let dns = dns.clone();
+        set.spawn(async move {
+            let ptr = dns.ptr(ip, deadlines.next()).await;
+            let mut confirmed = Vec::new();
+            for name in ptr.iter().flatten() {
+                if dns
+                    .addresses(name, deadlines.next())
+                    .await
+                    .is_ok_and(|a| a.contains(&ip))
+                {
+                    confirmed.push(name.clone());
+                }
+            }
+            (ip, checks::identity::Identity { ptr, confirmed })
+        });
+    }
+    let mut out = std::collections::HashMap::new();
+    while let Some(Ok((ip, identity))) = set.join_next().await {
+        out.insert(ip, identity);
+    }
+    out
 }
 
 /// When every connection on the probed port timed out, try the same

@@ -1,0 +1,111 @@
+//! `dns.ptr` and `smtp.identity`: does each MX address have reverse DNS that
+//! resolves back (forward-confirmed), and do the names a server goes by agree?
+//! Warn at most: for receiving mail these are hygiene, not breakage.
+
+use crate::dns::DnsError;
+use crate::probe::conversation::Observation;
+use crate::report::{Check, Status};
+use crate::smtp::Timed;
+use crate::tls::cert::name_matches;
+use serde_json::json;
+use std::net::IpAddr;
+
+/// What reverse DNS says about one address.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub ptr: Result<Vec<String>, DnsError>,
+    /// PTR names whose A/AAAA records include the address.
+    pub confirmed: Vec<String>,
+}
+
+pub fn identity_checks(obs: &Observation, identity: &Identity) -> Vec<Check> {
+    vec![
+        ptr_check(obs.endpoint.address, identity).at(&obs.endpoint),
+        names_check(obs, identity).at(&obs.endpoint),
+    ]
+}
+
+fn ptr_check(ip: IpAddr, identity: &Identity) -> Check {
+    match &identity.ptr {
+        Err(DnsError::NoRecords | DnsError::NxDomain) => Check::new("dns.ptr", Status::Info, format!("no PTR record for {ip}"))
+            .with("ptr", json!([]))
+            .with("cause", "no_ptr")
+            .advice("Receiving does not need it, but if this host also sends mail, receivers (Gmail among them) reject mail from addresses without forward-confirmed reverse DNS."),
+        Err(e) => Check::new("dns.ptr", Status::Info, format!("PTR lookup for {ip} failed: {e}"))
+            .with("ptr", json!([]))
+            .with("cause", "ptr_lookup_failed"),
+        Ok(names) if !identity.confirmed.is_empty() => {
+            Check::new("dns.ptr", Status::Pass, format!("{ip} has PTR {} (forward-confirmed)", names.join(", ")))
+                .with("ptr", names.clone())
+                .with("fcrdns", true)
+        }
+        // Reverse DNS of a private or loopback address means nothing on the
+        // internet (and resolvers answer 127.x themselves): info only.
+        Ok(names) => Check::new(
+            "dns.ptr",
+            if crate::checks::dns::non_public(ip).is_some() { Status::Info } else { Status::Warn },
+            format!("{ip} has PTR {}, which does not resolve back to {ip} (not forward-confirmed)", names.join(", ")),
+        )
+        .with("ptr", names.clone())
+        .with("fcrdns", false)
+        .with("cause", "ptr_not_confirmed")
+        .advice("Give the PTR name an A/AAAA record with this address (forward-confirmed reverse DNS, FCrDNS); receivers check it for mail this host sends."),
+    }
+}
+
+/// The first word of the greeting, when it looks like a host name.
+fn banner_name(obs: &Observation) -> Option<String> {
+    let Some(Timed {
+        value: Ok(reply), ..
+    }) = &obs.banner
+    else {
+        return None;
+    };
+    let first = reply.first_line();
+    let word = first.split_whitespace().next()?;
+    (word.contains('.') && word.parse::<IpAddr>().is_err())
+        .then(|| word.trim_end_matches('.').to_ascii_lowercase())
+}
+
+fn names_check(obs: &Observation, identity: &Identity) -> Check {
+    let mx = obs.endpoint.host.to_ascii_lowercase();
+    let ptr = identity.ptr.as_ref().ok().and_then(|n| n.first().cloned());
+    let banner = banner_name(obs);
+    let ehlo = obs
+        .capabilities()
+        .map(|c| c.greeting_name.to_ascii_lowercase())
+        .filter(|n| !n.is_empty());
+    let sans: Option<Vec<String>> = obs
+        .tls
+        .as_ref()
+        .and_then(|t| t.certificate.as_ref())
+        .and_then(|c| c.as_ref().ok())
+        .map(|f| f.sans.clone());
+    let mut differ = Vec::new();
+    for (what, name) in [("PTR", &ptr), ("the greeting", &banner), ("EHLO", &ehlo)] {
+        if let Some(name) = name {
+            if *name != mx {
+                differ.push(format!("{what} says {name}"));
+            }
+        }
+    }
+    if let Some(sans) = &sans {
+        if !name_matches(&mx, sans) {
+            differ.push(format!("the certificate is for {}", sans.join(", ")));
+        }
+    }
+    let data = json!({"mx": mx, "ptr": ptr, "banner": banner, "ehlo": ehlo, "certificate": sans});
+    let mut check = if differ.is_empty() {
+        Check::new(
+            "smtp.identity",
+            Status::Pass,
+            format!("every name the server goes by is {mx}"),
+        )
+    } else {
+        Check::new("smtp.identity", Status::Info, format!("the MX is {mx}, but {}", differ.join("; ")))
+            .with("cause", "names_disagree")
+            .advice("Harmless for delivery when each name resolves, but agreeing names (MX, PTR, greeting, EHLO, certificate) make the server easier to trust and to debug; certificate names matter for senders that verify.")
+    };
+    check.data.insert("names".into(), data);
+    check
+}
