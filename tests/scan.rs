@@ -410,3 +410,27 @@ fn nagios_format_is_one_parseable_status_line() {
         .unwrap()
         .starts_with("SMTP UNKNOWN - "));
 }
+
+#[test]
+fn a_full_disk_ends_the_scan_with_a_clear_error() {
+    let good = FakeSmtp::standard("127.0.0.1:0", &[], "250 Ok");
+    let server = format!("127.0.0.1:{}", good.port());
+    let input = write_input(&["a.scan.test".into(), "b.scan.test".into()]);
+    // /dev/full accepts the open and fails every write with ENOSPC.
+    let out = smtpcheck(&[
+        "scan",
+        input.path().to_str().unwrap(),
+        "--server",
+        &server,
+        "--tls",
+        "off",
+        "-o",
+        "/dev/full",
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("scan stopped") && stderr.contains("No space left on device"),
+        "{stderr}"
+    );
+}

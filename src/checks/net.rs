@@ -81,3 +81,98 @@ fn broken_ipv6(observations: &[Observation]) -> Option<Check> {
             .advice(advice),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::smtp::Timed;
+    use std::time::Duration;
+
+    fn obs(addr: &str, connect: Result<(), ConnectError>) -> Observation {
+        let endpoint = Endpoint {
+            host: "mx.d.test".into(),
+            address: addr.parse().unwrap(),
+            port: 25,
+        };
+        Observation {
+            endpoint,
+            connect: Timed {
+                value: connect,
+                elapsed: Duration::ZERO,
+            },
+            banner: None,
+            ehlo: None,
+            helo: None,
+            tls: None,
+            ehlo_after_tls: None,
+            mail: None,
+            rcpt: None,
+            injection: None,
+            relay: None,
+            vrfy: None,
+            retry: None,
+            pipelined: false,
+            sender: String::new(),
+            recipient: String::new(),
+            transcript: Vec::new(),
+        }
+    }
+
+    fn control(addr: &str, port: u16, connected: bool) -> Control {
+        Control {
+            endpoint: Endpoint {
+                host: "mx.d.test".into(),
+                address: addr.parse().unwrap(),
+                port,
+            },
+            connected,
+        }
+    }
+
+    #[test]
+    fn blocked_port_needs_a_control_that_answered() {
+        let timeouts = [obs(
+            "192.0.2.1",
+            Err(ConnectError::Timeout(Duration::from_secs(10))),
+        )];
+        assert!(path_checks(&timeouts, &[control("192.0.2.1", 587, false)]).is_empty());
+        let found = path_checks(
+            &timeouts,
+            &[
+                control("192.0.2.1", 587, false),
+                control("192.0.2.1", 465, true),
+            ],
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].status, found[0].data["cause"].as_str()),
+            (Status::Fail, Some("port25_blocked"))
+        );
+        assert!(found[0].summary.contains("answers on port 465"));
+    }
+
+    #[test]
+    fn ipv6_rules() {
+        let v4_ok = obs("192.0.2.1", Ok(()));
+        let unreachable = obs(
+            "2001:db8::1",
+            Err(ConnectError::Unreachable("no route".into())),
+        );
+        let found = path_checks(&[v4_ok.clone(), unreachable], &[]);
+        assert_eq!(found[0].data["cause"], "broken_ipv6_path");
+        let refused = obs("2001:db8::1", Err(ConnectError::Refused));
+        assert_eq!(
+            path_checks(&[v4_ok.clone(), refused], &[])[0].data["cause"],
+            "ipv6_not_listening"
+        );
+        // IPv4 failing too: not an IPv6 problem
+        let v4_down = obs("192.0.2.1", Err(ConnectError::Refused));
+        assert!(path_checks(
+            &[v4_down, obs("2001:db8::1", Err(ConnectError::Refused))],
+            &[]
+        )
+        .is_empty());
+        // IPv6 working: nothing to say
+        assert!(path_checks(&[v4_ok, obs("2001:db8::1", Ok(()))], &[]).is_empty());
+    }
+}

@@ -632,3 +632,65 @@ fn vrfy_check(outcome: &Result<(Reply, Reply), String>) -> Check {
     ))
     .with("result", "private")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Endpoint;
+    use std::time::Duration;
+
+    fn refused_at(addr: &str, e: ConnectError) -> Check {
+        let obs = Observation {
+            endpoint: Endpoint {
+                host: "mx.d.test".into(),
+                address: addr.parse().unwrap(),
+                port: 25,
+            },
+            connect: Timed {
+                value: Err(e),
+                elapsed: Duration::ZERO,
+            },
+            banner: None,
+            ehlo: None,
+            helo: None,
+            tls: None,
+            ehlo_after_tls: None,
+            mail: None,
+            rcpt: None,
+            injection: None,
+            relay: None,
+            vrfy: None,
+            retry: None,
+            pipelined: false,
+            sender: String::new(),
+            recipient: String::new(),
+            transcript: Vec::new(),
+        };
+        connect_check(&obs)
+    }
+
+    #[test]
+    fn refused_filtered_and_unreachable_are_each_explained() {
+        let refused = refused_at("192.0.2.1", ConnectError::Refused);
+        assert_eq!(refused.data["error_kind"], "refused");
+        assert!(refused
+            .advice
+            .unwrap()
+            .contains("nothing accepts connections on port 25"));
+        let filtered = refused_at("192.0.2.1", ConnectError::Timeout(Duration::from_secs(10)));
+        assert_eq!(filtered.data["error_kind"], "timeout");
+        assert!(filtered
+            .advice
+            .unwrap()
+            .contains("firewall drops the packets"));
+        let unreachable = refused_at(
+            "2001:db8::1",
+            ConnectError::Unreachable("Network is unreachable".into()),
+        );
+        assert_eq!(unreachable.data["error_kind"], "unreachable");
+        assert!(unreachable
+            .advice
+            .unwrap()
+            .contains("lack IPv6 connectivity"));
+    }
+}
