@@ -94,28 +94,15 @@ mod tests {
             address: addr.parse().unwrap(),
             port: 25,
         };
-        Observation {
+        Observation::connected(
             endpoint,
-            connect: Timed {
+            Timed {
                 value: connect,
                 elapsed: Duration::ZERO,
             },
-            banner: None,
-            ehlo: None,
-            helo: None,
-            tls: None,
-            ehlo_after_tls: None,
-            mail: None,
-            rcpt: None,
-            injection: None,
-            relay: None,
-            vrfy: None,
-            retry: None,
-            pipelined: false,
-            sender: String::new(),
-            recipient: String::new(),
-            transcript: Vec::new(),
-        }
+            "",
+            "",
+        )
     }
 
     fn control(addr: &str, port: u16, connected: bool) -> Control {

@@ -640,32 +640,20 @@ mod tests {
     use std::time::Duration;
 
     fn refused_at(addr: &str, e: ConnectError) -> Check {
-        let obs = Observation {
-            endpoint: Endpoint {
-                host: "mx.d.test".into(),
-                address: addr.parse().unwrap(),
-                port: 25,
-            },
-            connect: Timed {
+        let endpoint = Endpoint {
+            host: "mx.d.test".into(),
+            address: addr.parse().unwrap(),
+            port: 25,
+        };
+        let obs = Observation::connected(
+            endpoint,
+            Timed {
                 value: Err(e),
                 elapsed: Duration::ZERO,
             },
-            banner: None,
-            ehlo: None,
-            helo: None,
-            tls: None,
-            ehlo_after_tls: None,
-            mail: None,
-            rcpt: None,
-            injection: None,
-            relay: None,
-            vrfy: None,
-            retry: None,
-            pipelined: false,
-            sender: String::new(),
-            recipient: String::new(),
-            transcript: Vec::new(),
-        };
+            "",
+            "",
+        );
         connect_check(&obs)
     }
 

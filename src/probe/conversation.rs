@@ -157,6 +157,34 @@ fn capabilities_of(step: &Option<Timed<Result<Reply, SessionError>>>) -> Option<
 }
 
 impl Observation {
+    /// An observation of the connect step only; later steps fill in the rest.
+    pub fn connected(
+        endpoint: Endpoint,
+        connect: Timed<Result<(), ConnectError>>,
+        sender: &str,
+        recipient: &str,
+    ) -> Self {
+        Self {
+            endpoint,
+            connect,
+            banner: None,
+            ehlo: None,
+            helo: None,
+            tls: None,
+            ehlo_after_tls: None,
+            mail: None,
+            rcpt: None,
+            injection: None,
+            relay: None,
+            vrfy: None,
+            retry: None,
+            pipelined: false,
+            sender: sender.to_string(),
+            recipient: recipient.to_string(),
+            transcript: Vec::new(),
+        }
+    }
+
     /// Capabilities from the first successful EHLO.
     pub fn capabilities(&self) -> Option<Capabilities> {
         capabilities_of(&self.ehlo)
@@ -225,25 +253,12 @@ pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
     let origin = Instant::now();
     let socket = SocketAddr::new(endpoint.address, endpoint.port);
     let connected = tokio::time::timeout_at(plan.deadlines.next(), connect(socket)).await;
-    let mut obs = Observation {
+    let mut obs = Observation::connected(
         endpoint,
-        connect: Timed::since(origin, Ok(())),
-        banner: None,
-        ehlo: None,
-        helo: None,
-        tls: None,
-        ehlo_after_tls: None,
-        mail: None,
-        rcpt: None,
-        injection: None,
-        relay: None,
-        vrfy: None,
-        retry: None,
-        pipelined: false,
-        sender: plan.sender.clone(),
-        recipient: plan.recipient.clone(),
-        transcript: Vec::new(),
-    };
+        Timed::since(origin, Ok(())),
+        &plan.sender,
+        &plan.recipient,
+    );
     let tcp = match connected {
         Ok(Ok(stream)) => stream,
         Ok(Err(e)) => return connect_failed(obs, ConnectError::from_io(&e), origin, plan),
