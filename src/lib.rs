@@ -8,6 +8,7 @@ pub mod cli;
 pub mod dns;
 pub mod explain;
 pub mod generate;
+pub mod message;
 pub mod probe;
 pub mod render;
 pub mod report;

@@ -15,14 +15,23 @@ use serde_json::json;
 struct Steps<'a> {
     endpoint: &'a crate::report::Endpoint,
     failed: Option<&'static str>,
+    /// `--quit-after`: steps past this phase were not run.
+    cut: Option<Stage>,
+    /// The phase the next `add` belongs to.
+    phase: Stage,
     out: Vec<Check>,
 }
 
 impl Steps<'_> {
     fn add(&mut self, id: &'static str, rule: impl FnOnce() -> Check) {
-        let check = match self.failed {
-            Some(because) => skipped(id, because),
-            None => rule(),
+        let check = match (self.failed, self.cut) {
+            (_, Some(cut)) if self.phase > cut => Check::new(
+                id,
+                Status::Skip,
+                format!("skipped: --quit-after {}", phase_name(cut)),
+            ),
+            (Some(because), _) => skipped(id, because),
+            (None, _) => rule(),
         };
         if check.status == Status::Fail {
             self.failed = Some(id);
@@ -31,14 +40,37 @@ impl Steps<'_> {
     }
 }
 
-/// The checks of one conversation, in order, up to `stage`.
-pub fn conversation_checks(obs: &Observation, stage: Stage, policy: &Policy) -> Vec<Check> {
+/// The `--quit-after` word for a phase.
+pub fn phase_name(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Mx => "mx",
+        Stage::Connect => "connect",
+        Stage::Banner => "banner",
+        Stage::Ehlo => "ehlo",
+        Stage::Tls => "tls",
+        Stage::Mail => "mail",
+        Stage::Rcpt => "rcpt",
+        Stage::Data => "data",
+    }
+}
+
+/// The checks of one conversation, in order, up to `stage`; with
+/// `quit_after`, the phases after it are reported as skipped.
+pub fn conversation_checks(
+    obs: &Observation,
+    stage: Stage,
+    quit_after: Option<Stage>,
+    policy: &Policy,
+) -> Vec<Check> {
     let mut steps = Steps {
         endpoint: &obs.endpoint,
         failed: None,
+        cut: quit_after,
+        phase: Stage::Connect,
         out: Vec::new(),
     };
     steps.add("tcp.connect", || connect_check(obs));
+    steps.phase = Stage::Banner;
     let implicit = obs.tls.as_ref().filter(|t| t.implicit);
     if let (Some(tls), true) = (implicit, stage > Stage::Connect) {
         steps.add("tls.implicit", || tls::session_check(tls, policy));
@@ -50,8 +82,10 @@ pub fn conversation_checks(obs: &Observation, stage: Stage, policy: &Policy) -> 
         steps.add("smtp.banner", || banner_check(obs));
     }
     if stage >= Stage::Ehlo {
+        steps.phase = Stage::Ehlo;
         steps.add("smtp.ehlo", || ehlo_check(obs, implicit.is_some()));
     }
+    steps.phase = Stage::Tls;
     if stage >= Stage::Tls && implicit.is_none() {
         match &obs.tls {
             Some(tls) => {
@@ -76,8 +110,18 @@ pub fn conversation_checks(obs: &Observation, stage: Stage, policy: &Policy) -> 
         }
     }
     if stage >= Stage::Rcpt {
+        steps.phase = Stage::Mail;
         steps.add("smtp.mail", || mail_check(obs));
+        steps.phase = Stage::Rcpt;
         steps.add("smtp.rcpt", || rcpt_check(obs));
+        for (address, reply) in &obs.extra_rcpts {
+            steps.add("smtp.rcpt", || rcpt_reply_check(obs, address, reply));
+        }
+    }
+    if stage >= Stage::Data {
+        steps.phase = Stage::Data;
+        steps.add("smtp.data", || data_check(obs));
+        steps.add("smtp.data_end", || data_end_check(obs));
     }
     // Their own connections, off the delivery path: last, blocking nothing.
     if let Some(outcome) = &obs.injection {
@@ -489,16 +533,26 @@ fn rcpt_check(obs: &Observation) -> Check {
 }
 
 fn rcpt_once(obs: &Observation) -> Check {
-    let Some(Timed { value, elapsed }) = &obs.rcpt else {
+    let Some(step) = &obs.rcpt else {
         return skipped("smtp.rcpt", "smtp.mail");
     };
+    rcpt_reply_check(obs, &obs.recipient, step)
+}
+
+/// One RCPT reply for `recipient`.
+fn rcpt_reply_check(
+    obs: &Observation,
+    recipient: &str,
+    step: &Timed<Result<Reply, SessionError>>,
+) -> Check {
+    let Timed { value, elapsed } = step;
     let reply = match value {
         Ok(r) => r,
         Err(e) => return session_failure("smtp.rcpt", "RCPT TO", e, *elapsed),
     };
     let check = reply_data(Check::new("smtp.rcpt", Status::Pass, ""), reply)
         .took(*elapsed)
-        .with("recipient", obs.recipient.clone())
+        .with("recipient", recipient.to_string())
         .with("pipelined", obs.pipelined);
     match reply.code / 100 {
         2 => Check {
@@ -571,6 +625,77 @@ fn with_cause(
                 .with("cause", fallback)
                 .advice(format!("{meaning}. {next}"))
         }
+    }
+}
+
+/// `smtp.data`: the reply to DATA (354: go ahead, RFC 5321 §4.1.1.4).
+fn data_check(obs: &Observation) -> Check {
+    let Some(Timed { value, elapsed }) = &obs.data else {
+        return skipped("smtp.data", "smtp.rcpt");
+    };
+    let reply = match value {
+        Ok(r) => r,
+        Err(e) => return session_failure("smtp.data", "DATA", e, *elapsed),
+    };
+    let check = reply_data(Check::new("smtp.data", Status::Pass, ""), reply).took(*elapsed);
+    match reply.code {
+        354 => Check {
+            summary: format!("ready for the message: {}", reply.summary()),
+            ..check
+        },
+        c if c / 100 == 4 => with_cause(
+            check,
+            Status::Warn,
+            format!("DATA deferred: {}", reply.summary()),
+            reply,
+            "transient",
+        ),
+        _ => with_cause(
+            check,
+            Status::Fail,
+            format!("DATA refused: {}", reply.summary()),
+            reply,
+            "refused",
+        ),
+    }
+}
+
+/// `smtp.data_end`: the reply after the message (250 = the server took
+/// responsibility for it), with the queue id when the server gives one.
+fn data_end_check(obs: &Observation) -> Check {
+    let Some(Timed { value, elapsed }) = &obs.data_end else {
+        return skipped("smtp.data_end", "smtp.data");
+    };
+    let reply = match value {
+        Ok(r) => r,
+        Err(e) => return session_failure("smtp.data_end", "the end of the message", e, *elapsed),
+    };
+    let queue_id = crate::message::queue_id(&reply.text());
+    let check = reply_data(Check::new("smtp.data_end", Status::Pass, ""), reply)
+        .took(*elapsed)
+        .with("queue_id", queue_id.clone());
+    match reply.code / 100 {
+        2 => Check {
+            summary: match &queue_id {
+                Some(id) => format!("message accepted, queued as {id}: {}", reply.summary()),
+                None => format!("message accepted: {}", reply.summary()),
+            },
+            ..check
+        },
+        4 => with_cause(
+            check,
+            Status::Warn,
+            format!("message deferred: {}", reply.summary()),
+            reply,
+            "transient",
+        ),
+        _ => with_cause(
+            check,
+            Status::Fail,
+            format!("message refused: {}", reply.summary()),
+            reply,
+            "refused",
+        ),
     }
 }
 

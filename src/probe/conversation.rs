@@ -134,6 +134,11 @@ pub struct Observation {
     pub ehlo_after_tls: Option<Timed<Result<Reply, SessionError>>>,
     pub mail: Option<Timed<Result<Reply, SessionError>>>,
     pub rcpt: Option<Timed<Result<Reply, SessionError>>>,
+    /// `send`: RCPT for the recipients after the first.
+    pub extra_rcpts: Vec<(String, Timed<Result<Reply, SessionError>>)>,
+    /// `send`: the reply to DATA (354 expected) and to the end of data (250).
+    pub data: Option<Timed<Result<Reply, SessionError>>>,
+    pub data_end: Option<Timed<Result<Reply, SessionError>>>,
     /// The opt-in injection test, on a connection of its own.
     pub injection: Option<InjectionOutcome>,
     /// `--relay-test`: the reply to RCPT for a foreign domain, on its own connection.
@@ -174,6 +179,9 @@ impl Observation {
             ehlo_after_tls: None,
             mail: None,
             rcpt: None,
+            extra_rcpts: Vec::new(),
+            data: None,
+            data_end: None,
             injection: None,
             relay: None,
             vrfy: None,
@@ -221,6 +229,9 @@ pub struct Plan {
     pub relay_test: bool,
     /// `--vrfy`: ask VRFY and EXPN postmaster on an extra connection.
     pub vrfy: bool,
+    /// `send`: the message (dot-stuffed) and the recipients after the first.
+    pub message: Option<std::sync::Arc<Vec<u8>>>,
+    pub extra_recipients: Vec<String>,
 }
 
 impl Plan {
@@ -687,25 +698,42 @@ async fn upgrade(
 /// MAIL FROM, RCPT TO, RSET, QUIT. RSET makes the server drop the
 /// transaction, so even a server that mishandles QUIT delivers nothing.
 async fn transaction(session: &mut Session<BoxStream>, obs: &mut Observation, plan: &Plan) {
-    let (Ok(mail), Ok(rcpt)) = (
-        Command::mail_from(&plan.sender),
-        Command::rcpt_to(&plan.recipient),
-    ) else {
+    let Ok(mail) = Command::mail_from(&plan.sender) else {
         return;
     };
+    let mut rcpts = Vec::new();
+    for r in std::iter::once(&plan.recipient).chain(&plan.extra_recipients) {
+        match Command::rcpt_to(r) {
+            Ok(c) => rcpts.push((r.clone(), c)),
+            Err(_) => return,
+        }
+    }
+    let send_data = plan.stage >= Stage::Data && plan.message.is_some();
     let pipelining = obs
         .current_capabilities()
         .is_some_and(|c| c.has("PIPELINING"));
-    if pipelining {
+    if pipelining && plan.stage >= Stage::Rcpt {
         obs.pipelined = true;
-        let mut replies = session
-            .pipeline(&[mail, rcpt, Command::rset(), Command::quit()])
-            .await
-            .into_iter();
+        let mut group = vec![mail];
+        group.extend(rcpts.iter().map(|(_, c)| c.clone()));
+        // RFC 2920 §3.1: DATA may end a group; the message waits for its 354.
+        group.extend(match send_data {
+            true => vec![Command::data()],
+            false => vec![Command::rset(), Command::quit()],
+        });
+        let mut replies = session.pipeline(&group).await.into_iter();
         obs.mail = replies.next();
-        // A failed MAIL makes the RCPT reply meaningless (503 bad sequence).
-        if matches!(&obs.mail, Some(Timed { value: Ok(r), .. }) if r.is_positive()) {
-            obs.rcpt = replies.next();
+        // A failed MAIL makes the RCPT replies meaningless (503 bad sequence).
+        if !matches!(&obs.mail, Some(Timed { value: Ok(r), .. }) if r.is_positive()) {
+            return;
+        }
+        record_rcpts(
+            obs,
+            rcpts.iter().map(|(a, _)| a.clone()).zip(replies.by_ref()),
+        );
+        if send_data {
+            obs.data = replies.next();
+            finish_data(session, obs, plan).await;
         }
         return;
     }
@@ -713,12 +741,65 @@ async fn transaction(session: &mut Session<BoxStream>, obs: &mut Observation, pl
     let accepted = matches!(&mail_step.value, Ok(r) if r.is_positive());
     let open = still_open(&mail_step.value);
     obs.mail = Some(mail_step);
-    if accepted {
-        let rcpt_step = step(session, Some(&rcpt)).await;
-        let open = still_open(&rcpt_step.value);
-        obs.rcpt = Some(rcpt_step);
-        if open {
+    if !accepted || plan.stage == Stage::Mail {
+        if open && accepted {
             let _ = session.command(&Command::rset()).await;
+        }
+        if open {
+            session.quit().await;
+        }
+        return;
+    }
+    let mut results = Vec::new();
+    for (address, rcpt) in &rcpts {
+        let reply = step(session, Some(rcpt)).await;
+        let open = still_open(&reply.value);
+        results.push((address.clone(), reply));
+        if !open {
+            record_rcpts(obs, results);
+            return;
+        }
+    }
+    record_rcpts(obs, results);
+    let any_accepted = std::iter::once(&obs.rcpt)
+        .flatten()
+        .chain(obs.extra_rcpts.iter().map(|(_, r)| r))
+        .any(|r| matches!(&r.value, Ok(reply) if reply.is_positive()));
+    if send_data && any_accepted {
+        obs.data = Some(step(session, Some(&Command::data())).await);
+        finish_data(session, obs, plan).await;
+        return;
+    }
+    let _ = session.command(&Command::rset()).await;
+    session.quit().await;
+}
+
+fn record_rcpts(
+    obs: &mut Observation,
+    results: impl IntoIterator<Item = (String, Timed<Result<Reply, SessionError>>)>,
+) {
+    for (i, (address, reply)) in results.into_iter().enumerate() {
+        if i == 0 {
+            obs.rcpt = Some(reply);
+        } else {
+            obs.extra_rcpts.push((address, reply));
+        }
+    }
+}
+
+/// After a 354 to DATA: the message, the final reply, QUIT.
+async fn finish_data(session: &mut Session<BoxStream>, obs: &mut Observation, plan: &Plan) {
+    let go = matches!(&obs.data, Some(Timed { value: Ok(r), .. }) if r.code == 354);
+    let open = obs.data.as_ref().is_some_and(|d| still_open(&d.value));
+    if let (true, Some(message)) = (go, plan.message.as_ref()) {
+        let start = Instant::now();
+        let result = match session.send_message(message).await {
+            Ok(()) => session.read_reply().await,
+            Err(e) => Err(e),
+        };
+        let open = still_open(&result);
+        obs.data_end = Some(Timed::since(start, result));
+        if open {
             session.quit().await;
         }
     } else if open {

@@ -28,8 +28,12 @@ pub enum Stage {
     Ehlo,
     /// STARTTLS, the certificate, and EHLO again inside TLS.
     Tls,
+    /// MAIL FROM (only reachable with `--quit-after mail`).
+    Mail,
     /// The whole test transaction: MAIL, RCPT, RSET, QUIT.
     Rcpt,
+    /// `send`: the transaction with DATA and the message.
+    Data,
 }
 
 impl Stage {
@@ -41,7 +45,8 @@ impl Stage {
             Stage::Banner => "banner",
             Stage::Ehlo => "ehlo",
             Stage::Tls => "tls",
-            Stage::Rcpt => "probe",
+            Stage::Mail | Stage::Rcpt => "probe",
+            Stage::Data => "send",
         }
     }
 }
@@ -87,6 +92,12 @@ pub struct Options {
     pub retry_greylist: Option<Duration>,
     /// `--allow-private`: MX addresses in private, loopback or reserved ranges are fine (labs, internal mail).
     pub allow_private: bool,
+    /// `--quit-after`: end the conversation after this phase; later ones show as skip.
+    pub quit_after: Option<Stage>,
+    /// `send`: the message, dot-stuffed and ending in `.` CRLF.
+    pub message: Option<Arc<Vec<u8>>>,
+    /// `send`: recipients after the first (--to, --cc, --bcc).
+    pub extra_recipients: Vec<String>,
 }
 
 impl Options {
@@ -112,6 +123,9 @@ impl Options {
             vrfy: false,
             retry_greylist: None,
             allow_private: false,
+            quit_after: None,
+            message: None,
+            extra_recipients: Vec::new(),
         }
     }
 
@@ -258,7 +272,9 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
             })
             .collect();
         let plan = Plan {
-            stage: opts.stage,
+            stage: opts.quit_after.map_or(opts.stage, |q| q.min(opts.stage)),
+            message: opts.message.clone(),
+            extra_recipients: opts.extra_recipients.clone(),
             helo: opts.helo.clone(),
             sender: opts.sender.clone(),
             recipient: opts.recipient.clone(),
@@ -285,7 +301,7 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
             ),
             async {
                 match opts.stage {
-                    Stage::Rcpt => reverse_dns(dns, &addresses, deadlines).await,
+                    Stage::Rcpt | Stage::Data => reverse_dns(dns, &addresses, deadlines).await,
                     _ => Default::default(),
                 }
             }
@@ -295,7 +311,12 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
         }
         let controls = control_connections(&observations, &plan).await;
         for obs in &observations {
-            checks.extend(checks::smtp::conversation_checks(obs, opts.stage, &policy));
+            checks.extend(checks::smtp::conversation_checks(
+                obs,
+                opts.stage,
+                opts.quit_after,
+                &policy,
+            ));
             if let Some(identity) = identities.get(&obs.endpoint.address) {
                 checks.extend(checks::identity::identity_checks(obs, identity));
             }

@@ -74,6 +74,11 @@ impl Command {
         Self::with_arg("EXPN", "the EXPN argument", format!("EXPN {list}"))
     }
 
+    /// `DATA` (RFC 5321 §4.1.1.4).
+    pub fn data() -> Self {
+        Self::fixed("DATA")
+    }
+
     pub fn rset() -> Self {
         Self::fixed("RSET")
     }

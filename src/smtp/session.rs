@@ -287,6 +287,32 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
         }
     }
 
+    /// Sends the message after a 354 (already dot-stuffed, ending in
+    /// `.` CRLF), under the step deadline. The transcript shows its size, not
+    /// its content.
+    pub async fn send_message(&mut self, message: &[u8]) -> Result<(), SessionError> {
+        let lines = message.iter().filter(|&&b| b == b'\n').count();
+        self.note(format!(
+            "message: {} bytes in {} lines, dot-stuffed (RFC 5321 §4.5.2)",
+            message.len(),
+            lines
+        ));
+        self.record(Direction::Sent, ".".to_string());
+        let deadline = self.state.deadlines.next();
+        let write = async {
+            self.stream.write_all(message).await?;
+            self.stream.flush().await
+        };
+        match tokio::time::timeout_at(deadline, write).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(SessionError::io(e)),
+            Err(_) => Err(SessionError::Timeout {
+                waited: self.state.deadlines.step,
+                partial: 0,
+            }),
+        }
+    }
+
     /// Sends a command and reads its reply.
     pub async fn command(&mut self, command: &Command) -> Result<Reply, SessionError> {
         self.send(command).await?;
