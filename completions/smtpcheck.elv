@@ -29,11 +29,13 @@ set edit:completion:arg-completer[smtpcheck] = {|@words|
             cand ehlo 'Stop after EHLO: show every exchange''s capabilities'
             cand tls 'Stop after STARTTLS: the TLS session and the certificate of every exchange'
             cand scan 'Probe many targets (one per line) and print one JSON report per line as each finishes'
+            cand send 'Deliver one real test message (DATA) to the MX of the recipient''s domain, or to --server'
             cand explain 'Explain a reply code (550), an enhanced status code (5.7.1) or a whole reply line, with the likely cause'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
         }
         &'smtpcheck;probe'= {
+            cand --quit-after 'Stop cleanly with QUIT after this phase (swaks''s --quit-after); later phases show as skip'
             cand --server 'Probe this host instead of the domain''s MX: a name or IP, with an optional port ([::1]:2525)'
             cand --port 'Port to connect to on every exchange'
             cand --helo 'Name to introduce ourselves with in EHLO/HELO [default: this machine''s host name]'
@@ -79,6 +81,7 @@ set edit:completion:arg-completer[smtpcheck] = {|@words|
             cand --help 'Print help'
         }
         &'smtpcheck;connect'= {
+            cand --quit-after 'Stop cleanly with QUIT after this phase (swaks''s --quit-after); later phases show as skip'
             cand --server 'Probe this host instead of the domain''s MX: a name or IP, with an optional port ([::1]:2525)'
             cand --port 'Port to connect to on every exchange'
             cand --helo 'Name to introduce ourselves with in EHLO/HELO [default: this machine''s host name]'
@@ -109,6 +112,7 @@ set edit:completion:arg-completer[smtpcheck] = {|@words|
             cand --help 'Print help'
         }
         &'smtpcheck;banner'= {
+            cand --quit-after 'Stop cleanly with QUIT after this phase (swaks''s --quit-after); later phases show as skip'
             cand --server 'Probe this host instead of the domain''s MX: a name or IP, with an optional port ([::1]:2525)'
             cand --port 'Port to connect to on every exchange'
             cand --helo 'Name to introduce ourselves with in EHLO/HELO [default: this machine''s host name]'
@@ -139,6 +143,7 @@ set edit:completion:arg-completer[smtpcheck] = {|@words|
             cand --help 'Print help'
         }
         &'smtpcheck;ehlo'= {
+            cand --quit-after 'Stop cleanly with QUIT after this phase (swaks''s --quit-after); later phases show as skip'
             cand --server 'Probe this host instead of the domain''s MX: a name or IP, with an optional port ([::1]:2525)'
             cand --port 'Port to connect to on every exchange'
             cand --helo 'Name to introduce ourselves with in EHLO/HELO [default: this machine''s host name]'
@@ -169,6 +174,7 @@ set edit:completion:arg-completer[smtpcheck] = {|@words|
             cand --help 'Print help'
         }
         &'smtpcheck;tls'= {
+            cand --quit-after 'Stop cleanly with QUIT after this phase (swaks''s --quit-after); later phases show as skip'
             cand --server 'Probe this host instead of the domain''s MX: a name or IP, with an optional port ([::1]:2525)'
             cand --port 'Port to connect to on every exchange'
             cand --helo 'Name to introduce ourselves with in EHLO/HELO [default: this machine''s host name]'
@@ -205,6 +211,7 @@ set edit:completion:arg-completer[smtpcheck] = {|@words|
             cand --shard 'Take only share K of N of the input (0 <= K < N), by a stable hash of the domain'
             cand -o 'Write the JSON Lines here instead of stdout'
             cand --output 'Write the JSON Lines here instead of stdout'
+            cand --quit-after 'Stop cleanly with QUIT after this phase (swaks''s --quit-after); later phases show as skip'
             cand --server 'Probe this host instead of the domain''s MX: a name or IP, with an optional port ([::1]:2525)'
             cand --port 'Port to connect to on every exchange'
             cand --helo 'Name to introduce ourselves with in EHLO/HELO [default: this machine''s host name]'
@@ -224,6 +231,44 @@ set edit:completion:arg-completer[smtpcheck] = {|@words|
             cand --require-tls 'Short for --tls require'
             cand --tls-injection-test 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
             cand --allow-private 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smtpcheck;send'= {
+            cand --to 'Recipient (repeat for more); the first one''s domain is where the message goes, unless --server'
+            cand --cc 'Copy recipient, shown in the Cc: header (repeatable)'
+            cand --bcc 'Blind copy recipient, in the envelope only (repeatable)'
+            cand --subject 'Subject of the test message'
+            cand --body 'Body text'
+            cand --body-file 'Body from a file, or - for stdin'
+            cand --header 'An extra header, "Name: value" (repeatable)'
+            cand --quit-after 'Stop cleanly with QUIT after this phase (swaks''s --quit-after); later phases show as skip'
+            cand --server 'Probe this host instead of the domain''s MX: a name or IP, with an optional port ([::1]:2525)'
+            cand --port 'Port to connect to on every exchange'
+            cand --helo 'Name to introduce ourselves with in EHLO/HELO [default: this machine''s host name]'
+            cand --from 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)'
+            cand --rcpt 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]'
+            cand --retry-greylist 'After a greylisting reply, wait this many seconds and try once more on a new connection'
+            cand --concurrency 'Most connections open at once'
+            cand --tls 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)'
+            cand --ca-file 'Extra trust anchors (PEM), e.g. a private CA, besides the built-in public roots'
+            cand --cert-warn-days 'Warn when the certificate expires within this many days'
+            cand --cert-days 'Monitoring thresholds on the certificate: warn within WARN days, fail within CRIT days'
+            cand --resolver 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver'
+            cand --timeout 'Longest wait for any one step (DNS answer, connect, each reply), in seconds'
+            cand --deadline 'Longest the whole run may take, in seconds'
+            cand --format 'human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata'
+            cand --warning 'Warn when the whole run takes longer than this many seconds (monitoring threshold)'
+            cand --critical 'Fail when the whole run takes longer than this many seconds (monitoring threshold)'
+            cand --color 'When to use colour: auto means only on a terminal and when NO_COLOR is unset'
+            cand --relay-test 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
+            cand --vrfy 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
+            cand --require-tls 'Short for --tls require'
+            cand --tls-injection-test 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
+            cand --allow-private 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'
+            cand --json 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
+            cand -v 'Print the SMTP transcript of every conversation (-> sent, <- received)'
+            cand --verbose 'Print the SMTP transcript of every conversation (-> sent, <- received)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -33,9 +33,16 @@ complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "banner" -d 'Sto
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "ehlo" -d 'Stop after EHLO: show every exchange\'s capabilities'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "tls" -d 'Stop after STARTTLS: the TLS session and the certificate of every exchange'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "scan" -d 'Probe many targets (one per line) and print one JSON report per line as each finishes'
+complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "send" -d 'Deliver one real test message (DATA) to the MX of the recipient\'s domain, or to --server'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "explain" -d 'Explain a reply code (550), an enhanced status code (5.7.1) or a whole reply line, with the likely cause'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l quit-after -d 'Stop cleanly with QUIT after this phase (swaks\'s --quit-after); later phases show as skip' -r -f -a "connect\t''
+banner\t''
+ehlo\t''
+tls\t''
+mail\t''
+rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l port -d 'Port to connect to on every exchange' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
@@ -84,6 +91,12 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l allow-private
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l quit-after -d 'Stop cleanly with QUIT after this phase (swaks\'s --quit-after); later phases show as skip' -r -f -a "connect\t''
+banner\t''
+ehlo\t''
+tls\t''
+mail\t''
+rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l port -d 'Port to connect to on every exchange' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
@@ -117,6 +130,12 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l allow-pr
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l quit-after -d 'Stop cleanly with QUIT after this phase (swaks\'s --quit-after); later phases show as skip' -r -f -a "connect\t''
+banner\t''
+ehlo\t''
+tls\t''
+mail\t''
+rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l port -d 'Port to connect to on every exchange' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
@@ -150,6 +169,12 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l allow-pri
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l quit-after -d 'Stop cleanly with QUIT after this phase (swaks\'s --quit-after); later phases show as skip' -r -f -a "connect\t''
+banner\t''
+ehlo\t''
+tls\t''
+mail\t''
+rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l port -d 'Port to connect to on every exchange' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
@@ -183,6 +208,12 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l allow-priva
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l quit-after -d 'Stop cleanly with QUIT after this phase (swaks\'s --quit-after); later phases show as skip' -r -f -a "connect\t''
+banner\t''
+ehlo\t''
+tls\t''
+mail\t''
+rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l port -d 'Port to connect to on every exchange' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
@@ -220,6 +251,12 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -s j -l jobs -
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l per-ip -d 'Most connections to one IP address at a time, across all targets (politeness)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l shard -d 'Take only share K of N of the input (0 <= K < N), by a stable hash of the domain' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -s o -l output -d 'Write the JSON Lines here instead of stdout' -r -F
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l quit-after -d 'Stop cleanly with QUIT after this phase (swaks\'s --quit-after); later phases show as skip' -r -f -a "connect\t''
+banner\t''
+ehlo\t''
+tls\t''
+mail\t''
+rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l port -d 'Port to connect to on every exchange' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
@@ -243,6 +280,52 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l require-tls
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l allow-private -d 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l to -d 'Recipient (repeat for more); the first one\'s domain is where the message goes, unless --server' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l cc -d 'Copy recipient, shown in the Cc: header (repeatable)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l bcc -d 'Blind copy recipient, in the envelope only (repeatable)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l subject -d 'Subject of the test message' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l body -d 'Body text' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l body-file -d 'Body from a file, or - for stdin' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l header -d 'An extra header, "Name: value" (repeatable)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l quit-after -d 'Stop cleanly with QUIT after this phase (swaks\'s --quit-after); later phases show as skip' -r -f -a "connect\t''
+banner\t''
+ehlo\t''
+tls\t''
+mail\t''
+rcpt\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l port -d 'Port to connect to on every exchange' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l retry-greylist -d 'After a greylisting reply, wait this many seconds and try once more on a new connection' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l concurrency -d 'Most connections open at once' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
+require\t''
+off\t''
+implicit\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l ca-file -d 'Extra trust anchors (PEM), e.g. a private CA, besides the built-in public roots' -r -F
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l cert-warn-days -d 'Warn when the certificate expires within this many days' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l cert-days -d 'Monitoring thresholds on the certificate: warn within WARN days, fail within CRIT days' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l format -d 'human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata' -r -f -a "human\t''
+json\t''
+nagios\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l warning -d 'Warn when the whole run takes longer than this many seconds (monitoring threshold)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l critical -d 'Fail when the whole run takes longer than this many seconds (monitoring threshold)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l require-tls -d 'Short for --tls require'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l allow-private -d 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -s h -l help -d 'Print help'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand explain" -l json -d 'Print one JSON document'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand explain" -s h -l help -d 'Print help'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand completions" -s h -l help -d 'Print help'

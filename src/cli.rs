@@ -43,6 +43,8 @@ pub enum Command {
     Tls(TargetArgs),
     /// Probe many targets (one per line) and print one JSON report per line as each finishes
     Scan(ScanArgs),
+    /// Deliver one real test message (DATA) to the MX of the recipient's domain, or to --server
+    Send(SendArgs),
     /// Explain a reply code (550), an enhanced status code (5.7.1) or a whole reply line, with the likely cause
     Explain {
         /// e.g. 550, 5.7.1, or "550 5.7.1 Relaying denied"
@@ -103,7 +105,62 @@ pub struct ScanArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SendArgs {
+    /// Recipient (repeat for more); the first one's domain is where the message goes, unless --server
+    #[arg(long, value_name = "ADDR", required = true)]
+    pub to: Vec<String>,
+    /// Copy recipient, shown in the Cc: header (repeatable)
+    #[arg(long, value_name = "ADDR")]
+    pub cc: Vec<String>,
+    /// Blind copy recipient, in the envelope only (repeatable)
+    #[arg(long, value_name = "ADDR")]
+    pub bcc: Vec<String>,
+    /// Subject of the test message
+    #[arg(long, default_value = "smtpcheck test message")]
+    pub subject: String,
+    /// Body text
+    #[arg(long, value_name = "TEXT", conflicts_with = "body_file")]
+    pub body: Option<String>,
+    /// Body from a file, or - for stdin
+    #[arg(long, value_name = "FILE|-")]
+    pub body_file: Option<String>,
+    /// An extra header, "Name: value" (repeatable)
+    #[arg(long, value_name = "HEADER")]
+    pub header: Vec<String>,
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QuitAfter {
+    Connect,
+    Banner,
+    Ehlo,
+    Tls,
+    Mail,
+    Rcpt,
+}
+
+impl QuitAfter {
+    pub fn stage(self) -> Stage {
+        match self {
+            QuitAfter::Connect => Stage::Connect,
+            QuitAfter::Banner => Stage::Banner,
+            QuitAfter::Ehlo => Stage::Ehlo,
+            QuitAfter::Tls => Stage::Tls,
+            QuitAfter::Mail => Stage::Mail,
+            QuitAfter::Rcpt => Stage::Rcpt,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
 pub struct ProbeArgs {
+    /// Stop cleanly with QUIT after this phase (swaks's --quit-after); later phases show as skip
+    #[arg(long, value_enum, value_name = "PHASE")]
+    pub quit_after: Option<QuitAfter>,
     /// Probe this host instead of the domain's MX: a name or IP, with an optional port ([::1]:2525)
     #[arg(long, value_name = "HOST[:PORT]")]
     pub server: Option<String>,
@@ -266,6 +323,7 @@ impl ProbeArgs {
             opts.cert_crit_days = crit.map(i64::from);
         }
         opts.injection_test = self.tls.tls_injection_test;
+        opts.quit_after = self.quit_after.map(QuitAfter::stage);
         opts.retry_greylist = self.retry_greylist;
         opts.relay_test = self.relay_test;
         opts.vrfy = self.vrfy;
@@ -281,6 +339,73 @@ impl ProbeArgs {
             opts.tls = Some(Arc::new(client));
         }
         Ok(opts)
+    }
+}
+
+impl SendArgs {
+    /// The engine's options for `send` and the target (the first recipient).
+    pub fn options(&self) -> Result<(String, probe::Options), InputError> {
+        if self.probe.rcpt.is_some() {
+            return Err(InputError(
+                "send takes its recipients from --to, --cc and --bcc, not --rcpt".into(),
+            ));
+        }
+        let mut opts = self.probe.options(Stage::Data)?;
+        let parse = |list: &[String]| -> Result<Vec<String>, InputError> {
+            list.iter()
+                .map(|a| target::parse_address(a, "the recipient address"))
+                .collect()
+        };
+        let (to, cc, bcc) = (parse(&self.to)?, parse(&self.cc)?, parse(&self.bcc)?);
+        let first = to
+            .first()
+            .cloned()
+            .ok_or_else(|| InputError("--to is required".into()))?;
+        let domain = first
+            .rsplit_once('@')
+            .map(|(_, d)| d.to_string())
+            .unwrap_or_default();
+        let all: Vec<String> = to.iter().chain(&cc).chain(&bcc).cloned().collect();
+        // One connection per MX: every recipient must be in the first one's domain unless --server.
+        if opts.server.is_none() {
+            if let Some(other) = all.iter().find(|a| !a.ends_with(&format!("@{domain}"))) {
+                return Err(InputError(format!("{other} is not in {domain}: send to one domain at a time, or name the host with --server")));
+            }
+        }
+        let body = match (&self.body, self.body_file.as_deref()) {
+            (Some(text), _) => text.clone(),
+            (None, Some("-")) => std::io::read_to_string(std::io::stdin()).map_err(|e| InputError(format!("cannot read the body from stdin: {e}")))?,
+            (None, Some(path)) => std::fs::read_to_string(path).map_err(|e| InputError(format!("--body-file {path}: {e}")))?,
+            (None, None) => "This is a test message sent by smtpcheck to check that mail reaches this address.\nNo action is needed.".to_string(),
+        };
+        let headers = self
+            .header
+            .iter()
+            .map(|h| crate::message::parse_header(h).map_err(InputError))
+            .collect::<Result<Vec<_>, _>>()?;
+        let from = if opts.sender.is_empty() {
+            format!("smtpcheck@{}", opts.helo)
+        } else {
+            opts.sender.clone()
+        };
+        let draft = crate::message::Draft {
+            from,
+            to,
+            cc,
+            subject: self.subject.clone(),
+            body,
+            headers,
+            helo: opts.helo.clone(),
+        };
+        if draft.subject.contains(['\r', '\n', '\0']) {
+            return Err(InputError("--subject contains a line break or NUL".into()));
+        }
+        let message =
+            crate::message::build(&draft, std::time::SystemTime::now()).map_err(InputError)?;
+        opts.message = Some(Arc::new(crate::message::dot_stuff(&message)));
+        opts.recipient = first.clone();
+        opts.extra_recipients = all.into_iter().skip(1).collect();
+        Ok((first, opts))
     }
 }
 

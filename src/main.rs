@@ -32,6 +32,15 @@ fn main() -> ExitCode {
         Command::Ehlo(args) => run_stage(Stage::Ehlo, args),
         Command::Tls(args) => run_stage(Stage::Tls, args),
         Command::Scan(args) => run_scan(args),
+        Command::Send(args) => match args.options() {
+            Ok((target, opts)) => run_one(&target, Ok(opts), &args.probe.dns, &args.output),
+            Err(e) => run_one(
+                args.to.first().map_or("", String::as_str),
+                Err(e),
+                &args.probe.dns,
+                &args.output,
+            ),
+        },
         Command::Explain { code, json } => run_explain(&code.join(" "), json),
     }
 }

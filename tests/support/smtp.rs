@@ -66,6 +66,9 @@ pub struct Config {
     pub upgrade: Upgrade,
     /// TLS from the first byte with this configuration (RFC 8314).
     pub implicit: Option<Arc<ServerConfig>>,
+    /// Every message received after DATA, byte for byte (dot-stuffing and
+    /// the final "." line included).
+    pub messages: Arc<Mutex<Vec<Vec<u8>>>>,
 }
 
 impl Config {
@@ -75,6 +78,7 @@ impl Config {
             respond,
             upgrade: Upgrade::None,
             implicit: None,
+            messages: Arc::default(),
         }
     }
 }
@@ -82,6 +86,7 @@ impl Config {
 pub struct FakeSmtp {
     pub addr: SocketAddr,
     received: Arc<Mutex<Vec<String>>>,
+    messages: Arc<Mutex<Vec<Vec<u8>>>>,
     /// (connections open now, most ever open at once)
     concurrency: Arc<Mutex<(usize, usize)>>,
     task: tokio::task::JoinHandle<()>,
@@ -135,6 +140,7 @@ impl FakeSmtp {
         let received = Arc::new(Mutex::new(Vec::new()));
         let concurrency = Arc::new(Mutex::new((0, 0)));
         let (log, counter) = (received.clone(), concurrency.clone());
+        let messages = config.messages.clone();
         let task = RT.spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let open = Open::new(&counter);
@@ -145,6 +151,7 @@ impl FakeSmtp {
         Self {
             addr,
             received,
+            messages,
             concurrency,
             task,
         }
@@ -158,6 +165,11 @@ impl FakeSmtp {
 
     pub fn port(&self) -> u16 {
         self.addr.port()
+    }
+
+    /// Every message received after DATA, as the bytes on the wire.
+    pub fn messages(&self) -> Vec<Vec<u8>> {
+        self.messages.lock().unwrap().clone()
     }
 
     /// The most connections that were ever open at the same time.
@@ -188,6 +200,7 @@ pub fn responder(capabilities: &[&str], rcpt_reply: &str) -> Responder {
             "MAIL" | "RSET" | "NOOP" => b"250 2.0.0 Ok\r\n".to_vec(),
             "RCPT" => rcpt.clone().into_bytes(),
             "QUIT" => b"221 2.0.0 Bye\r\n".to_vec(),
+            "DATA" => b"354 End data with <CR><LF>.<CR><LF>\r\n".to_vec(),
             _ => b"502 5.5.2 Error: command not recognized\r\n".to_vec(),
         })
     })
@@ -337,11 +350,28 @@ async fn session<S: AsyncRead + AsyncWrite + Unpin>(
     open: &mut Option<Open>,
 ) -> Option<(S, Vec<u8>)> {
     let mut reader = BufReader::new(stream);
+    let mut message: Option<Vec<u8>> = None;
     loop {
         let mut raw = Vec::new();
         match reader.read_until(b'\n', &mut raw).await {
             Ok(0) | Err(_) => return None,
             Ok(_) => {}
+        }
+        if let Some(body) = message.as_mut() {
+            body.extend_from_slice(&raw);
+            if raw == b".\r\n" {
+                config
+                    .messages
+                    .lock()
+                    .unwrap()
+                    .push(message.take().unwrap_or_default());
+                reader
+                    .get_mut()
+                    .write_all(b"250 2.0.0 Ok: queued as FAKE42\r\n")
+                    .await
+                    .ok()?;
+            }
+            continue;
         }
         let line = String::from_utf8_lossy(&raw)
             .trim_end_matches(['\r', '\n'])
@@ -363,6 +393,9 @@ async fn session<S: AsyncRead + AsyncWrite + Unpin>(
         }
         let bytes = (config.respond)(&line, tls)?;
         reader.get_mut().write_all(&bytes).await.ok()?;
+        if line.eq_ignore_ascii_case("DATA") && bytes.starts_with(b"354") {
+            message = Some(Vec::new());
+        }
         // QUIT, and a 421 (RFC 5321 §3.8: the server closes after it), end the session.
         if line.eq_ignore_ascii_case("QUIT") || bytes.starts_with(b"421") {
             return None;
