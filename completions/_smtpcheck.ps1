@@ -39,6 +39,9 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             break
         }
         'smtpcheck;probe' {
+            [CompletionResult]::new('--auth-user', '--auth-user', [CompletionResultType]::ParameterName, 'Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal')
+            [CompletionResult]::new('--auth-mech', '--auth-mech', [CompletionResultType]::ParameterName, 'AUTH mechanism [default: the strongest both sides have]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password (first line) from this file')
             [CompletionResult]::new('--quit-after', '--quit-after', [CompletionResultType]::ParameterName, 'Stop cleanly with QUIT after this phase (swaks''s --quit-after); later phases show as skip')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Probe this host instead of the domain''s MX: a name or IP, with an optional port ([::1]:2525)')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to connect to on every exchange')
@@ -58,6 +61,8 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             [CompletionResult]::new('--warning', '--warning', [CompletionResultType]::ParameterName, 'Warn when the whole run takes longer than this many seconds (monitoring threshold)')
             [CompletionResult]::new('--critical', '--critical', [CompletionResultType]::ParameterName, 'Fail when the whole run takes longer than this many seconds (monitoring threshold)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto means only on a terminal and when NO_COLOR is unset')
+            [CompletionResult]::new('--allow-plaintext-auth', '--allow-plaintext-auth', [CompletionResultType]::ParameterName, 'Send credentials even without TLS (anyone on the path can read them)')
+            [CompletionResult]::new('--submission', '--submission', [CompletionResultType]::ParameterName, 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)')
             [CompletionResult]::new('--relay-test', '--relay-test', [CompletionResultType]::ParameterName, 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA')
             [CompletionResult]::new('--vrfy', '--vrfy', [CompletionResultType]::ParameterName, 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?')
             [CompletionResult]::new('--require-tls', '--require-tls', [CompletionResultType]::ParameterName, 'Short for --tls require')
@@ -87,6 +92,9 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             break
         }
         'smtpcheck;connect' {
+            [CompletionResult]::new('--auth-user', '--auth-user', [CompletionResultType]::ParameterName, 'Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal')
+            [CompletionResult]::new('--auth-mech', '--auth-mech', [CompletionResultType]::ParameterName, 'AUTH mechanism [default: the strongest both sides have]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password (first line) from this file')
             [CompletionResult]::new('--quit-after', '--quit-after', [CompletionResultType]::ParameterName, 'Stop cleanly with QUIT after this phase (swaks''s --quit-after); later phases show as skip')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Probe this host instead of the domain''s MX: a name or IP, with an optional port ([::1]:2525)')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to connect to on every exchange')
@@ -106,6 +114,8 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             [CompletionResult]::new('--warning', '--warning', [CompletionResultType]::ParameterName, 'Warn when the whole run takes longer than this many seconds (monitoring threshold)')
             [CompletionResult]::new('--critical', '--critical', [CompletionResultType]::ParameterName, 'Fail when the whole run takes longer than this many seconds (monitoring threshold)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto means only on a terminal and when NO_COLOR is unset')
+            [CompletionResult]::new('--allow-plaintext-auth', '--allow-plaintext-auth', [CompletionResultType]::ParameterName, 'Send credentials even without TLS (anyone on the path can read them)')
+            [CompletionResult]::new('--submission', '--submission', [CompletionResultType]::ParameterName, 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)')
             [CompletionResult]::new('--relay-test', '--relay-test', [CompletionResultType]::ParameterName, 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA')
             [CompletionResult]::new('--vrfy', '--vrfy', [CompletionResultType]::ParameterName, 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?')
             [CompletionResult]::new('--require-tls', '--require-tls', [CompletionResultType]::ParameterName, 'Short for --tls require')
@@ -119,6 +129,9 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             break
         }
         'smtpcheck;banner' {
+            [CompletionResult]::new('--auth-user', '--auth-user', [CompletionResultType]::ParameterName, 'Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal')
+            [CompletionResult]::new('--auth-mech', '--auth-mech', [CompletionResultType]::ParameterName, 'AUTH mechanism [default: the strongest both sides have]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password (first line) from this file')
             [CompletionResult]::new('--quit-after', '--quit-after', [CompletionResultType]::ParameterName, 'Stop cleanly with QUIT after this phase (swaks''s --quit-after); later phases show as skip')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Probe this host instead of the domain''s MX: a name or IP, with an optional port ([::1]:2525)')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to connect to on every exchange')
@@ -138,6 +151,8 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             [CompletionResult]::new('--warning', '--warning', [CompletionResultType]::ParameterName, 'Warn when the whole run takes longer than this many seconds (monitoring threshold)')
             [CompletionResult]::new('--critical', '--critical', [CompletionResultType]::ParameterName, 'Fail when the whole run takes longer than this many seconds (monitoring threshold)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto means only on a terminal and when NO_COLOR is unset')
+            [CompletionResult]::new('--allow-plaintext-auth', '--allow-plaintext-auth', [CompletionResultType]::ParameterName, 'Send credentials even without TLS (anyone on the path can read them)')
+            [CompletionResult]::new('--submission', '--submission', [CompletionResultType]::ParameterName, 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)')
             [CompletionResult]::new('--relay-test', '--relay-test', [CompletionResultType]::ParameterName, 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA')
             [CompletionResult]::new('--vrfy', '--vrfy', [CompletionResultType]::ParameterName, 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?')
             [CompletionResult]::new('--require-tls', '--require-tls', [CompletionResultType]::ParameterName, 'Short for --tls require')
@@ -151,6 +166,9 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             break
         }
         'smtpcheck;ehlo' {
+            [CompletionResult]::new('--auth-user', '--auth-user', [CompletionResultType]::ParameterName, 'Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal')
+            [CompletionResult]::new('--auth-mech', '--auth-mech', [CompletionResultType]::ParameterName, 'AUTH mechanism [default: the strongest both sides have]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password (first line) from this file')
             [CompletionResult]::new('--quit-after', '--quit-after', [CompletionResultType]::ParameterName, 'Stop cleanly with QUIT after this phase (swaks''s --quit-after); later phases show as skip')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Probe this host instead of the domain''s MX: a name or IP, with an optional port ([::1]:2525)')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to connect to on every exchange')
@@ -170,6 +188,8 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             [CompletionResult]::new('--warning', '--warning', [CompletionResultType]::ParameterName, 'Warn when the whole run takes longer than this many seconds (monitoring threshold)')
             [CompletionResult]::new('--critical', '--critical', [CompletionResultType]::ParameterName, 'Fail when the whole run takes longer than this many seconds (monitoring threshold)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto means only on a terminal and when NO_COLOR is unset')
+            [CompletionResult]::new('--allow-plaintext-auth', '--allow-plaintext-auth', [CompletionResultType]::ParameterName, 'Send credentials even without TLS (anyone on the path can read them)')
+            [CompletionResult]::new('--submission', '--submission', [CompletionResultType]::ParameterName, 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)')
             [CompletionResult]::new('--relay-test', '--relay-test', [CompletionResultType]::ParameterName, 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA')
             [CompletionResult]::new('--vrfy', '--vrfy', [CompletionResultType]::ParameterName, 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?')
             [CompletionResult]::new('--require-tls', '--require-tls', [CompletionResultType]::ParameterName, 'Short for --tls require')
@@ -183,6 +203,9 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             break
         }
         'smtpcheck;tls' {
+            [CompletionResult]::new('--auth-user', '--auth-user', [CompletionResultType]::ParameterName, 'Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal')
+            [CompletionResult]::new('--auth-mech', '--auth-mech', [CompletionResultType]::ParameterName, 'AUTH mechanism [default: the strongest both sides have]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password (first line) from this file')
             [CompletionResult]::new('--quit-after', '--quit-after', [CompletionResultType]::ParameterName, 'Stop cleanly with QUIT after this phase (swaks''s --quit-after); later phases show as skip')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Probe this host instead of the domain''s MX: a name or IP, with an optional port ([::1]:2525)')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to connect to on every exchange')
@@ -202,6 +225,8 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             [CompletionResult]::new('--warning', '--warning', [CompletionResultType]::ParameterName, 'Warn when the whole run takes longer than this many seconds (monitoring threshold)')
             [CompletionResult]::new('--critical', '--critical', [CompletionResultType]::ParameterName, 'Fail when the whole run takes longer than this many seconds (monitoring threshold)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto means only on a terminal and when NO_COLOR is unset')
+            [CompletionResult]::new('--allow-plaintext-auth', '--allow-plaintext-auth', [CompletionResultType]::ParameterName, 'Send credentials even without TLS (anyone on the path can read them)')
+            [CompletionResult]::new('--submission', '--submission', [CompletionResultType]::ParameterName, 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)')
             [CompletionResult]::new('--relay-test', '--relay-test', [CompletionResultType]::ParameterName, 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA')
             [CompletionResult]::new('--vrfy', '--vrfy', [CompletionResultType]::ParameterName, 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?')
             [CompletionResult]::new('--require-tls', '--require-tls', [CompletionResultType]::ParameterName, 'Short for --tls require')
@@ -221,6 +246,9 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Take only share K of N of the input (0 <= K < N), by a stable hash of the domain')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the JSON Lines here instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the JSON Lines here instead of stdout')
+            [CompletionResult]::new('--auth-user', '--auth-user', [CompletionResultType]::ParameterName, 'Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal')
+            [CompletionResult]::new('--auth-mech', '--auth-mech', [CompletionResultType]::ParameterName, 'AUTH mechanism [default: the strongest both sides have]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password (first line) from this file')
             [CompletionResult]::new('--quit-after', '--quit-after', [CompletionResultType]::ParameterName, 'Stop cleanly with QUIT after this phase (swaks''s --quit-after); later phases show as skip')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Probe this host instead of the domain''s MX: a name or IP, with an optional port ([::1]:2525)')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to connect to on every exchange')
@@ -236,6 +264,8 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for any one step (DNS answer, connect, each reply), in seconds')
             [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Longest the whole run may take, in seconds')
+            [CompletionResult]::new('--allow-plaintext-auth', '--allow-plaintext-auth', [CompletionResultType]::ParameterName, 'Send credentials even without TLS (anyone on the path can read them)')
+            [CompletionResult]::new('--submission', '--submission', [CompletionResultType]::ParameterName, 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)')
             [CompletionResult]::new('--relay-test', '--relay-test', [CompletionResultType]::ParameterName, 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA')
             [CompletionResult]::new('--vrfy', '--vrfy', [CompletionResultType]::ParameterName, 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?')
             [CompletionResult]::new('--require-tls', '--require-tls', [CompletionResultType]::ParameterName, 'Short for --tls require')
@@ -253,6 +283,9 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'Body text')
             [CompletionResult]::new('--body-file', '--body-file', [CompletionResultType]::ParameterName, 'Body from a file, or - for stdin')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'An extra header, "Name: value" (repeatable)')
+            [CompletionResult]::new('--auth-user', '--auth-user', [CompletionResultType]::ParameterName, 'Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal')
+            [CompletionResult]::new('--auth-mech', '--auth-mech', [CompletionResultType]::ParameterName, 'AUTH mechanism [default: the strongest both sides have]')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password (first line) from this file')
             [CompletionResult]::new('--quit-after', '--quit-after', [CompletionResultType]::ParameterName, 'Stop cleanly with QUIT after this phase (swaks''s --quit-after); later phases show as skip')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Probe this host instead of the domain''s MX: a name or IP, with an optional port ([::1]:2525)')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to connect to on every exchange')
@@ -272,6 +305,8 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             [CompletionResult]::new('--warning', '--warning', [CompletionResultType]::ParameterName, 'Warn when the whole run takes longer than this many seconds (monitoring threshold)')
             [CompletionResult]::new('--critical', '--critical', [CompletionResultType]::ParameterName, 'Fail when the whole run takes longer than this many seconds (monitoring threshold)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto means only on a terminal and when NO_COLOR is unset')
+            [CompletionResult]::new('--allow-plaintext-auth', '--allow-plaintext-auth', [CompletionResultType]::ParameterName, 'Send credentials even without TLS (anyone on the path can read them)')
+            [CompletionResult]::new('--submission', '--submission', [CompletionResultType]::ParameterName, 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)')
             [CompletionResult]::new('--relay-test', '--relay-test', [CompletionResultType]::ParameterName, 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA')
             [CompletionResult]::new('--vrfy', '--vrfy', [CompletionResultType]::ParameterName, 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?')
             [CompletionResult]::new('--require-tls', '--require-tls', [CompletionResultType]::ParameterName, 'Short for --tls require')

@@ -70,14 +70,26 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__banner)
-            opts="-v -h --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --auth-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mech)
+                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --quit-after)
-                    COMPREPLY=($(compgen -W "connect banner ehlo tls mail rcpt" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
                     return 0
                     ;;
                 --server)
@@ -174,14 +186,26 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__connect)
-            opts="-v -h --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --auth-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mech)
+                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --quit-after)
-                    COMPREPLY=($(compgen -W "connect banner ehlo tls mail rcpt" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
                     return 0
                     ;;
                 --server)
@@ -264,14 +288,26 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__ehlo)
-            opts="-v -h --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --auth-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mech)
+                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --quit-after)
-                    COMPREPLY=($(compgen -W "connect banner ehlo tls mail rcpt" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
                     return 0
                     ;;
                 --server)
@@ -424,14 +460,26 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__probe)
-            opts="-v -h --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --auth-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mech)
+                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --quit-after)
-                    COMPREPLY=($(compgen -W "connect banner ehlo tls mail rcpt" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
                     return 0
                     ;;
                 --server)
@@ -514,7 +562,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__scan)
-            opts="-j -o -h --jobs --per-ip --shard --output --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --help"
+            opts="-j -o -h --jobs --per-ip --shard --output --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -544,8 +592,20 @@ _smtpcheck() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --auth-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mech)
+                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --quit-after)
-                    COMPREPLY=($(compgen -W "connect banner ehlo tls mail rcpt" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
                     return 0
                     ;;
                 --server)
@@ -612,7 +672,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__send)
-            opts="-v -h --to --cc --bcc --subject --body --body-file --header --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --to --cc --bcc --subject --body --body-file --header --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -646,8 +706,20 @@ _smtpcheck() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --auth-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mech)
+                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --quit-after)
-                    COMPREPLY=($(compgen -W "connect banner ehlo tls mail rcpt" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
                     return 0
                     ;;
                 --server)
@@ -730,14 +802,26 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__tls)
-            opts="-v -h --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --auth-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mech)
+                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --quit-after)
-                    COMPREPLY=($(compgen -W "connect banner ehlo tls mail rcpt" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
                     return 0
                     ;;
                 --server)

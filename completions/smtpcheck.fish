@@ -37,10 +37,17 @@ complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "send" -d 'Deliv
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "explain" -d 'Explain a reply code (550), an enhanced status code (5.7.1) or a whole reply line, with the likely cause'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "man" -d 'Print the man page (roff)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l auth-user -d 'Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l auth-mech -d 'AUTH mechanism [default: the strongest both sides have]' -r -f -a "plain\t''
+login\t''
+cram-md5\t''
+xoauth2\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l password-file -d 'Read the password (first line) from this file' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l quit-after -d 'Stop cleanly with QUIT after this phase (swaks\'s --quit-after); later phases show as skip' -r -f -a "connect\t''
 banner\t''
 ehlo\t''
 tls\t''
+auth\t''
 mail\t''
 rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
@@ -68,6 +75,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l critical -
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l allow-plaintext-auth -d 'Send credentials even without TLS (anyone on the path can read them)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l require-tls -d 'Short for --tls require'
@@ -91,10 +100,17 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l allow-private
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l auth-user -d 'Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l auth-mech -d 'AUTH mechanism [default: the strongest both sides have]' -r -f -a "plain\t''
+login\t''
+cram-md5\t''
+xoauth2\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l password-file -d 'Read the password (first line) from this file' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l quit-after -d 'Stop cleanly with QUIT after this phase (swaks\'s --quit-after); later phases show as skip' -r -f -a "connect\t''
 banner\t''
 ehlo\t''
 tls\t''
+auth\t''
 mail\t''
 rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
@@ -122,6 +138,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l critical
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l allow-plaintext-auth -d 'Send credentials even without TLS (anyone on the path can read them)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l require-tls -d 'Short for --tls require'
@@ -130,10 +148,17 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l allow-pr
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l auth-user -d 'Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l auth-mech -d 'AUTH mechanism [default: the strongest both sides have]' -r -f -a "plain\t''
+login\t''
+cram-md5\t''
+xoauth2\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l password-file -d 'Read the password (first line) from this file' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l quit-after -d 'Stop cleanly with QUIT after this phase (swaks\'s --quit-after); later phases show as skip' -r -f -a "connect\t''
 banner\t''
 ehlo\t''
 tls\t''
+auth\t''
 mail\t''
 rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
@@ -161,6 +186,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l critical 
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l allow-plaintext-auth -d 'Send credentials even without TLS (anyone on the path can read them)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l require-tls -d 'Short for --tls require'
@@ -169,10 +196,17 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l allow-pri
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l auth-user -d 'Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l auth-mech -d 'AUTH mechanism [default: the strongest both sides have]' -r -f -a "plain\t''
+login\t''
+cram-md5\t''
+xoauth2\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l password-file -d 'Read the password (first line) from this file' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l quit-after -d 'Stop cleanly with QUIT after this phase (swaks\'s --quit-after); later phases show as skip' -r -f -a "connect\t''
 banner\t''
 ehlo\t''
 tls\t''
+auth\t''
 mail\t''
 rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
@@ -200,6 +234,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l critical -d
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l allow-plaintext-auth -d 'Send credentials even without TLS (anyone on the path can read them)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l require-tls -d 'Short for --tls require'
@@ -208,10 +244,17 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l allow-priva
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l auth-user -d 'Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l auth-mech -d 'AUTH mechanism [default: the strongest both sides have]' -r -f -a "plain\t''
+login\t''
+cram-md5\t''
+xoauth2\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l password-file -d 'Read the password (first line) from this file' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l quit-after -d 'Stop cleanly with QUIT after this phase (swaks\'s --quit-after); later phases show as skip' -r -f -a "connect\t''
 banner\t''
 ehlo\t''
 tls\t''
+auth\t''
 mail\t''
 rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
@@ -239,6 +282,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l critical -d 
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l allow-plaintext-auth -d 'Send credentials even without TLS (anyone on the path can read them)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l require-tls -d 'Short for --tls require'
@@ -251,10 +296,17 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -s j -l jobs -
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l per-ip -d 'Most connections to one IP address at a time, across all targets (politeness)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l shard -d 'Take only share K of N of the input (0 <= K < N), by a stable hash of the domain' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -s o -l output -d 'Write the JSON Lines here instead of stdout' -r -F
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l auth-user -d 'Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l auth-mech -d 'AUTH mechanism [default: the strongest both sides have]' -r -f -a "plain\t''
+login\t''
+cram-md5\t''
+xoauth2\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l password-file -d 'Read the password (first line) from this file' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l quit-after -d 'Stop cleanly with QUIT after this phase (swaks\'s --quit-after); later phases show as skip' -r -f -a "connect\t''
 banner\t''
 ehlo\t''
 tls\t''
+auth\t''
 mail\t''
 rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
@@ -274,6 +326,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l cert-days -
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l allow-plaintext-auth -d 'Send credentials even without TLS (anyone on the path can read them)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l require-tls -d 'Short for --tls require'
@@ -287,10 +341,17 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l subject -d 
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l body -d 'Body text' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l body-file -d 'Body from a file, or - for stdin' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l header -d 'An extra header, "Name: value" (repeatable)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l auth-user -d 'Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l auth-mech -d 'AUTH mechanism [default: the strongest both sides have]' -r -f -a "plain\t''
+login\t''
+cram-md5\t''
+xoauth2\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l password-file -d 'Read the password (first line) from this file' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l quit-after -d 'Stop cleanly with QUIT after this phase (swaks\'s --quit-after); later phases show as skip' -r -f -a "connect\t''
 banner\t''
 ehlo\t''
 tls\t''
+auth\t''
 mail\t''
 rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
@@ -318,6 +379,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l critical -d
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l allow-plaintext-auth -d 'Send credentials even without TLS (anyone on the path can read them)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l require-tls -d 'Short for --tls require'

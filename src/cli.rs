@@ -134,11 +134,21 @@ pub struct SendArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuthMech {
+    Plain,
+    Login,
+    #[value(name = "cram-md5")]
+    CramMd5,
+    Xoauth2,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum QuitAfter {
     Connect,
     Banner,
     Ehlo,
     Tls,
+    Auth,
     Mail,
     Rcpt,
 }
@@ -150,6 +160,7 @@ impl QuitAfter {
             QuitAfter::Banner => Stage::Banner,
             QuitAfter::Ehlo => Stage::Ehlo,
             QuitAfter::Tls => Stage::Tls,
+            QuitAfter::Auth => Stage::Auth,
             QuitAfter::Mail => Stage::Mail,
             QuitAfter::Rcpt => Stage::Rcpt,
         }
@@ -158,6 +169,21 @@ impl QuitAfter {
 
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
+    /// Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal
+    #[arg(long, value_name = "NAME")]
+    pub auth_user: Option<String>,
+    /// AUTH mechanism [default: the strongest both sides have]
+    #[arg(long, value_enum, value_name = "MECH")]
+    pub auth_mech: Option<AuthMech>,
+    /// Read the password (first line) from this file
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<std::path::PathBuf>,
+    /// Send credentials even without TLS (anyone on the path can read them)
+    #[arg(long)]
+    pub allow_plaintext_auth: bool,
+    /// Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)
+    #[arg(long)]
+    pub submission: bool,
     /// Stop cleanly with QUIT after this phase (swaks's --quit-after); later phases show as skip
     #[arg(long, value_enum, value_name = "PHASE")]
     pub quit_after: Option<QuitAfter>,
@@ -324,6 +350,12 @@ impl ProbeArgs {
         }
         opts.injection_test = self.tls.tls_injection_test;
         opts.quit_after = self.quit_after.map(QuitAfter::stage);
+        if self.submission {
+            opts.port = 587;
+            opts.tls_mode = TlsMode::Require;
+            opts.auth_expected = true;
+        }
+        opts.auth = self.auth_plan()?;
         opts.retry_greylist = self.retry_greylist;
         opts.relay_test = self.relay_test;
         opts.vrfy = self.vrfy;
@@ -339,6 +371,49 @@ impl ProbeArgs {
             opts.tls = Some(Arc::new(client));
         }
         Ok(opts)
+    }
+}
+
+impl ProbeArgs {
+    /// Credentials, never from the command line: SMTPCHECK_OAUTH_TOKEN (XOAUTH2),
+    /// SMTPCHECK_PASSWORD, --password-file, or a no-echo prompt on a terminal.
+    fn auth_plan(&self) -> Result<Option<probe::conversation::AuthPlan>, InputError> {
+        use crate::smtp::auth::{Mechanism, Secret};
+        let Some(user) = &self.auth_user else {
+            return Ok(None);
+        };
+        crate::smtp::check_argument("--auth-user", user).map_err(|e| InputError(e.to_string()))?;
+        let mechanism = self.auth_mech.map(|m| match m {
+            AuthMech::Plain => Mechanism::Plain,
+            AuthMech::Login => Mechanism::Login,
+            AuthMech::CramMd5 => Mechanism::CramMd5,
+            AuthMech::Xoauth2 => Mechanism::XOAuth2,
+        });
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let (secret, token) = if let Some(t) = env("SMTPCHECK_OAUTH_TOKEN")
+            .filter(|_| mechanism.is_none_or(|m| m == Mechanism::XOAuth2))
+        {
+            (t, true)
+        } else if let Some(p) = env("SMTPCHECK_PASSWORD") {
+            (p, false)
+        } else if let Some(path) = &self.password_file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| InputError(format!("--password-file {}: {e}", path.display())))?;
+            (text.lines().next().unwrap_or("").to_string(), false)
+        } else if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            let p = rpassword::prompt_password(format!("Password for {user}: "))
+                .map_err(|e| InputError(format!("cannot read the password: {e}")))?;
+            (p, false)
+        } else {
+            return Err(InputError("--auth-user needs a secret: set SMTPCHECK_PASSWORD (or SMTPCHECK_OAUTH_TOKEN), or use --password-file".into()));
+        };
+        Ok(Some(probe::conversation::AuthPlan {
+            user: user.clone(),
+            secret: Secret::new(secret),
+            token,
+            mechanism,
+            allow_plaintext: self.allow_plaintext_auth,
+        }))
     }
 }
 

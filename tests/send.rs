@@ -221,3 +221,219 @@ fn send_delivers_into_the_real_postfix_mailbox() {
         "dot-stuffing undone by the server: {found}"
     );
 }
+
+mod auth {
+    use super::*;
+    use base64::engine::general_purpose::STANDARD as B64;
+    use base64::Engine;
+    use std::sync::Arc;
+    use support::smtp::{responder, Config};
+
+    const SECRET: &str = "s3cr3t-Zebra";
+
+    /// A server that checks the exact AUTH bytes for user "user" and SECRET,
+    /// and for CRAM-MD5 the RFC 2195 example (tim / tanstaaftanstaaf).
+    fn auth_server(mechanisms: &'static str) -> FakeSmtp {
+        let caps = format!("AUTH {mechanisms}");
+        let base = responder(
+            &["PIPELINING", Box::leak(caps.into_boxed_str())],
+            "250 2.1.5 Ok",
+        );
+        let plain = format!("AUTH PLAIN {}", B64.encode(format!("\0user\0{SECRET}")));
+        let xoauth = format!(
+            "AUTH XOAUTH2 {}",
+            B64.encode("user=user\x01auth=Bearer tok-123\x01\x01")
+        );
+        let (user, pass) = (B64.encode("user"), B64.encode(SECRET));
+        let respond = Arc::new(move |line: &str, tls: bool| {
+            let reply: &str = match line {
+                l if l == plain || l == xoauth => "235 2.7.0 Authentication successful",
+                l if l.starts_with("AUTH PLAIN") || l.starts_with("AUTH XOAUTH2") => {
+                    "535 5.7.8 Error: authentication failed: authentication failure"
+                }
+                "AUTH LOGIN" => "334 VXNlcm5hbWU6",
+                l if l == user => "334 UGFzc3dvcmQ6",
+                l if l == pass => "235 2.7.0 Authentication successful",
+                "AUTH CRAM-MD5" => "334 PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+",
+                "dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw" => {
+                    "235 2.7.0 Authentication successful"
+                }
+                l if !l.contains(' ')
+                    && l.len() > 8
+                    && !l.starts_with("QUIT")
+                    && !l.starts_with("RSET")
+                    && !l.starts_with("DATA") =>
+                {
+                    "535 5.7.8 Error: authentication failed"
+                }
+                _ => return base(line, tls),
+            };
+            Some(format!("{reply}\r\n").into_bytes())
+        });
+        FakeSmtp::with("127.0.0.1:0", Config::new(respond))
+    }
+
+    fn run(smtp: &FakeSmtp, env: &[(&str, &str)], extra: &[&str]) -> (std::process::Output, Value) {
+        let server = format!("127.0.0.1:{}", smtp.port());
+        let mut cmd = assert_cmd::Command::cargo_bin("smtpcheck").unwrap();
+        cmd.args([
+            "probe",
+            "d.test",
+            "--server",
+            &server,
+            "--tls",
+            "off",
+            "--helo",
+            "client.test",
+            "--allow-plaintext-auth",
+        ]);
+        cmd.args(extra)
+            .env_remove("SMTPCHECK_PASSWORD")
+            .env_remove("SMTPCHECK_OAUTH_TOKEN");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let json = cmd.output().unwrap();
+        let doc: Value = serde_json::from_slice(&json.stdout).unwrap_or(Value::Null);
+        (json, doc)
+    }
+
+    #[test]
+    fn each_mechanism_sends_the_exact_bytes() {
+        for (mechs, user, secret, wanted) in [
+            ("PLAIN", "user", SECRET, "PLAIN"),
+            ("LOGIN", "user", SECRET, "LOGIN"),
+            (
+                "PLAIN LOGIN CRAM-MD5",
+                "tim",
+                "tanstaaftanstaaf",
+                "CRAM-MD5",
+            ),
+        ] {
+            let smtp = auth_server(mechs);
+            let (out, doc) = run(
+                &smtp,
+                &[("SMTPCHECK_PASSWORD", secret)],
+                &["--auth-user", user, "--json"],
+            );
+            assert_eq!(out.status.code(), Some(0), "{mechs}: {doc:#}");
+            let a = check(&doc, "smtp.auth");
+            assert_eq!(
+                (
+                    a["status"].as_str(),
+                    a["data"]["mechanism"].as_str(),
+                    a["data"]["code"].as_u64()
+                ),
+                (Some("pass"), Some(wanted), Some(235)),
+                "{mechs}"
+            );
+            assert_eq!(check(&doc, "smtp.rcpt")["status"], "pass");
+        }
+        let smtp = auth_server("PLAIN XOAUTH2");
+        let (out, doc) = run(
+            &smtp,
+            &[("SMTPCHECK_OAUTH_TOKEN", "tok-123")],
+            &["--auth-user", "user", "--json"],
+        );
+        assert_eq!(out.status.code(), Some(0), "{doc:#}");
+        assert_eq!(check(&doc, "smtp.auth")["data"]["mechanism"], "XOAUTH2");
+    }
+
+    #[test]
+    fn wrong_password_is_535_with_advice_and_stops_the_transaction() {
+        let smtp = auth_server("PLAIN");
+        let (out, doc) = run(
+            &smtp,
+            &[("SMTPCHECK_PASSWORD", "wrong")],
+            &["--auth-user", "user", "--json"],
+        );
+        assert_eq!(out.status.code(), Some(2), "{doc:#}");
+        let a = check(&doc, "smtp.auth");
+        assert_eq!(
+            (a["data"]["code"].as_u64(), a["data"]["cause"].as_str()),
+            (Some(535), Some("auth_credentials_invalid"))
+        );
+        assert!(a["advice"].as_str().unwrap().contains("app password"));
+        assert_eq!(check(&doc, "smtp.mail")["status"], "skip");
+    }
+
+    #[test]
+    fn no_credentials_in_plaintext_unless_asked() {
+        let smtp = auth_server("PLAIN");
+        let server = format!("127.0.0.1:{}", smtp.port());
+        let (doc, code) = smtpcheck_json(&[
+            "probe",
+            "d.test",
+            "--server",
+            &server,
+            "--tls",
+            "off",
+            "--auth-user",
+            "user",
+            "--password-file",
+            "/dev/null",
+        ]);
+        assert_eq!(code, 2, "{doc:#}");
+        assert_eq!(
+            check(&doc, "smtp.auth")["data"]["cause"],
+            "auth_plaintext_refused"
+        );
+        assert!(
+            !smtp.received().iter().any(|l| l.starts_with("AUTH")),
+            "nothing was sent"
+        );
+    }
+
+    #[test]
+    fn the_secret_never_appears_in_any_output() {
+        let smtp = auth_server("PLAIN LOGIN");
+        let encoded = [
+            SECRET.to_string(),
+            B64.encode(SECRET),
+            B64.encode(format!("\0user\0{SECRET}")),
+        ];
+        for (mech, format) in [
+            ("plain", "--json"),
+            ("login", "--json"),
+            ("plain", "-v"),
+            ("login", "-v"),
+        ] {
+            let (out, _) = run(
+                &smtp,
+                &[("SMTPCHECK_PASSWORD", SECRET)],
+                &["--auth-user", "user", "--auth-mech", mech, format],
+            );
+            assert_eq!(out.status.code(), Some(0), "{mech} {format}");
+            let all = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            for secret in &encoded {
+                assert!(
+                    !all.contains(secret.as_str()),
+                    "{mech} {format} leaked {secret}: {all}"
+                );
+            }
+            if format == "-v" {
+                assert!(
+                    all.contains(&format!("-> AUTH {} ", mech.to_uppercase()))
+                        || all.contains(&format!("-> AUTH {}", mech.to_uppercase())),
+                    "{all}"
+                );
+                assert!(all.contains("****"), "{all}");
+            }
+        }
+    }
+
+    #[test]
+    fn submission_expects_auth() {
+        let smtp = FakeSmtp::standard("127.0.0.1:0", &["PIPELINING"], "250 Ok");
+        let server = format!("127.0.0.1:{}", smtp.port());
+        // --submission requires TLS: this plaintext fake fails at STARTTLS, before AUTH
+        let (doc, code) = smtpcheck_json(&["probe", "d.test", "--server", &server, "--submission"]);
+        assert_eq!(code, 2, "{doc:#}");
+        assert_eq!(check(&doc, "tls.starttls")["status"], "fail");
+        assert_eq!(check(&doc, "smtp.auth")["status"], "skip");
+    }
+}

@@ -24,4 +24,6 @@ pub struct Policy {
     pub cert_warn_days: i64,
     /// `--cert-days WARN,CRIT`: a certificate expiring sooner fails.
     pub cert_crit_days: Option<i64>,
+    /// `--auth-user` or `--submission`: an `smtp.auth` check belongs in the report.
+    pub auth_planned: bool,
 }

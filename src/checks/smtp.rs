@@ -48,6 +48,7 @@ pub fn phase_name(stage: Stage) -> &'static str {
         Stage::Banner => "banner",
         Stage::Ehlo => "ehlo",
         Stage::Tls => "tls",
+        Stage::Auth => "auth",
         Stage::Mail => "mail",
         Stage::Rcpt => "rcpt",
         Stage::Data => "data",
@@ -108,6 +109,13 @@ pub fn conversation_checks(
             }
             None => steps.add("tls.starttls", || unreachable_check("tls.starttls")),
         }
+    }
+    if policy.auth_planned && stage >= Stage::Auth {
+        steps.phase = Stage::Auth;
+        steps.add("smtp.auth", || match &obs.auth {
+            Some(outcome) => auth_check(outcome),
+            None => unreachable_check("smtp.auth"),
+        });
     }
     if stage >= Stage::Rcpt {
         steps.phase = Stage::Mail;
@@ -624,6 +632,48 @@ fn with_cause(
             check
                 .with("cause", fallback)
                 .advice(format!("{meaning}. {next}"))
+        }
+    }
+}
+
+/// `smtp.auth`: did AUTH work (RFC 4954)? The secret is never in the check.
+fn auth_check(outcome: &crate::probe::conversation::AuthOutcome) -> Check {
+    use crate::probe::conversation::AuthOutcome;
+    let id = "smtp.auth";
+    match outcome {
+        AuthOutcome::NotOffered => Check::new(id, Status::Fail, "the server offers no AUTH")
+            .with("cause", "auth_not_offered")
+            .advice("A submission server must offer AUTH (RFC 6409); on port 25 many offer it only after STARTTLS. Enable SASL (Postfix: smtpd_sasl_auth_enable = yes)."),
+        AuthOutcome::NoCredentials { advertised } => Check::new(id, Status::Info, format!("AUTH offered: {} (give --auth-user to test it)", advertised.join(" ")))
+            .with("mechanisms", advertised.clone()),
+        AuthOutcome::RefusedPlaintext { advertised } => Check::new(id, Status::Fail, "AUTH not attempted: the connection is not encrypted, and credentials are never sent in plaintext")
+            .with("mechanisms", advertised.clone())
+            .with("cause", "auth_plaintext_refused")
+            .advice("Use TLS (STARTTLS, or port 465); --allow-plaintext-auth sends the credentials anyway, readable by anyone on the path."),
+        AuthOutcome::NoMechanism(why) => Check::new(id, Status::Fail, format!("AUTH not attempted: {why}"))
+            .with("cause", "auth_no_mechanism")
+            .advice("Choose a mechanism the server offers with --auth-mech."),
+        AuthOutcome::Done { mechanism, user, reply } => {
+            let Timed { value, elapsed } = reply;
+            let r = match value {
+                Ok(r) => r,
+                Err(e) => return session_failure(id, "AUTH", e, *elapsed).with("mechanism", *mechanism),
+            };
+            let check = reply_data(Check::new(id, Status::Pass, ""), r)
+                .took(*elapsed)
+                .with("mechanism", *mechanism)
+                .with("user", user.clone());
+            match r.code {
+                235 => Check { summary: format!("authenticated as {user} with {mechanism}: {}", r.summary()), ..check },
+                535 => Check { status: Status::Fail, summary: format!("credentials refused ({mechanism}): {}", r.summary()), ..check }
+                    .with("cause", "auth_credentials_invalid")
+                    .advice("535: the user name or password is wrong, or the account may not log in this way. Check both (the user is often the full address); providers with two-factor logins need an app password or XOAUTH2."),
+                534 => Check { status: Status::Fail, summary: format!("mechanism too weak ({mechanism}): {}", r.summary()), ..check }
+                    .with("cause", "auth_mechanism_too_weak")
+                    .advice("534: the server wants a stronger mechanism or an encrypted connection: use TLS, or pick another mechanism with --auth-mech (XOAUTH2 for providers that require OAuth)."),
+                c if c / 100 == 4 => with_cause(Check { status: Status::Warn, summary: format!("AUTH failed for now: {}", r.summary()), ..check }, Status::Warn, format!("AUTH failed for now: {}", r.summary()), r, "transient"),
+                _ => with_cause(check, Status::Fail, format!("AUTH refused: {}", r.summary()), r, "auth_refused"),
+            }
         }
     }
 }

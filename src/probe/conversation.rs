@@ -134,6 +134,8 @@ pub struct Observation {
     pub ehlo_after_tls: Option<Timed<Result<Reply, SessionError>>>,
     pub mail: Option<Timed<Result<Reply, SessionError>>>,
     pub rcpt: Option<Timed<Result<Reply, SessionError>>>,
+    /// AUTH, when credentials were given or AUTH was expected.
+    pub auth: Option<AuthOutcome>,
     /// `send`: RCPT for the recipients after the first.
     pub extra_rcpts: Vec<(String, Timed<Result<Reply, SessionError>>)>,
     /// `send`: the reply to DATA (354 expected) and to the end of data (250).
@@ -179,6 +181,7 @@ impl Observation {
             ehlo_after_tls: None,
             mail: None,
             rcpt: None,
+            auth: None,
             extra_rcpts: Vec::new(),
             data: None,
             data_end: None,
@@ -232,6 +235,47 @@ pub struct Plan {
     /// `send`: the message (dot-stuffed) and the recipients after the first.
     pub message: Option<std::sync::Arc<Vec<u8>>>,
     pub extra_recipients: Vec<String>,
+    pub auth: Option<AuthPlan>,
+    pub auth_expected: bool,
+}
+
+/// Who to authenticate as, and how.
+#[derive(Clone, Debug)]
+pub struct AuthPlan {
+    pub user: String,
+    pub secret: crate::smtp::auth::Secret,
+    /// The secret is an OAuth token (XOAUTH2), not a password.
+    pub token: bool,
+    pub mechanism: Option<crate::smtp::auth::Mechanism>,
+    /// `--allow-plaintext-auth`: send credentials without TLS.
+    pub allow_plaintext: bool,
+}
+
+/// What happened at the AUTH step.
+#[derive(Debug, Clone)]
+pub enum AuthOutcome {
+    /// EHLO listed no AUTH.
+    NotOffered,
+    /// AUTH offered, but no --auth-user to try it with.
+    NoCredentials {
+        advertised: Vec<String>,
+    },
+    /// The connection is not encrypted and --allow-plaintext-auth was not given.
+    RefusedPlaintext {
+        advertised: Vec<String>,
+    },
+    NoMechanism(String),
+    Done {
+        mechanism: &'static str,
+        user: String,
+        reply: Timed<Result<Reply, SessionError>>,
+    },
+}
+
+impl AuthOutcome {
+    pub fn succeeded(&self) -> bool {
+        matches!(self, AuthOutcome::Done { reply: Timed { value: Ok(r), .. }, .. } if r.code == 235)
+    }
 }
 
 impl Plan {
@@ -594,6 +638,15 @@ async fn talk(mut session: Session<BoxStream>, obs: &mut Observation, plan: &Pla
     if plan.stage == Stage::Tls {
         return finish(session, true).await;
     }
+    if plan.auth.is_some() || plan.auth_expected {
+        let outcome = authenticate(&mut session, obs, plan).await;
+        let go_on = outcome.succeeded()
+            || (plan.auth.is_none() && !matches!(outcome, AuthOutcome::NotOffered));
+        obs.auth = Some(outcome);
+        if !go_on || plan.stage == Stage::Auth {
+            return finish(session, true).await;
+        }
+    }
     transaction(&mut session, obs, plan).await;
     session.into_transcript()
 }
@@ -692,6 +745,105 @@ async fn upgrade(
             tls.handshake = Some(Timed::since(started, Err(e)));
             Err(state)
         }
+    }
+}
+
+/// AUTH with the strongest mechanism both sides have (RFC 4954). Never
+/// sends credentials in plaintext unless told to.
+async fn authenticate(
+    session: &mut Session<BoxStream>,
+    obs: &Observation,
+    plan: &Plan,
+) -> AuthOutcome {
+    use crate::smtp::auth::{self, Mechanism};
+    let advertised: Vec<String> = obs
+        .current_capabilities()
+        .and_then(|c| {
+            c.get("AUTH")
+                .map(|a| a.params.iter().map(|p| p.to_ascii_uppercase()).collect())
+        })
+        .unwrap_or_default();
+    if advertised.is_empty() {
+        return AuthOutcome::NotOffered;
+    }
+    let Some(creds) = &plan.auth else {
+        return AuthOutcome::NoCredentials { advertised };
+    };
+    let encrypted = obs.tls.as_ref().is_some_and(|t| t.established());
+    if !encrypted && !creds.allow_plaintext {
+        return AuthOutcome::RefusedPlaintext { advertised };
+    }
+    let mechanism = match auth::choose(&advertised, creds.mechanism, creds.token) {
+        Ok(m) => m,
+        Err(e) => return AuthOutcome::NoMechanism(e),
+    };
+    let started = Instant::now();
+    let user = creds.user.as_str();
+    let exchange = async {
+        let command = |c: Result<Command, crate::smtp::UnsafeArgument>| {
+            c.map_err(|e| SessionError::Protocol(crate::smtp::ReplyError::Malformed(e.to_string())))
+        };
+        match mechanism {
+            Mechanism::Plain => {
+                session
+                    .command(&command(Command::auth(
+                        "PLAIN",
+                        Some(&auth::plain(user, &creds.secret)),
+                    ))?)
+                    .await
+            }
+            Mechanism::XOAuth2 => {
+                let reply = session
+                    .command(&command(Command::auth(
+                        "XOAUTH2",
+                        Some(&auth::xoauth2(user, &creds.secret)),
+                    ))?)
+                    .await?;
+                if reply.code == 334 {
+                    // The server sent an error in JSON; an empty line ends the exchange.
+                    return session.command(&command(Command::auth_response(""))?).await;
+                }
+                Ok(reply)
+            }
+            Mechanism::Login => {
+                let reply = session
+                    .command(&command(Command::auth("LOGIN", None))?)
+                    .await?;
+                if reply.code != 334 {
+                    return Ok(reply);
+                }
+                let reply = session
+                    .command(&command(Command::auth_response(&auth::login_user(user)))?)
+                    .await?;
+                if reply.code != 334 {
+                    return Ok(reply);
+                }
+                session
+                    .command(&command(Command::auth_response(&auth::login_password(
+                        &creds.secret,
+                    )))?)
+                    .await
+            }
+            Mechanism::CramMd5 => {
+                let reply = session
+                    .command(&command(Command::auth("CRAM-MD5", None))?)
+                    .await?;
+                if reply.code != 334 {
+                    return Ok(reply);
+                }
+                let response = auth::cram_md5(user, &creds.secret, &reply.first_line())
+                    .map_err(|e| SessionError::Protocol(crate::smtp::ReplyError::Malformed(e)))?;
+                session
+                    .command(&command(Command::auth_response(&response))?)
+                    .await
+            }
+        }
+    };
+    let result = exchange.await;
+    AuthOutcome::Done {
+        mechanism: mechanism.name(),
+        user: user.to_string(),
+        reply: Timed::since(started, result),
     }
 }
 

@@ -28,6 +28,8 @@ pub enum Stage {
     Ehlo,
     /// STARTTLS, the certificate, and EHLO again inside TLS.
     Tls,
+    /// AUTH (RFC 4954), when credentials are given or AUTH is expected.
+    Auth,
     /// MAIL FROM (only reachable with `--quit-after mail`).
     Mail,
     /// The whole test transaction: MAIL, RCPT, RSET, QUIT.
@@ -45,7 +47,7 @@ impl Stage {
             Stage::Banner => "banner",
             Stage::Ehlo => "ehlo",
             Stage::Tls => "tls",
-            Stage::Mail | Stage::Rcpt => "probe",
+            Stage::Auth | Stage::Mail | Stage::Rcpt => "probe",
             Stage::Data => "send",
         }
     }
@@ -98,6 +100,10 @@ pub struct Options {
     pub message: Option<Arc<Vec<u8>>>,
     /// `send`: recipients after the first (--to, --cc, --bcc).
     pub extra_recipients: Vec<String>,
+    /// `--auth-user` and its secret.
+    pub auth: Option<conversation::AuthPlan>,
+    /// `--submission`: the server must offer AUTH.
+    pub auth_expected: bool,
 }
 
 impl Options {
@@ -126,6 +132,8 @@ impl Options {
             quit_after: None,
             message: None,
             extra_recipients: Vec::new(),
+            auth: None,
+            auth_expected: false,
         }
     }
 
@@ -275,6 +283,8 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
             stage: opts.quit_after.map_or(opts.stage, |q| q.min(opts.stage)),
             message: opts.message.clone(),
             extra_recipients: opts.extra_recipients.clone(),
+            auth: opts.auth.clone(),
+            auth_expected: opts.auth_expected,
             helo: opts.helo.clone(),
             sender: opts.sender.clone(),
             recipient: opts.recipient.clone(),
@@ -289,6 +299,7 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
             require_tls: opts.tls_mode == TlsMode::Require,
             cert_warn_days: opts.cert_warn_days,
             cert_crit_days: opts.cert_crit_days,
+            auth_planned: opts.auth.is_some() || opts.auth_expected,
         };
         let addresses: Vec<IpAddr> = endpoints.iter().map(|e| e.address).collect();
         // Reverse DNS runs beside the conversations: no time added.

@@ -31,6 +31,8 @@ pub fn check_argument(what: &'static str, value: &str) -> Result<(), UnsafeArgum
 pub struct Command {
     verb: &'static str,
     line: String,
+    /// What the transcript shows instead of `line` (AUTH secrets).
+    shown: Option<String>,
 }
 
 impl Command {
@@ -40,7 +42,11 @@ impl Command {
         arg: String,
     ) -> Result<Self, UnsafeArgument> {
         check_argument(what, &arg)?;
-        Ok(Self { verb, line: arg })
+        Ok(Self {
+            verb,
+            line: arg,
+            shown: None,
+        })
     }
 
     /// `EHLO domain` (RFC 5321 §4.1.1.1).
@@ -99,7 +105,35 @@ impl Command {
         Self {
             verb,
             line: verb.to_string(),
+            shown: None,
         }
+    }
+
+    /// `AUTH MECH [initial-response]` (RFC 4954 §4); the transcript shows
+    /// `AUTH MECH ****`, never the response.
+    pub fn auth(mechanism: &str, initial: Option<&str>) -> Result<Self, UnsafeArgument> {
+        let line = match initial {
+            Some(r) => format!("AUTH {mechanism} {r}"),
+            None => format!("AUTH {mechanism}"),
+        };
+        let mut c = Self::with_arg("AUTH", "the AUTH response", line)?;
+        c.shown = Some(match initial {
+            Some(_) => format!("AUTH {mechanism} ****"),
+            None => format!("AUTH {mechanism}"),
+        });
+        Ok(c)
+    }
+
+    /// A base64 line answering a 334 challenge; shown as `****`.
+    pub fn auth_response(response: &str) -> Result<Self, UnsafeArgument> {
+        let mut c = Self::with_arg("AUTH", "the AUTH response", response.to_string())?;
+        c.shown = Some("****".to_string());
+        Ok(c)
+    }
+
+    /// The line as the transcript shows it.
+    pub fn shown(&self) -> &str {
+        self.shown.as_deref().unwrap_or(&self.line)
     }
 
     pub fn verb(&self) -> &'static str {
@@ -114,7 +148,7 @@ impl Command {
 
 impl fmt::Display for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.line)
+        f.write_str(self.shown())
     }
 }
 

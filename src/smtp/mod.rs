@@ -1,6 +1,7 @@
 //! SMTP client protocol: a pure reply codec, commands that refuse injection,
 //! EHLO capability parsing, and a session that enforces deadlines.
 
+pub mod auth;
 pub mod capability;
 pub mod command;
 pub mod reply;

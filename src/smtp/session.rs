@@ -270,7 +270,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
         for command in commands {
             wire.extend_from_slice(command.line().as_bytes());
             wire.extend_from_slice(b"\r\n");
-            self.record(Direction::Sent, command.line().to_string());
+            self.record(Direction::Sent, command.shown().to_string());
         }
         let deadline = self.state.deadlines.next();
         let write = async {
