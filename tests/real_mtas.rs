@@ -429,3 +429,60 @@ fn every_real_mta_is_probed_end_to_end_with_starttls() {
         );
     }
 }
+
+#[test]
+fn postfix_submission_with_real_sasl_auth() {
+    if !require_postfix() {
+        return;
+    }
+    let dns = TestDns::start(&[&zone("postfix.test", "@ MX 10 mx\nmx A 127.0.0.1")]);
+    let resolver = dns.resolver_arg();
+    let run = |password: &str, mech: &str| {
+        let out = assert_cmd::Command::cargo_bin("smtpcheck")
+            .unwrap()
+            .args([
+                "probe",
+                "postfix.test",
+                "--resolver",
+                &resolver,
+                "--allow-private",
+                "--submission",
+                "--ca-file",
+                CA_FILE,
+            ])
+            .args([
+                "--auth-user",
+                "probe",
+                "--auth-mech",
+                mech,
+                "--from",
+                "probe@postfix.test",
+                "--json",
+            ])
+            .env("SMTPCHECK_PASSWORD", password)
+            .output()
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (doc, out.status.code().unwrap())
+    };
+    for mech in ["plain", "login", "cram-md5"] {
+        let (doc, code) = run("probe-secret-42", mech);
+        assert_eq!(code, 0, "{mech}: {doc:#}");
+        let auth = check(&doc, "smtp.auth");
+        assert_eq!(
+            (
+                auth["data"]["code"].as_u64(),
+                auth["data"]["mechanism"].as_str()
+            ),
+            (Some(235), Some(mech.to_uppercase().as_str()))
+        );
+        assert_eq!(
+            check(&doc, "tls.starttls")["status"],
+            "pass",
+            "AUTH only inside TLS on 587"
+        );
+    }
+    let (doc, code) = run("wrong", "plain");
+    assert_eq!(code, 2, "{doc:#}");
+    assert_eq!(check(&doc, "smtp.auth")["data"]["code"], 535);
+}

@@ -341,6 +341,12 @@ pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
                 return obs;
             }
         };
+        if unacceptable_under_require(obs.tls.as_ref(), plan) {
+            session
+                .note("the certificate does not verify, and --tls require forbids going on: QUIT");
+            obs.transcript = finish(session, true).await;
+            return obs;
+        }
     }
     obs.transcript = talk(session, &mut obs, plan).await;
     let offered = obs.tls.as_ref().is_some_and(|t| t.offered && !t.implicit);
@@ -571,6 +577,15 @@ fn connect_failed(
     obs
 }
 
+/// Under `--tls require`, a certificate that does not verify ends the
+/// conversation, as it would for a sender that requires TLS.
+fn unacceptable_under_require(tls: Option<&TlsObservation>, plan: &Plan) -> bool {
+    plan.tls_mode == TlsMode::Require
+        && tls
+            .and_then(|t| t.certificate.as_ref())
+            .is_some_and(|c| c.as_ref().map_or(true, |facts| !facts.problems.is_empty()))
+}
+
 /// Whether the connection can still carry a QUIT.
 fn still_open(result: &Result<Reply, SessionError>) -> bool {
     matches!(result, Ok(_) | Err(SessionError::Protocol(_)))
@@ -693,6 +708,10 @@ async fn starttls(
     let upgraded = upgrade(stream, state, &mut tls, &obs.endpoint.host, plan).await;
     obs.tls = Some(tls);
     let mut session = upgraded.map_err(SessionState::into_transcript)?;
+    if unacceptable_under_require(obs.tls.as_ref(), plan) {
+        session.note("the certificate does not verify, and --tls require forbids going on: QUIT");
+        return Err(finish(session, true).await);
+    }
     // RFC 3207 §4.2: discard what was learnt before, ask again.
     let again = step(&mut session, Some(ehlo_cmd)).await;
     let ok = matches!(&again.value, Ok(r) if r.is_positive());
