@@ -341,6 +341,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l subject -d 
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l body -d 'Body text' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l body-file -d 'Body from a file, or - for stdin' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l header -d 'An extra header, "Name: value" (repeatable)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l notify -d 'Ask for delivery status notifications when the server offers DSN (RFC 3461): never, or a list of success,failure,delay' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l auth-user -d 'Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l auth-mech -d 'AUTH mechanism [default: the strongest both sides have]' -r -f -a "plain\t''
 login\t''
@@ -379,6 +380,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l critical -d
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l chunking -d 'Send the message with BDAT instead of DATA when the server offers CHUNKING (RFC 3030)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l allow-plaintext-auth -d 'Send credentials even without TLS (anyone on the path can read them)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'

@@ -127,6 +127,12 @@ pub struct SendArgs {
     /// An extra header, "Name: value" (repeatable)
     #[arg(long, value_name = "HEADER")]
     pub header: Vec<String>,
+    /// Send the message with BDAT instead of DATA when the server offers CHUNKING (RFC 3030)
+    #[arg(long)]
+    pub chunking: bool,
+    /// Ask for delivery status notifications when the server offers DSN (RFC 3461): never, or a list of success,failure,delay
+    #[arg(long, value_name = "WHEN", value_parser = parse_notify)]
+    pub notify: Option<String>,
     #[command(flatten)]
     pub probe: ProbeArgs,
     #[command(flatten)]
@@ -478,6 +484,9 @@ impl SendArgs {
         let message =
             crate::message::build(&draft, std::time::SystemTime::now()).map_err(InputError)?;
         opts.message = Some(Arc::new(crate::message::dot_stuff(&message)));
+        opts.message_raw = Some(Arc::new(message));
+        opts.chunking = self.chunking;
+        opts.notify = self.notify.clone();
         opts.recipient = first.clone();
         opts.extra_recipients = all.into_iter().skip(1).collect();
         Ok((first, opts))
@@ -519,6 +528,27 @@ fn parse_seconds(s: &str) -> Result<Duration, String> {
         return Err(format!("{s} is out of range: give 0.1 to 3600 seconds"));
     }
     Ok(Duration::from_secs_f64(secs))
+}
+
+/// `never`, or a comma list of `success`, `failure`, `delay` (RFC 3461 §4.1).
+fn parse_notify(s: &str) -> Result<String, String> {
+    let words: Vec<String> = s
+        .split(',')
+        .map(|w| w.trim().to_ascii_lowercase())
+        .collect();
+    if words == ["never"] {
+        return Ok("NEVER".into());
+    }
+    if words.is_empty()
+        || words
+            .iter()
+            .any(|w| !matches!(w.as_str(), "success" | "failure" | "delay"))
+    {
+        return Err(format!(
+            "\"{s}\": give never, or a list of success,failure,delay"
+        ));
+    }
+    Ok(words.join(",").to_ascii_uppercase())
 }
 
 /// `WARN` or `WARN,CRIT` days, CRIT below WARN.

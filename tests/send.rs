@@ -177,49 +177,64 @@ fn send_delivers_into_the_real_postfix_mailbox() {
         eprintln!("SKIPPED: Postfix is not running on 127.0.0.1:25");
         return;
     }
-    let subject = format!("smtpcheck delivery test {}", std::process::id());
-    let (doc, code) = smtpcheck_json(&[
-        "send",
-        "--to",
-        "postmaster@postfix.test",
-        "--server",
-        "127.0.0.1",
-        "--from",
-        "probe@postfix.test",
-        "--helo",
-        "client.smtpcheck.test",
-        "--subject",
-        &subject,
-        "--body",
-        "hello\n.dotted\nbye",
-        "--ca-file",
-        "/etc/smtpcheck-test/ca.pem",
-    ]);
-    // 127.0.0.1 is not the certificate's name: a warning, delivery still works
-    assert!(code <= 1, "{doc:#}");
-    let queue_id = check(&doc, "smtp.data_end")["data"]["queue_id"]
-        .as_str()
-        .expect("Postfix names the queue id")
-        .to_string();
-    // Local delivery is asynchronous: wait for the message in root's mbox (postmaster is an alias of root).
-    let mut found = String::new();
-    for _ in 0..100 {
-        let mbox = std::fs::read_to_string("/var/mail/root").unwrap_or_default();
-        if let Some(pos) = mbox.find(&format!("Subject: {subject}")) {
-            found = mbox[pos..].chars().take(2000).collect();
-            break;
+    // Once with DATA, once with BDAT (Postfix offers CHUNKING).
+    for extra in [None, Some("--chunking")] {
+        let subject = format!(
+            "smtpcheck delivery test {} {}",
+            std::process::id(),
+            extra.unwrap_or("data")
+        );
+        let mut args = vec![
+            "send",
+            "--to",
+            "postmaster@postfix.test",
+            "--server",
+            "127.0.0.1",
+            "--from",
+            "probe@postfix.test",
+            "--helo",
+            "client.smtpcheck.test",
+            "--subject",
+            &subject,
+            "--body",
+            "hello\n.dotted\nbye",
+            "--ca-file",
+            "/etc/smtpcheck-test/ca.pem",
+        ];
+        args.extend(extra);
+        let (doc, code) = smtpcheck_json(&args);
+        // 127.0.0.1 is not the certificate's name: a warning, delivery still works
+        assert!(code <= 1, "{doc:#}");
+        assert_eq!(
+            check(&doc, "smtp.data")["data"]["chunking"]
+                .as_bool()
+                .unwrap_or(false),
+            extra.is_some()
+        );
+        let queue_id = check(&doc, "smtp.data_end")["data"]["queue_id"]
+            .as_str()
+            .expect("Postfix names the queue id")
+            .to_string();
+        // Local delivery is asynchronous: wait for the message in root's mbox (postmaster is an alias of root).
+        let mut found = String::new();
+        for _ in 0..100 {
+            let mbox = std::fs::read_to_string("/var/mail/root").unwrap_or_default();
+            if let Some(pos) = mbox.find(&format!("Subject: {subject}")) {
+                found = mbox[pos..].chars().take(2000).collect();
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
         }
-        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert!(
+            !found.is_empty(),
+            "message {queue_id} did not arrive in /var/mail/root"
+        );
+        assert!(found.contains("X-Smtpcheck: test message"), "{found}");
+        assert!(
+            found.contains("\nhello\n.dotted\nbye\n"),
+            "the body arrives as written: {found}"
+        );
     }
-    assert!(
-        !found.is_empty(),
-        "message {queue_id} did not arrive in /var/mail/root"
-    );
-    assert!(found.contains("X-Smtpcheck: test message"), "{found}");
-    assert!(
-        found.contains("\nhello\n.dotted\nbye\n"),
-        "dot-stuffing undone by the server: {found}"
-    );
 }
 
 mod auth {
@@ -435,5 +450,127 @@ mod auth {
         assert_eq!(code, 2, "{doc:#}");
         assert_eq!(check(&doc, "tls.starttls")["status"], "fail");
         assert_eq!(check(&doc, "smtp.auth")["status"], "skip");
+    }
+}
+
+mod extensions {
+    use super::*;
+
+    #[test]
+    fn size_limit_is_checked_before_anything_is_sent() {
+        let small = FakeSmtp::standard("127.0.0.1:0", &["SIZE 100"], "250 Ok");
+        let (doc, code) = send(&small, &["--to", "a@dest.test", "--body", &"x".repeat(200)]);
+        assert_eq!(code, 2, "{doc:#}");
+        let mail = check(&doc, "smtp.mail");
+        assert_eq!(mail["data"]["cause"], "size_exceeded");
+        assert!(
+            mail["summary"]
+                .as_str()
+                .unwrap()
+                .contains("SIZE limit is 100"),
+            "{mail:#}"
+        );
+        assert!(!small.received().iter().any(|l| l.starts_with("MAIL")));
+        let big = FakeSmtp::standard("127.0.0.1:0", &["SIZE 10000000"], "250 Ok");
+        let (doc, code) = send(&big, &["--to", "a@dest.test"]);
+        assert_eq!(code, 0, "{doc:#}");
+        assert!(
+            big.received()
+                .iter()
+                .any(|l| l.starts_with("MAIL FROM:<me@client.test> SIZE=")),
+            "{:?}",
+            big.received()
+        );
+    }
+
+    #[test]
+    fn a_non_ascii_address_needs_smtputf8() {
+        let plain = FakeSmtp::standard("127.0.0.1:0", &[], "250 Ok");
+        let (doc, code) = send(&plain, &["--to", "josé@dest.test"]);
+        assert_eq!(code, 2);
+        let mail = check(&doc, "smtp.mail");
+        assert_eq!(mail["data"]["cause"], "smtputf8_missing", "{mail:#}");
+        assert!(mail["summary"]
+            .as_str()
+            .unwrap()
+            .contains("josé@dest.test has non-ASCII characters"));
+        let utf8 = FakeSmtp::standard("127.0.0.1:0", &["SMTPUTF8"], "250 Ok");
+        let (doc, code) = send(&utf8, &["--to", "josé@dest.test"]);
+        assert_eq!(code, 0, "{doc:#}");
+        assert!(
+            utf8.received()
+                .contains(&"MAIL FROM:<me@client.test> SMTPUTF8".to_string()),
+            "{:?}",
+            utf8.received()
+        );
+    }
+
+    #[test]
+    fn dsn_notify_goes_on_every_rcpt_when_offered() {
+        let dsn = FakeSmtp::standard("127.0.0.1:0", &["DSN"], "250 Ok");
+        let (doc, code) = send(
+            &dsn,
+            &[
+                "--to",
+                "a@dest.test",
+                "--cc",
+                "b@dest.test",
+                "--notify",
+                "success,failure",
+            ],
+        );
+        assert_eq!(code, 0, "{doc:#}");
+        let rcpts: Vec<String> = dsn
+            .received()
+            .into_iter()
+            .filter(|l| l.starts_with("RCPT"))
+            .collect();
+        assert_eq!(
+            rcpts,
+            [
+                "RCPT TO:<a@dest.test> NOTIFY=SUCCESS,FAILURE",
+                "RCPT TO:<b@dest.test> NOTIFY=SUCCESS,FAILURE"
+            ]
+        );
+        let none = FakeSmtp::standard("127.0.0.1:0", &[], "250 Ok");
+        let (doc, _) = send(&none, &["--to", "a@dest.test", "--notify", "never"]);
+        assert!(none
+            .received()
+            .contains(&"RCPT TO:<a@dest.test>".to_string()));
+        assert!(check(&doc, "smtp.mail")["data"]["extensions"]
+            .to_string()
+            .contains("DSN not offered"));
+    }
+
+    #[test]
+    fn chunking_sends_bdat_with_the_message_as_written() {
+        let smtp = FakeSmtp::standard("127.0.0.1:0", &["CHUNKING", "PIPELINING"], "250 2.1.5 Ok");
+        let (doc, code) = send(
+            &smtp,
+            &[
+                "--to",
+                "a@dest.test",
+                "--chunking",
+                "--body",
+                ".not stuffed",
+            ],
+        );
+        assert_eq!(code, 0, "{doc:#}");
+        assert_eq!(
+            check(&doc, "smtp.data")["data"]["chunking"],
+            true,
+            "{doc:#}"
+        );
+        assert_eq!(check(&doc, "smtp.data_end")["data"]["queue_id"], "FAKE43");
+        let wire = String::from_utf8(smtp.messages()[0].clone()).unwrap();
+        assert!(
+            wire.ends_with("\r\n\r\n.not stuffed\r\n"),
+            "BDAT carries the message as written: {wire:?}"
+        );
+        assert!(smtp
+            .received()
+            .iter()
+            .any(|l| l.starts_with("BDAT ") && l.ends_with(" LAST")));
+        assert!(!smtp.received().iter().any(|l| l == "DATA"));
     }
 }

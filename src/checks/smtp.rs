@@ -469,6 +469,15 @@ fn transient_advice(reply: &Reply) -> String {
 }
 
 fn mail_check(obs: &Observation) -> Check {
+    if let Some(why) = &obs.refused_locally {
+        return Check::new("smtp.mail", Status::Fail, format!("not sent: {why}"))
+            .with("cause", if why.contains("SIZE") { "size_exceeded" } else { "smtputf8_missing" })
+            .advice(if why.contains("SIZE") {
+                "Send a smaller message, or ask the server's admin to raise its limit (Postfix: message_size_limit)."
+            } else {
+                "Use an ASCII address, or a server that offers SMTPUTF8 (Postfix 3: smtputf8_enable = yes)."
+            });
+    }
     let Some(Timed { value, elapsed }) = &obs.mail else {
         return skipped("smtp.mail", "smtp.ehlo");
     };
@@ -479,7 +488,8 @@ fn mail_check(obs: &Observation) -> Check {
     let check = reply_data(Check::new("smtp.mail", Status::Pass, ""), reply)
         .took(*elapsed)
         .with("sender", format!("<{}>", obs.sender))
-        .with("pipelined", obs.pipelined);
+        .with("pipelined", obs.pipelined)
+        .with("extensions", obs.extensions.clone());
     match reply.code / 100 {
         2 => Check {
             summary: format!("sender accepted: {}", reply.summary()),
@@ -680,6 +690,15 @@ fn auth_check(outcome: &crate::probe::conversation::AuthOutcome) -> Check {
 
 /// `smtp.data`: the reply to DATA (354: go ahead, RFC 5321 §4.1.1.4).
 fn data_check(obs: &Observation) -> Check {
+    if obs.chunked {
+        return Check::new(
+            "smtp.data",
+            Status::Pass,
+            "CHUNKING: the message went as BDAT ... LAST instead of DATA (RFC 3030)",
+        )
+        .with("chunking", true)
+        .with("extensions", obs.extensions.clone());
+    }
     let Some(Timed { value, elapsed }) = &obs.data else {
         return skipped("smtp.data", "smtp.rcpt");
     };

@@ -141,6 +141,12 @@ pub struct Observation {
     /// `send`: the reply to DATA (354 expected) and to the end of data (250).
     pub data: Option<Timed<Result<Reply, SessionError>>>,
     pub data_end: Option<Timed<Result<Reply, SessionError>>>,
+    /// The message went as `BDAT n LAST` (data_end holds its reply).
+    pub chunked: bool,
+    /// Refused locally before MAIL: why (SIZE limit, SMTPUTF8 missing).
+    pub refused_locally: Option<String>,
+    /// ESMTP parameters used, and extensions asked for but not offered.
+    pub extensions: Vec<String>,
     /// The opt-in injection test, on a connection of its own.
     pub injection: Option<InjectionOutcome>,
     /// `--relay-test`: the reply to RCPT for a foreign domain, on its own connection.
@@ -185,6 +191,9 @@ impl Observation {
             extra_rcpts: Vec::new(),
             data: None,
             data_end: None,
+            chunked: false,
+            refused_locally: None,
+            extensions: Vec::new(),
             injection: None,
             relay: None,
             vrfy: None,
@@ -237,6 +246,12 @@ pub struct Plan {
     pub extra_recipients: Vec<String>,
     pub auth: Option<AuthPlan>,
     pub auth_expected: bool,
+    /// `send`: the message as written (for BDAT), not dot-stuffed.
+    pub message_raw: Option<std::sync::Arc<Vec<u8>>>,
+    /// `--chunking`: BDAT instead of DATA when CHUNKING is offered (RFC 3030).
+    pub chunking: bool,
+    /// `--notify`: DSN NOTIFY for every RCPT when DSN is offered (RFC 3461).
+    pub notify: Option<String>,
 }
 
 /// Who to authenticate as, and how.
@@ -868,18 +883,79 @@ async fn authenticate(
 
 /// MAIL FROM, RCPT TO, RSET, QUIT. RSET makes the server drop the
 /// transaction, so even a server that mishandles QUIT delivers nothing.
+/// ESMTP parameters for MAIL and RCPT from what the server offers, or why
+/// the transaction must not start (RFC 1870 SIZE, RFC 6531 SMTPUTF8, RFC 3461 DSN).
+fn parameters(obs: &mut Observation, plan: &Plan) -> Result<(Vec<String>, Vec<String>), String> {
+    let caps = obs.current_capabilities().unwrap_or_default();
+    let mut mail = Vec::new();
+    let mut rcpt = Vec::new();
+    let addresses = std::iter::once(&plan.sender)
+        .chain(std::iter::once(&plan.recipient))
+        .chain(&plan.extra_recipients);
+    if let Some(a) = addresses.clone().find(|a| !a.is_ascii()) {
+        if !caps.has("SMTPUTF8") {
+            return Err(format!("{a} has non-ASCII characters, which need SMTPUTF8 (RFC 6531), and the server does not offer it"));
+        }
+        mail.push("SMTPUTF8".to_string());
+        obs.extensions.push("SMTPUTF8".into());
+    }
+    if let Some(message) = plan
+        .message_raw
+        .as_ref()
+        .filter(|_| plan.stage >= Stage::Data)
+    {
+        if let Some(limit) = caps.size_limit() {
+            if message.len() as u64 > limit {
+                return Err(format!("the message is {} octets and the server's SIZE limit is {limit} (RFC 1870): not sent", message.len()));
+            }
+        }
+        if caps.has("SIZE") {
+            mail.push(format!("SIZE={}", message.len()));
+            obs.extensions.push("SIZE".into());
+        }
+    }
+    if let Some(notify) = &plan.notify {
+        if caps.has("DSN") {
+            rcpt.push(format!("NOTIFY={}", notify.to_ascii_uppercase()));
+            obs.extensions.push("DSN".into());
+        } else {
+            obs.extensions
+                .push("DSN not offered: NOTIFY not sent".into());
+        }
+    }
+    Ok((mail, rcpt))
+}
+
 async fn transaction(session: &mut Session<BoxStream>, obs: &mut Observation, plan: &Plan) {
-    let Ok(mail) = Command::mail_from(&plan.sender) else {
+    let (mail_params, rcpt_params) = match parameters(obs, plan) {
+        Ok(p) => p,
+        Err(why) => {
+            session.note(format!("not starting the transaction: {why}"));
+            obs.refused_locally = Some(why);
+            session.quit().await;
+            return;
+        }
+    };
+    let Ok(mail) = Command::mail_from_with(&plan.sender, &mail_params) else {
         return;
     };
     let mut rcpts = Vec::new();
     for r in std::iter::once(&plan.recipient).chain(&plan.extra_recipients) {
-        match Command::rcpt_to(r) {
+        match Command::rcpt_to_with(r, &rcpt_params) {
             Ok(c) => rcpts.push((r.clone(), c)),
             Err(_) => return,
         }
     }
     let send_data = plan.stage >= Stage::Data && plan.message.is_some();
+    let chunking = send_data
+        && plan.chunking
+        && obs
+            .current_capabilities()
+            .is_some_and(|c| c.has("CHUNKING"));
+    if send_data && plan.chunking && !chunking {
+        obs.extensions
+            .push("CHUNKING not offered: DATA used".into());
+    }
     let pipelining = obs
         .current_capabilities()
         .is_some_and(|c| c.has("PIPELINING"));
@@ -888,9 +964,10 @@ async fn transaction(session: &mut Session<BoxStream>, obs: &mut Observation, pl
         let mut group = vec![mail];
         group.extend(rcpts.iter().map(|(_, c)| c.clone()));
         // RFC 2920 §3.1: DATA may end a group; the message waits for its 354.
-        group.extend(match send_data {
-            true => vec![Command::data()],
-            false => vec![Command::rset(), Command::quit()],
+        group.extend(match (send_data, chunking) {
+            (true, true) => vec![],
+            (true, false) => vec![Command::data()],
+            (false, _) => vec![Command::rset(), Command::quit()],
         });
         let mut replies = session.pipeline(&group).await.into_iter();
         obs.mail = replies.next();
@@ -902,7 +979,9 @@ async fn transaction(session: &mut Session<BoxStream>, obs: &mut Observation, pl
             obs,
             rcpts.iter().map(|(a, _)| a.clone()).zip(replies.by_ref()),
         );
-        if send_data {
+        if chunking {
+            send_bdat(session, obs, plan).await;
+        } else if send_data {
             obs.data = replies.next();
             finish_data(session, obs, plan).await;
         }
@@ -936,6 +1015,10 @@ async fn transaction(session: &mut Session<BoxStream>, obs: &mut Observation, pl
         .flatten()
         .chain(obs.extra_rcpts.iter().map(|(_, r)| r))
         .any(|r| matches!(&r.value, Ok(reply) if reply.is_positive()));
+    if chunking && any_accepted {
+        send_bdat(session, obs, plan).await;
+        return;
+    }
     if send_data && any_accepted {
         obs.data = Some(step(session, Some(&Command::data())).await);
         finish_data(session, obs, plan).await;
@@ -958,13 +1041,47 @@ fn record_rcpts(
     }
 }
 
+/// CHUNKING (RFC 3030): `BDAT n LAST` and the message as written, no
+/// dot-stuffing, one reply.
+async fn send_bdat(session: &mut Session<BoxStream>, obs: &mut Observation, plan: &Plan) {
+    let Some(message) = plan.message_raw.as_ref() else {
+        return;
+    };
+    let any_accepted = std::iter::once(&obs.rcpt)
+        .flatten()
+        .chain(obs.extra_rcpts.iter().map(|(_, r)| r))
+        .any(|r| matches!(&r.value, Ok(reply) if reply.is_positive()));
+    if !any_accepted {
+        session.quit().await;
+        return;
+    }
+    obs.chunked = true;
+    obs.extensions.push("CHUNKING".into());
+    let start = Instant::now();
+    let mut wire = format!("BDAT {} LAST\r\n", message.len()).into_bytes();
+    wire.extend_from_slice(message);
+    session.note(format!(
+        "CHUNKING: BDAT {} LAST, the message follows as is (RFC 3030)",
+        message.len()
+    ));
+    let result = match session.send_message(&wire, false).await {
+        Ok(()) => session.read_reply().await,
+        Err(e) => Err(e),
+    };
+    let open = still_open(&result);
+    obs.data_end = Some(Timed::since(start, result));
+    if open {
+        session.quit().await;
+    }
+}
+
 /// After a 354 to DATA: the message, the final reply, QUIT.
 async fn finish_data(session: &mut Session<BoxStream>, obs: &mut Observation, plan: &Plan) {
     let go = matches!(&obs.data, Some(Timed { value: Ok(r), .. }) if r.code == 354);
     let open = obs.data.as_ref().is_some_and(|d| still_open(&d.value));
     if let (true, Some(message)) = (go, plan.message.as_ref()) {
         let start = Instant::now();
-        let result = match session.send_message(message).await {
+        let result = match session.send_message(message, true).await {
             Ok(()) => session.read_reply().await,
             Err(e) => Err(e),
         };

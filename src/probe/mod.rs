@@ -104,6 +104,12 @@ pub struct Options {
     pub auth: Option<conversation::AuthPlan>,
     /// `--submission`: the server must offer AUTH.
     pub auth_expected: bool,
+    /// `send`: the message as written (BDAT and the SIZE check use it).
+    pub message_raw: Option<Arc<Vec<u8>>>,
+    /// `send --chunking`.
+    pub chunking: bool,
+    /// `send --notify`.
+    pub notify: Option<String>,
 }
 
 impl Options {
@@ -134,6 +140,9 @@ impl Options {
             extra_recipients: Vec::new(),
             auth: None,
             auth_expected: false,
+            message_raw: None,
+            chunking: false,
+            notify: None,
         }
     }
 
@@ -285,6 +294,9 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
             extra_recipients: opts.extra_recipients.clone(),
             auth: opts.auth.clone(),
             auth_expected: opts.auth_expected,
+            message_raw: opts.message_raw.clone(),
+            chunking: opts.chunking,
+            notify: opts.notify.clone(),
             helo: opts.helo.clone(),
             sender: opts.sender.clone(),
             recipient: opts.recipient.clone(),

@@ -65,6 +65,35 @@ impl Command {
         Self::with_arg("MAIL", "the sender address", format!("MAIL FROM:<{path}>"))
     }
 
+    /// `MAIL FROM:<path>` with ESMTP parameters (`SIZE=n`, `SMTPUTF8`).
+    pub fn mail_from_with(path: &str, params: &[String]) -> Result<Self, UnsafeArgument> {
+        let tail: String = params.iter().map(|p| format!(" {p}")).collect();
+        Self::with_arg(
+            "MAIL",
+            "the sender address",
+            format!("MAIL FROM:<{path}>{tail}"),
+        )
+    }
+
+    /// `RCPT TO:<path>` with ESMTP parameters (`NOTIFY=...`, RFC 3461).
+    pub fn rcpt_to_with(path: &str, params: &[String]) -> Result<Self, UnsafeArgument> {
+        let tail: String = params.iter().map(|p| format!(" {p}")).collect();
+        Self::with_arg(
+            "RCPT",
+            "the recipient address",
+            format!("RCPT TO:<{path}>{tail}"),
+        )
+    }
+
+    /// `BDAT n LAST` (RFC 3030): the whole message in one chunk follows.
+    pub fn bdat_last(size: usize) -> Self {
+        Self {
+            verb: "BDAT",
+            line: format!("BDAT {size} LAST"),
+            shown: None,
+        }
+    }
+
     /// `RCPT TO:<path>` (RFC 5321 §4.1.1.3).
     pub fn rcpt_to(path: &str) -> Result<Self, UnsafeArgument> {
         Self::with_arg("RCPT", "the recipient address", format!("RCPT TO:<{path}>"))

@@ -287,17 +287,20 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
         }
     }
 
-    /// Sends the message after a 354 (already dot-stuffed, ending in
-    /// `.` CRLF), under the step deadline. The transcript shows its size, not
-    /// its content.
-    pub async fn send_message(&mut self, message: &[u8]) -> Result<(), SessionError> {
+    /// Sends message bytes under the step deadline: after a 354 the
+    /// dot-stuffed message ending in `.` CRLF (`dotted`), or a BDAT chunk.
+    /// The transcript shows the size, not the content.
+    pub async fn send_message(&mut self, message: &[u8], dotted: bool) -> Result<(), SessionError> {
         let lines = message.iter().filter(|&&b| b == b'\n').count();
-        self.note(format!(
-            "message: {} bytes in {} lines, dot-stuffed (RFC 5321 §4.5.2)",
-            message.len(),
-            lines
-        ));
-        self.record(Direction::Sent, ".".to_string());
+        if dotted {
+            self.note(format!(
+                "message: {} bytes in {lines} lines, dot-stuffed (RFC 5321 §4.5.2)",
+                message.len()
+            ));
+            self.record(Direction::Sent, ".".to_string());
+        } else {
+            self.note(format!("message: {} bytes in {lines} lines", message.len()));
+        }
         let deadline = self.state.deadlines.next();
         let write = async {
             self.stream.write_all(message).await?;

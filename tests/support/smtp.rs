@@ -377,6 +377,23 @@ async fn session<S: AsyncRead + AsyncWrite + Unpin>(
             .trim_end_matches(['\r', '\n'])
             .to_string();
         log.lock().unwrap().push(line.clone());
+        // CHUNKING (RFC 3030): BDAT n [LAST], then exactly n bytes.
+        if let Some(size) = line
+            .strip_prefix("BDAT ")
+            .and_then(|r| r.split_whitespace().next()?.parse::<usize>().ok())
+        {
+            let mut chunk = vec![0u8; size];
+            tokio::io::AsyncReadExt::read_exact(&mut reader, &mut chunk)
+                .await
+                .ok()?;
+            config.messages.lock().unwrap().push(chunk);
+            reader
+                .get_mut()
+                .write_all(b"250 2.0.0 Ok: queued as FAKE43\r\n")
+                .await
+                .ok()?;
+            continue;
+        }
         if line.eq_ignore_ascii_case("STARTTLS") && !tls && !matches!(config.upgrade, Upgrade::None)
         {
             reader
