@@ -574,3 +574,44 @@ mod extensions {
         assert!(!smtp.received().iter().any(|l| l == "DATA"));
     }
 }
+
+#[test]
+fn body_from_stdin_and_from_a_file() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &[], "250 Ok");
+    let server = format!("127.0.0.1:{}", smtp.port());
+    let out = assert_cmd::Command::cargo_bin("smtpcheck")
+        .unwrap()
+        .args([
+            "send",
+            "--to",
+            "a@dest.test",
+            "--server",
+            &server,
+            "--tls",
+            "off",
+            "--body-file",
+            "-",
+            "--json",
+        ])
+        .write_stdin("from stdin\nsecond line\n")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("body.txt");
+    std::fs::write(&path, "from a file\n").unwrap();
+    let (doc, code) = send(
+        &smtp,
+        &["--to", "a@dest.test", "--body-file", path.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{doc:#}");
+    let messages = smtp.messages();
+    assert!(String::from_utf8_lossy(&messages[0])
+        .ends_with("\r\n\r\nfrom stdin\r\nsecond line\r\n.\r\n"));
+    assert!(String::from_utf8_lossy(&messages[1]).ends_with("\r\n\r\nfrom a file\r\n.\r\n"));
+}
