@@ -37,6 +37,9 @@ _smtpcheck() {
             smtpcheck,mx)
                 cmd="smtpcheck__subcmd__mx"
                 ;;
+            smtpcheck,policy)
+                cmd="smtpcheck__subcmd__policy"
+                ;;
             smtpcheck,probe)
                 cmd="smtpcheck__subcmd__probe"
                 ;;
@@ -56,7 +59,7 @@ _smtpcheck() {
 
     case "${cmd}" in
         smtpcheck)
-            opts="-h -V --help --version probe mx connect banner ehlo tls scan send explain completions man"
+            opts="-h -V --help --version probe mx policy connect banner ehlo tls scan send explain completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -70,7 +73,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__banner)
-            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -186,7 +189,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__connect)
-            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -288,7 +291,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__ehlo)
-            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -459,8 +462,50 @@ _smtpcheck() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        smtpcheck__subcmd__policy)
+            opts="-v -h --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --resolver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json nagios" -- "${cur}"))
+                    return 0
+                    ;;
+                --warning)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --critical)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         smtpcheck__subcmd__probe)
-            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -562,7 +607,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__scan)
-            opts="-j -o -h --jobs --per-ip --shard --output --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --help"
+            opts="-j -o -h --jobs --per-ip --shard --output --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -672,7 +717,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__send)
-            opts="-v -h --to --cc --bcc --subject --body --body-file --header --chunking --notify --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --to --cc --bcc --subject --body --body-file --header --chunking --notify --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -806,7 +851,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__tls)
-            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -28,6 +28,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -s h -l help -d 'Print
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -s V -l version -d 'Print version'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "probe" -d 'Run every step: MX, connect, greeting, EHLO, MAIL FROM and RCPT TO (never DATA)'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "mx" -d 'Look up MX records and the addresses of every exchange (DNS only)'
+complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "policy" -d 'The domain\'s mail policy records without SMTP: SPF, DMARC and TLS-RPT (plus MX and addresses)'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "connect" -d 'Stop after the TCP connection to every exchange address'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "banner" -d 'Stop after reading every exchange\'s greeting'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "ehlo" -d 'Stop after EHLO: show every exchange\'s capabilities'
@@ -79,6 +80,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l allow-plai
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l policy -d 'Also check the domain\'s SPF, DMARC and TLS-RPT records'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l allow-private -d 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'
@@ -100,6 +102,21 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l allow-private
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l format -d 'human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata' -r -f -a "human\t''
+json\t''
+nagios\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l warning -d 'Warn when the whole run takes longer than this many seconds (monitoring threshold)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l critical -d 'Fail when the whole run takes longer than this many seconds (monitoring threshold)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l allow-private -d 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -s h -l help -d 'Print help'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l auth-user -d 'Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l auth-mech -d 'AUTH mechanism [default: the strongest both sides have]' -r -f -a "plain\t''
 login\t''
@@ -142,6 +159,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l allow-pl
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l policy -d 'Also check the domain\'s SPF, DMARC and TLS-RPT records'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l allow-private -d 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'
@@ -190,6 +208,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l allow-pla
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l policy -d 'Also check the domain\'s SPF, DMARC and TLS-RPT records'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l allow-private -d 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'
@@ -238,6 +257,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l allow-plain
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l policy -d 'Also check the domain\'s SPF, DMARC and TLS-RPT records'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l allow-private -d 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'
@@ -286,6 +306,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l allow-plaint
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l policy -d 'Also check the domain\'s SPF, DMARC and TLS-RPT records'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l allow-private -d 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'
@@ -330,6 +351,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l allow-plain
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l policy -d 'Also check the domain\'s SPF, DMARC and TLS-RPT records'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l allow-private -d 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'
@@ -385,6 +407,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l allow-plain
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l policy -d 'Also check the domain\'s SPF, DMARC and TLS-RPT records'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l allow-private -d 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'

@@ -33,6 +33,8 @@ pub enum Command {
     Probe(TargetArgs),
     /// Look up MX records and the addresses of every exchange (DNS only)
     Mx(MxArgs),
+    /// The domain's mail policy records without SMTP: SPF, DMARC and TLS-RPT (plus MX and addresses)
+    Policy(MxArgs),
     /// Stop after the TCP connection to every exchange address
     Connect(TargetArgs),
     /// Stop after reading every exchange's greeting
@@ -217,6 +219,9 @@ pub struct ProbeArgs {
     /// Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?
     #[arg(long)]
     pub vrfy: bool,
+    /// Also check the domain's SPF, DMARC and TLS-RPT records
+    #[arg(long)]
+    pub policy: bool,
     /// Most connections open at once
     #[arg(long, value_name = "N", default_value_t = crate::probe::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
@@ -364,6 +369,7 @@ impl ProbeArgs {
         opts.auth = self.auth_plan()?;
         opts.retry_greylist = self.retry_greylist;
         opts.relay_test = self.relay_test;
+        opts.policy = self.policy;
         opts.vrfy = self.vrfy;
         let port = opts
             .server

@@ -185,6 +185,31 @@ impl Dns {
         })
     }
 
+    /// TXT records of `name`, each record's strings joined (RFC 7208 §3.3).
+    pub async fn txt(&self, name: &str, deadline: Instant) -> Result<Vec<String>, DnsError> {
+        let lookup = self
+            .bounded(deadline, self.resolver.lookup(fqdn(name), RecordType::TXT))
+            .await?;
+        let texts: Vec<String> = lookup
+            .answers()
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::TXT(txt) => Some(
+                    txt.txt_data
+                        .iter()
+                        .map(|part| String::from_utf8_lossy(part).into_owned())
+                        .collect::<String>(),
+                ),
+                _ => None,
+            })
+            .collect();
+        if texts.is_empty() {
+            Err(DnsError::NoRecords)
+        } else {
+            Ok(texts)
+        }
+    }
+
     /// PTR names of `ip` (reverse DNS), without trailing dots.
     pub async fn ptr(&self, ip: IpAddr, deadline: Instant) -> Result<Vec<String>, DnsError> {
         let lookup = self

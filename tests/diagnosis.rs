@@ -441,3 +441,150 @@ fn identity_names_each_disagreement() {
         "a loopback address: info, not a warning"
     );
 }
+
+mod policy {
+    use super::*;
+
+    fn policy(zones: &[&str], domain: &str) -> (Value, i32) {
+        let dns = support::dns::TestDns::start(zones);
+        let resolver = dns.resolver_arg();
+        smtpcheck_json(&["policy", domain, "--resolver", &resolver, "--allow-private"])
+    }
+
+    fn cause(doc: &Value, id: &str) -> String {
+        check(doc, id)["data"]["cause"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    #[test]
+    fn good_records_pass() {
+        let z = support::dns::zone(
+            "good.test",
+            "@ MX 10 mx\nmx A 127.0.0.1\n@ TXT \"v=spf1 mx -all\"\n_dmarc TXT \"v=DMARC1; p=reject; rua=mailto:d@good.test\"\n_smtp._tls TXT \"v=TLSRPTv1; rua=mailto:t@good.test\"",
+        );
+        let (doc, code) = policy(&[&z], "good.test");
+        assert_eq!(
+            (doc["command"].as_str(), code),
+            (Some("policy"), 0),
+            "{doc:#}"
+        );
+        assert_eq!(check(&doc, "policy.spf")["data"]["lookups"], 1);
+        assert_eq!(check(&doc, "policy.dmarc")["data"]["p"], "reject");
+        assert_eq!(
+            check(&doc, "policy.tls_rpt")["data"]["rua"],
+            serde_json::json!(["mailto:t@good.test"])
+        );
+        assert!(
+            support::checks(&doc, "tcp.connect").is_empty(),
+            "policy speaks no SMTP"
+        );
+    }
+
+    #[test]
+    fn missing_records_are_named() {
+        let z = support::dns::zone("bare.test", "@ MX 10 mx\nmx A 127.0.0.1");
+        let (doc, code) = policy(&[&z], "bare.test");
+        assert_eq!(code, 1, "{doc:#}");
+        assert_eq!(cause(&doc, "policy.spf"), "spf_missing");
+        assert_eq!(cause(&doc, "policy.dmarc"), "dmarc_missing");
+        assert_eq!(
+            (
+                check(&doc, "policy.tls_rpt")["status"].as_str(),
+                cause(&doc, "policy.tls_rpt").as_str()
+            ),
+            (Some("info"), "tls_rpt_missing")
+        );
+    }
+
+    #[test]
+    fn spf_lookup_limit_is_counted_through_nested_includes() {
+        let mut records = String::from(
+            "@ MX 10 mx\nmx A 127.0.0.1\n@ TXT \"v=spf1 include:i1.deep.test -all\"\n",
+        );
+        for i in 1..=11 {
+            records.push_str(&format!(
+                "i{i} TXT \"v=spf1 include:i{}.deep.test -all\"\n",
+                i + 1
+            ));
+        }
+        records.push_str("i12 TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n");
+        let (doc, code) = policy(&[&support::dns::zone("deep.test", &records)], "deep.test");
+        assert_eq!(code, 1, "{doc:#}");
+        let spf = check(&doc, "policy.spf");
+        assert_eq!(spf["data"]["cause"], "spf_too_many_lookups", "{spf:#}");
+        assert!(spf["data"]["lookups"].as_u64().unwrap() > 10);
+    }
+
+    #[test]
+    fn spf_rules() {
+        let cases = [
+            ("\"v=spf1 +all\"", "spf_allows_all"),
+            ("\"v=spf1 mx ?all\"", "spf_neutral"),
+            ("\"v=spf1 mx\"", "spf_no_all"),
+            (
+                "\"v=spf1 mx -all\"\n@ TXT \"v=spf1 a -all\"",
+                "spf_multiple",
+            ),
+            (
+                "\"v=spf1 a:nx1.rules.test a:nx2.rules.test a:nx3.rules.test -all\"",
+                "spf_void_lookups",
+            ),
+            (
+                "\"v=spf1 include:nospf.rules.test -all\"",
+                "spf_include_problem",
+            ),
+            ("\"v=spf1 bogus:thing -all\"", "spf_syntax"),
+        ];
+        for (txt, expected) in cases {
+            let z = support::dns::zone(
+                "rules.test",
+                &format!("@ MX 10 mx\nmx A 127.0.0.1\n@ TXT {txt}\nnospf TXT \"hello\""),
+            );
+            let (doc, _) = policy(&[&z], "rules.test");
+            assert_eq!(cause(&doc, "policy.spf"), expected, "{txt}: {doc:#}");
+        }
+    }
+
+    #[test]
+    fn dmarc_at_the_organizational_domain_and_p_none() {
+        let z = support::dns::zone(
+            "org.test",
+            "sub MX 10 mx\nmx A 127.0.0.1\n_dmarc TXT \"v=DMARC1; p=none; rua=mailto:r@org.test\"",
+        );
+        let (doc, code) = policy(&[&z], "sub.org.test");
+        assert_eq!(code, 1, "{doc:#}");
+        let d = check(&doc, "policy.dmarc");
+        assert_eq!(
+            (d["data"]["found_at"].as_str(), d["data"]["cause"].as_str()),
+            (Some("org.test"), Some("dmarc_monitoring_only"))
+        );
+        assert!(d["summary"].as_str().unwrap().contains("monitoring only"));
+    }
+
+    #[test]
+    fn malformed_tls_rpt_warns_and_probe_policy_adds_the_checks() {
+        let z = support::dns::zone(
+            "rpt.test",
+            "@ MX 10 mx\nmx A 127.0.0.1\n_smtp._tls TXT \"v=TLSRPTv1; rua=ftp://reports.rpt.test\"",
+        );
+        let (doc, _) = policy(&[&z], "rpt.test");
+        assert_eq!(cause(&doc, "policy.tls_rpt"), "tls_rpt_malformed");
+        let smtp = FakeSmtp::standard("127.0.0.1:0", &[], "250 Ok");
+        let (doc, _) = zone_probe(
+            "@ MX 10 mx\nmx A 127.0.0.1",
+            "withpolicy.test",
+            smtp.port(),
+            &["--policy"],
+        );
+        assert_eq!(cause(&doc, "policy.spf"), "spf_missing");
+        let (doc, _) = zone_probe(
+            "@ MX 10 mx\nmx A 127.0.0.1",
+            "withoutpolicy.test",
+            smtp.port(),
+            &[],
+        );
+        assert!(support::checks(&doc, "policy.spf").is_empty());
+    }
+}

@@ -5,6 +5,7 @@
 pub mod dns;
 pub mod identity;
 pub mod net;
+pub mod policy;
 pub mod smtp;
 pub mod tls;
 

@@ -2,6 +2,7 @@
 //! then one conversation per (exchange, address), all at once under a cap.
 
 pub mod conversation;
+pub mod policy;
 
 use crate::checks;
 use crate::checks::dns::MxOutcome;
@@ -110,6 +111,10 @@ pub struct Options {
     pub chunking: bool,
     /// `send --notify`.
     pub notify: Option<String>,
+    /// SPF, DMARC and TLS-RPT (`policy`, `probe --policy`).
+    pub policy: bool,
+    /// The command name in the report, when not the stage's own.
+    pub label: Option<&'static str>,
 }
 
 impl Options {
@@ -143,6 +148,8 @@ impl Options {
             message_raw: None,
             chunking: false,
             notify: None,
+            policy: false,
+            label: None,
         }
     }
 
@@ -213,6 +220,18 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
         step: opts.step_timeout,
         overall: started + opts.overall_timeout,
     };
+    // The policy records are DNS only: ask them beside everything else.
+    let policy = opts.policy.then(|| {
+        let (dns, domain) = (dns.clone(), target.domain.clone());
+        tokio::spawn(async move {
+            let deadline = deadlines.next();
+            tokio::join!(
+                policy::spf(&dns, &domain, deadline),
+                policy::dmarc(&dns, &domain, deadline),
+                policy::tls_rpt(&dns, &domain, deadline)
+            )
+        })
+    });
     let mut checks = Vec::new();
     let mut exchanges = match &opts.server {
         Some(server) => {
@@ -356,8 +375,16 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
             });
         }
     }
+    if let Some(Ok((spf, dmarc, tls_rpt))) = match policy {
+        Some(task) => Some(task.await),
+        None => None,
+    } {
+        checks.push(checks::policy::spf_check(&target.domain, &spf));
+        checks.push(checks::policy::dmarc_check(&target.domain, &dmarc));
+        checks.push(checks::policy::tls_rpt_check(&target.domain, &tls_rpt));
+    }
     Report::finished(
-        opts.stage.command(),
+        opts.label.unwrap_or(opts.stage.command()),
         &target.input,
         &target.domain,
         checks,

@@ -1,0 +1,249 @@
+//! `policy.spf`, `policy.dmarc`, `policy.tls_rpt`: how the domain tells
+//! receivers who may send for it (SPF, RFC 7208), what to do with mail that
+//! fails (DMARC, RFC 7489), and where to report TLS failures (TLS-RPT,
+//! RFC 8460).
+
+use crate::dns::DnsError;
+use crate::probe::policy::{DmarcObservation, SpfObservation, TlsRptObservation, SPF_LOOKUP_LIMIT};
+use crate::report::{Check, Status};
+
+pub fn spf_check(domain: &str, obs: &SpfObservation) -> Check {
+    let id = "policy.spf";
+    let records = match &obs.records {
+        Err(DnsError::NoRecords | DnsError::NxDomain) => {
+            return Check::new(id, Status::Warn, format!("{domain} publishes no SPF record"))
+                .with("cause", "spf_missing")
+                .advice("Publish a TXT record \"v=spf1 mx -all\" (or the hosts that really send for the domain); without it receivers cannot tell forged mail from yours, and many score it as spam.");
+        }
+        Err(e) => {
+            return Check::new(
+                id,
+                Status::Warn,
+                format!("SPF lookup for {domain} failed: {e}"),
+            )
+            .with("cause", "spf_lookup_failed");
+        }
+        Ok(r) => r,
+    };
+    let base = |status, summary: String| {
+        Check::new(id, status, summary)
+            .with("records", records.clone())
+            .with("lookups", obs.lookups)
+            .with("void_lookups", obs.void_lookups)
+            .with("problems", obs.problems.clone())
+    };
+    if records.len() > 1 {
+        return base(
+            Status::Fail,
+            format!(
+                "{domain} publishes {} SPF records; RFC 7208 §4.5 makes that a permerror",
+                records.len()
+            ),
+        )
+        .with("cause", "spf_multiple")
+        .advice("Merge them into one v=spf1 record.");
+    }
+    let record = &records[0];
+    if let Some(term) = record.split_whitespace().skip(1).find(|t| !known_term(t)) {
+        return base(
+            Status::Fail,
+            format!("SPF record has an unknown term \"{term}\": a permerror (RFC 7208 §4.6)"),
+        )
+        .with("cause", "spf_syntax")
+        .advice("Fix the record's syntax; receivers treat the whole record as an error.");
+    }
+    if obs.lookups > SPF_LOOKUP_LIMIT {
+        return base(Status::Fail, format!("SPF needs {} or more DNS lookups, over the limit of {SPF_LOOKUP_LIMIT} (RFC 7208 §4.6.4): a permerror", obs.lookups))
+            .with("cause", "spf_too_many_lookups")
+            .advice("Flatten includes (replace some with ip4:/ip6: ranges) until the count through every include and redirect is at most 10.");
+    }
+    if obs.void_lookups > 2 {
+        return base(
+            Status::Fail,
+            format!(
+                "SPF makes {} lookups that find nothing; RFC 7208 §4.6.4 allows 2",
+                obs.void_lookups
+            ),
+        )
+        .with("cause", "spf_void_lookups")
+        .advice("Remove the terms that point at names without records.");
+    }
+    let all = record.split_whitespace().find(|t| {
+        t.trim_start_matches(['+', '-', '~', '?'])
+            .eq_ignore_ascii_case("all")
+    });
+    let redirect = record.to_ascii_lowercase().contains("redirect=");
+    let summary = format!("{record} ({} DNS lookups)", obs.lookups);
+    match all.map(|t| t.chars().next().unwrap_or('+')) {
+        Some('-') | Some('~') if obs.problems.is_empty() => base(Status::Pass, summary),
+        _ if !obs.problems.is_empty() => base(
+            Status::Warn,
+            format!("{summary}: {}", obs.problems.join("; ")),
+        )
+        .with("cause", "spf_include_problem")
+        .advice("Every include must name a domain with exactly one SPF record."),
+        Some('?') => base(
+            Status::Warn,
+            format!("{summary}: \"?all\" says nothing about other senders"),
+        )
+        .with("cause", "spf_neutral")
+        .advice("End the record with \"~all\" or \"-all\" once the list of senders is complete."),
+        None if redirect => base(Status::Pass, summary),
+        None => base(
+            Status::Warn,
+            format!("{summary}: no \"all\" term, so other senders are neutral"),
+        )
+        .with("cause", "spf_no_all")
+        .advice("End the record with \"~all\" or \"-all\"."),
+        Some(_) => base(
+            Status::Fail,
+            format!(
+                "{summary}: \"+all\" authorizes every host on the internet to send as {domain}"
+            ),
+        )
+        .with("cause", "spf_allows_all")
+        .advice("Replace \"+all\" with \"-all\" (or \"~all\") after listing the real senders."),
+    }
+}
+
+fn known_term(term: &str) -> bool {
+    let t = term
+        .trim_start_matches(['+', '-', '~', '?'])
+        .to_ascii_lowercase();
+    let name = t.split([':', '=', '/']).next().unwrap_or("");
+    matches!(
+        name,
+        "all" | "include" | "a" | "mx" | "ptr" | "ip4" | "ip6" | "exists" | "redirect" | "exp"
+    )
+}
+
+/// Tags of a `k=v; k=v` record (DMARC, TLS-RPT).
+fn tags(record: &str) -> Vec<(String, String)> {
+    record
+        .split(';')
+        .filter_map(|part| {
+            let (k, v) = part.split_once('=')?;
+            Some((k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        })
+        .collect()
+}
+
+pub fn dmarc_check(domain: &str, obs: &DmarcObservation) -> Check {
+    let id = "policy.dmarc";
+    let records = match &obs.records {
+        Ok(r) => r,
+        Err(DnsError::NoRecords | DnsError::NxDomain) => {
+            return Check::new(id, Status::Warn, format!("{domain} publishes no DMARC record (nor its organizational domain)"))
+                .with("cause", "dmarc_missing")
+                .advice("Publish \"v=DMARC1; p=none; rua=mailto:...\" at _dmarc to start collecting reports, then move to quarantine or reject; Gmail and Yahoo require DMARC from bulk senders.");
+        }
+        Err(e) => {
+            return Check::new(id, Status::Warn, format!("DMARC lookup failed: {e}"))
+                .with("cause", "dmarc_lookup_failed")
+        }
+    };
+    let at = obs.found_at.clone().unwrap_or_else(|| domain.to_string());
+    if records.len() > 1 {
+        return Check::new(
+            id,
+            Status::Fail,
+            format!(
+                "_dmarc.{at} has {} DMARC records; receivers ignore them all (RFC 7489 §6.6.3)",
+                records.len()
+            ),
+        )
+        .with("cause", "dmarc_multiple")
+        .advice("Keep exactly one v=DMARC1 record.");
+    }
+    let t = tags(&records[0]);
+    let get = |k: &str| t.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let p = get("p").map(|p| p.to_ascii_lowercase());
+    let c = |status, summary: String| {
+        Check::new(id, status, summary)
+            .with("record", records[0].clone())
+            .with("found_at", at.clone())
+            .with("p", p.clone())
+            .with("sp", get("sp"))
+            .with("pct", get("pct"))
+            .with("rua", get("rua"))
+    };
+    let inherited = if at != domain {
+        format!(" (from the organizational domain {at})")
+    } else {
+        String::new()
+    };
+    match p.as_deref() {
+        Some("reject") | Some("quarantine") => c(
+            Status::Pass,
+            format!("DMARC p={}{inherited}", p.as_deref().unwrap_or("")),
+        ),
+        Some("none") => c(
+            Status::Warn,
+            format!("DMARC p=none{inherited}: monitoring only, failing mail is still delivered"),
+        )
+        .with("cause", "dmarc_monitoring_only")
+        .advice(
+            "Once the reports show your own mail passes, move to p=quarantine and then p=reject.",
+        ),
+        _ => c(
+            Status::Fail,
+            format!("DMARC record{inherited} has no valid p= tag: receivers ignore it"),
+        )
+        .with("cause", "dmarc_syntax")
+        .advice("The record must start \"v=DMARC1; p=none|quarantine|reject\" (RFC 7489 §6.3)."),
+    }
+}
+
+pub fn tls_rpt_check(domain: &str, obs: &TlsRptObservation) -> Check {
+    let id = "policy.tls_rpt";
+    let records = match &obs.records {
+        Ok(r) => r,
+        Err(DnsError::NoRecords | DnsError::NxDomain) => {
+            return Check::new(id, Status::Info, format!("no TLS-RPT record at _smtp._tls.{domain}"))
+                .with("cause", "tls_rpt_missing")
+                .advice("Optional: \"v=TLSRPTv1; rua=mailto:tls-reports@...\" asks senders to report TLS failures to you (RFC 8460).");
+        }
+        Err(e) => return Check::new(id, Status::Info, format!("TLS-RPT lookup failed: {e}")),
+    };
+    if records.len() > 1 {
+        return Check::new(
+            id,
+            Status::Warn,
+            format!(
+                "_smtp._tls.{domain} has {} TLS-RPT records; senders use none",
+                records.len()
+            ),
+        )
+        .with("cause", "tls_rpt_malformed");
+    }
+    let t = tags(&records[0]);
+    let rua: Vec<String> = t
+        .iter()
+        .find(|(k, _)| k == "rua")
+        .map(|(_, v)| v.split(',').map(|u| u.trim().to_string()).collect())
+        .unwrap_or_default();
+    let valid = !rua.is_empty()
+        && rua
+            .iter()
+            .all(|u| u.starts_with("mailto:") || u.starts_with("https:"));
+    if !valid {
+        return Check::new(
+            id,
+            Status::Warn,
+            format!(
+                "TLS-RPT record \"{}\" needs rua= with mailto: or https: targets",
+                records[0]
+            ),
+        )
+        .with("record", records[0].clone())
+        .with("cause", "tls_rpt_malformed")
+        .advice("Write it as \"v=TLSRPTv1; rua=mailto:tls-reports@example.com\" (RFC 8460 §3).");
+    }
+    Check::new(
+        id,
+        Status::Pass,
+        format!("TLS failures are reported to {}", rua.join(", ")),
+    )
+    .with("record", records[0].clone())
+    .with("rua", rua)
+}

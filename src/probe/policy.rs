@@ -1,0 +1,196 @@
+//! Fetching the sending-policy records: SPF (RFC 7208) followed through
+//! include and redirect with its lookup counts, DMARC (RFC 7489) at the
+//! domain or its organizational domain, and TLS-RPT (RFC 8460). The rules
+//! that judge them are in `checks::policy`.
+
+use crate::dns::{Dns, DnsError};
+use std::future::Future;
+use std::pin::Pin;
+use tokio::time::Instant;
+
+/// RFC 7208 §4.6.4: at most 10 terms that cause DNS lookups.
+pub const SPF_LOOKUP_LIMIT: u32 = 10;
+
+#[derive(Debug, Clone)]
+pub struct SpfObservation {
+    /// The `v=spf1` records at the domain.
+    pub records: Result<Vec<String>, DnsError>,
+    /// DNS-querying terms, counted through include and redirect.
+    pub lookups: u32,
+    /// Lookups that found nothing (RFC 7208 §4.6.4: at most 2).
+    pub void_lookups: u32,
+    /// Problems found while following includes and redirects.
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DmarcObservation {
+    /// Where the record was looked for, and found (domain or organizational domain).
+    pub found_at: Option<String>,
+    pub records: Result<Vec<String>, DnsError>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TlsRptObservation {
+    pub records: Result<Vec<String>, DnsError>,
+}
+
+fn is_spf(txt: &str) -> bool {
+    let lower = txt.to_ascii_lowercase();
+    lower == "v=spf1" || lower.starts_with("v=spf1 ")
+}
+
+async fn spf_records(dns: &Dns, domain: &str, deadline: Instant) -> Result<Vec<String>, DnsError> {
+    let all = dns.txt(domain, deadline).await?;
+    let spf: Vec<String> = all.into_iter().filter(|t| is_spf(t)).collect();
+    if spf.is_empty() {
+        Err(DnsError::NoRecords)
+    } else {
+        Ok(spf)
+    }
+}
+
+pub async fn spf(dns: &Dns, domain: &str, deadline: Instant) -> SpfObservation {
+    let records = spf_records(dns, domain, deadline).await;
+    let mut obs = SpfObservation {
+        records: records.clone(),
+        lookups: 0,
+        void_lookups: 0,
+        problems: Vec::new(),
+    };
+    if let Ok(list) = &records {
+        if list.len() == 1 {
+            walk(
+                dns,
+                list[0].clone(),
+                domain.to_string(),
+                0,
+                deadline,
+                &mut obs,
+            )
+            .await;
+        }
+    }
+    obs
+}
+
+/// Follows one record's terms, counting lookups; recursion through include
+/// and redirect stops at the limit (the record is a permerror by then).
+fn walk<'a>(
+    dns: &'a Dns,
+    record: String,
+    domain: String,
+    depth: u32,
+    deadline: Instant,
+    obs: &'a mut SpfObservation,
+) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>> {
+    Box::pin(async move {
+        for term in record.split_whitespace().skip(1) {
+            if obs.lookups > SPF_LOOKUP_LIMIT || depth > SPF_LOOKUP_LIMIT {
+                return;
+            }
+            let lower = term.to_ascii_lowercase();
+            let mech = lower.trim_start_matches(['+', '-', '~', '?']);
+            let (name, arg) = match mech.split_once([':', '=']) {
+                Some((n, a)) => (n, Some(a.split('/').next().unwrap_or(a).to_string())),
+                None => (mech.split('/').next().unwrap_or(mech), None),
+            };
+            match name {
+                "include" | "redirect" => {
+                    obs.lookups += 1;
+                    let Some(target) = arg else {
+                        obs.problems
+                            .push(format!("\"{term}\" in {domain} names no domain"));
+                        continue;
+                    };
+                    if target.contains('%') {
+                        continue; // a macro: expanded per message, not checkable here
+                    }
+                    match spf_records(dns, &target, deadline).await {
+                        Ok(list) if list.len() == 1 => {
+                            walk(dns, list[0].clone(), target, depth + 1, deadline, obs).await;
+                        }
+                        Ok(list) => obs.problems.push(format!(
+                            "{target} (via {name}) has {} SPF records",
+                            list.len()
+                        )),
+                        Err(DnsError::NoRecords | DnsError::NxDomain) => {
+                            obs.void_lookups += 1;
+                            obs.problems.push(format!("{target} (via {name}) has no SPF record: a permerror for every receiver"));
+                        }
+                        Err(e) => obs.problems.push(format!("{target} (via {name}): {e}")),
+                    }
+                }
+                "a" | "mx" | "exists" | "ptr" => {
+                    obs.lookups += 1;
+                    let target = arg.unwrap_or_else(|| domain.clone());
+                    if target.contains('%') || name == "ptr" {
+                        continue;
+                    }
+                    let found = match name {
+                        "mx" => dns.mx(&target, deadline).await.map(|_| ()),
+                        _ => dns.addresses(&target, deadline).await.map(|_| ()),
+                    };
+                    if matches!(found, Err(DnsError::NoRecords | DnsError::NxDomain)) {
+                        obs.void_lookups += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    })
+}
+
+/// DMARC at `_dmarc.DOMAIN`, else at the organizational domain (RFC 7489 §6.6.3).
+pub async fn dmarc(dns: &Dns, domain: &str, deadline: Instant) -> DmarcObservation {
+    let mut places = vec![domain.to_string()];
+    if let Some(org) = psl::domain_str(domain) {
+        if org != domain {
+            places.push(org.to_string());
+        }
+    }
+    let mut last = Err(DnsError::NoRecords);
+    for place in places {
+        let found = dns
+            .txt(&format!("_dmarc.{place}"), deadline)
+            .await
+            .map(|all| {
+                all.into_iter()
+                    .filter(|t| t.to_ascii_lowercase().starts_with("v=dmarc1"))
+                    .collect::<Vec<_>>()
+            });
+        match found {
+            Ok(list) if !list.is_empty() => {
+                return DmarcObservation {
+                    found_at: Some(place),
+                    records: Ok(list),
+                }
+            }
+            Ok(_) => last = Err(DnsError::NoRecords),
+            Err(e) => last = Err(e),
+        }
+    }
+    DmarcObservation {
+        found_at: None,
+        records: last,
+    }
+}
+
+/// TLS-RPT at `_smtp._tls.DOMAIN` (RFC 8460 §3).
+pub async fn tls_rpt(dns: &Dns, domain: &str, deadline: Instant) -> TlsRptObservation {
+    let records = dns
+        .txt(&format!("_smtp._tls.{domain}"), deadline)
+        .await
+        .and_then(|all| {
+            let list: Vec<String> = all
+                .into_iter()
+                .filter(|t| t.to_ascii_lowercase().starts_with("v=tlsrptv1"))
+                .collect();
+            if list.is_empty() {
+                Err(DnsError::NoRecords)
+            } else {
+                Ok(list)
+            }
+        });
+    TlsRptObservation { records }
+}
