@@ -94,6 +94,7 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             break
         }
         'smtpcheck;policy' {
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra trust anchors (PEM) for the MTA-STS policy host''s certificate')
             [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for any one step (DNS answer, connect, each reply), in seconds')
             [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Longest the whole run may take, in seconds')

@@ -463,12 +463,16 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__policy)
-            opts="-v -h --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --ca-file --resolver --timeout --deadline --allow-private --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --resolver)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

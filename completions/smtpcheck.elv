@@ -88,6 +88,7 @@ set edit:completion:arg-completer[smtpcheck] = {|@words|
             cand --help 'Print help'
         }
         &'smtpcheck;policy'= {
+            cand --ca-file 'Extra trust anchors (PEM) for the MTA-STS policy host''s certificate'
             cand --resolver 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver'
             cand --timeout 'Longest wait for any one step (DNS answer, connect, each reply), in seconds'
             cand --deadline 'Longest the whole run may take, in seconds'

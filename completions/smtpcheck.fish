@@ -102,6 +102,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l allow-private
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l ca-file -d 'Extra trust anchors (PEM) for the MTA-STS policy host\'s certificate' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l deadline -d 'Longest the whole run may take, in seconds' -r

@@ -34,7 +34,7 @@ pub enum Command {
     /// Look up MX records and the addresses of every exchange (DNS only)
     Mx(MxArgs),
     /// The domain's mail policy records without SMTP: SPF, DMARC and TLS-RPT (plus MX and addresses)
-    Policy(MxArgs),
+    Policy(PolicyArgs),
     /// Stop after the TCP connection to every exchange address
     Connect(TargetArgs),
     /// Stop after reading every exchange's greeting
@@ -73,6 +73,31 @@ pub struct MxArgs {
     pub dns: DnsArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// A domain (example.com) or an address (user@example.com)
+    pub target: String,
+    /// Extra trust anchors (PEM) for the MTA-STS policy host's certificate
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub dns: DnsArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+impl PolicyArgs {
+    pub fn options(&self) -> Result<probe::Options, InputError> {
+        let mut opts = self.dns.mx_options();
+        opts.policy = true;
+        opts.label = Some("policy");
+        opts.tls = Some(Arc::new(
+            TlsClient::new(self.ca_file.as_deref()).map_err(InputError)?,
+        ));
+        Ok(opts)
+    }
 }
 
 #[derive(Debug, Args)]

@@ -20,12 +20,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Completions { shell } => emit(|out| smtpcheck::generate::completions(shell, out)),
         Command::Man => emit(smtpcheck::generate::man),
-        Command::Policy(args) => {
-            let mut opts = args.dns.mx_options();
-            opts.policy = true;
-            opts.label = Some("policy");
-            run_one(&args.target, Ok(opts), &args.dns, &args.output)
-        }
+        Command::Policy(args) => run_one(&args.target, args.options(), &args.dns, &args.output),
         Command::Mx(args) => run_one(
             &args.target,
             Ok(args.dns.mx_options()),

@@ -580,3 +580,142 @@ fn verbose_transcript_marks_lines_inside_tls() {
     assert!(text.contains("<~ 250 2.1.5 Ok"), "{text}");
     assert!(text.contains("tls.certificate"), "{text}");
 }
+
+mod mta_sts {
+    use super::*;
+    use support::https::{response, FakeHttps};
+
+    const POLICY_OK: &str =
+        "version: STSv1\r\nmode: enforce\r\nmx: mx.sts.test\r\nmax_age: 604800\r\n";
+
+    fn zone(ip: &str) -> support::dns::TestDns {
+        support::dns::TestDns::start(&[&support::dns::zone(
+            "sts.test",
+            &format!(
+                "@ MX 10 mx\nmx A 127.0.0.1\n_mta-sts TXT \"v=STSv1; id=20261124\"\nmta-sts A {ip}"
+            ),
+        )])
+    }
+
+    /// Runs `policy sts.test` against a policy host on `ip`:443 serving
+    /// `reply` (each test its own address: they run in parallel); None when
+    /// port 443 cannot be bound outside CI (not root).
+    fn policy_with(ip: &str, reply: Vec<u8>, trusted: bool) -> Option<Value> {
+        let pki = Pki::new();
+        let leaf = if trusted {
+            pki.leaf(&["mta-sts.sts.test"], -1, 365, SignedBy::Ca)
+        } else {
+            pki.leaf(&["mta-sts.sts.test"], -1, 365, SignedBy::Itself)
+        };
+        let Some(_host) = FakeHttps::start(ip, leaf.server_config(), reply) else {
+            assert!(
+                std::env::var("CI").is_err(),
+                "CI runs as root: {ip}:443 must bind"
+            );
+            eprintln!("SKIPPED: cannot bind {ip}:443 (not root)");
+            return None;
+        };
+        let dns = zone(ip);
+        let (resolver, ca) = (dns.resolver_arg(), pki.ca_file());
+        let (doc, _) = smtpcheck_json(&[
+            "policy",
+            "sts.test",
+            "--resolver",
+            &resolver,
+            "--allow-private",
+            "--ca-file",
+            &ca,
+        ]);
+        Some(check(&doc, "policy.mta_sts").clone())
+    }
+
+    #[test]
+    fn enforce_policy_covering_the_mx_passes() {
+        let Some(c) = policy_with(
+            "127.0.0.21",
+            response("200 OK", "text/plain", "", POLICY_OK),
+            true,
+        ) else {
+            return;
+        };
+        assert_eq!(
+            (c["status"].as_str(), c["data"]["mode"].as_str()),
+            (Some("pass"), Some("enforce")),
+            "{c:#}"
+        );
+        assert_eq!(c["data"]["max_age"], 604800);
+    }
+
+    #[test]
+    fn enforce_policy_missing_the_mx_fails() {
+        let body = POLICY_OK.replace("mx: mx.sts.test", "mx: *.other.test");
+        let Some(c) = policy_with(
+            "127.0.0.22",
+            response("200 OK", "text/plain", "", &body),
+            true,
+        ) else {
+            return;
+        };
+        assert_eq!(
+            (c["status"].as_str(), c["data"]["cause"].as_str()),
+            (Some("fail"), Some("mta_sts_mx_mismatch")),
+            "{c:#}"
+        );
+        assert!(c["summary"].as_str().unwrap().contains("will defer mail"));
+        assert_eq!(
+            c["data"]["uncovered_mx"],
+            serde_json::json!(["mx.sts.test"])
+        );
+    }
+
+    #[test]
+    fn broken_policy_hosts_are_named() {
+        let cases: Vec<(Vec<u8>, bool, &str)> = vec![
+            (
+                response("200 OK", "text/html", "", POLICY_OK),
+                true,
+                "not text/plain",
+            ),
+            (
+                response(
+                    "301 Moved Permanently",
+                    "text/plain",
+                    "Location: https://elsewhere.test/policy\r\n",
+                    "",
+                ),
+                true,
+                "redirect",
+            ),
+            (
+                response("200 OK", "text/plain", "", &"x".repeat(70 * 1024)),
+                true,
+                "larger than",
+            ),
+            (
+                response("200 OK", "text/plain", "", POLICY_OK),
+                false,
+                "TLS with mta-sts.sts.test failed",
+            ),
+            (
+                response(
+                    "200 OK",
+                    "text/plain",
+                    "",
+                    "version: STSv1\r\nmode: enforce\r\nmx: mx.sts.test\r\nmax_age: 99999999\r\n",
+                ),
+                true,
+                "exceeds",
+            ),
+        ];
+        for (reply, trusted, words) in cases {
+            let Some(c) = policy_with("127.0.0.23", reply, trusted) else {
+                return;
+            };
+            assert_eq!(c["status"], "warn", "{words}: {c:#}");
+            assert!(
+                c["summary"].as_str().unwrap().contains(words),
+                "{words}: {c:#}"
+            );
+        }
+    }
+}

@@ -247,3 +247,241 @@ pub fn tls_rpt_check(domain: &str, obs: &TlsRptObservation) -> Check {
     .with("record", records[0].clone())
     .with("rua", rua)
 }
+
+/// An MTA-STS policy file (RFC 8461 §3.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StsPolicy {
+    pub mode: String,
+    pub mx: Vec<String>,
+    pub max_age: u64,
+}
+
+/// RFC 8461 §3.2: max_age at most 31557600 seconds (a year).
+pub const STS_MAX_AGE: u64 = 31_557_600;
+
+pub fn parse_sts_policy(body: &str) -> Result<StsPolicy, String> {
+    let mut version = None;
+    let mut mode = None;
+    let mut mx = Vec::new();
+    let mut max_age = None;
+    for line in body.lines() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (key, value) = line
+            .split_once(':')
+            .ok_or_else(|| format!("\"{line}\" is not \"key: value\""))?;
+        let value = value.trim().to_string();
+        match key.trim() {
+            "version" => version = Some(value),
+            "mode" => mode = Some(value),
+            "mx" => mx.push(value.to_ascii_lowercase()),
+            "max_age" => {
+                max_age = Some(
+                    value
+                        .parse::<u64>()
+                        .map_err(|_| format!("max_age \"{value}\" is not a number"))?,
+                )
+            }
+            _ => {}
+        }
+    }
+    if version.as_deref() != Some("STSv1") {
+        return Err("version must be STSv1".into());
+    }
+    let mode = mode.ok_or("no mode")?;
+    if !matches!(mode.as_str(), "enforce" | "testing" | "none") {
+        return Err(format!("mode \"{mode}\" is not enforce, testing or none"));
+    }
+    let max_age = max_age.ok_or("no max_age")?;
+    if max_age > STS_MAX_AGE {
+        return Err(format!(
+            "max_age {max_age} exceeds {STS_MAX_AGE} (RFC 8461 §3.2)"
+        ));
+    }
+    if mx.is_empty() && mode != "none" {
+        return Err("no mx patterns".into());
+    }
+    Ok(StsPolicy { mode, mx, max_age })
+}
+
+/// RFC 8461 §4.1: `*.example.com` matches exactly one leftmost label.
+pub fn sts_mx_matches(pattern: &str, host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    match pattern.strip_prefix("*.") {
+        Some(suffix) => host
+            .split_once('.')
+            .is_some_and(|(first, rest)| !first.is_empty() && rest == suffix),
+        None => host == pattern,
+    }
+}
+
+/// `policy.mta_sts`: the policy against the MX hosts, and against their
+/// certificates when a probe saw them (`certificate_ok` per host).
+pub fn mta_sts_check(
+    domain: &str,
+    obs: &crate::probe::policy::MtaStsObservation,
+    mx_hosts: &[String],
+    certificate_ok: &[(String, bool)],
+) -> Check {
+    let id = "policy.mta_sts";
+    let txt = match &obs.txt {
+        Err(DnsError::NoRecords | DnsError::NxDomain) => {
+            return Check::new(id, Status::Info, format!("{domain} publishes no MTA-STS policy"))
+                .with("cause", "mta_sts_missing")
+                .advice("Optional: MTA-STS (RFC 8461) makes senders such as Gmail and Microsoft require valid TLS to your MX, which stops downgrade attacks.");
+        }
+        Err(e) => {
+            return Check::new(id, Status::Warn, format!("MTA-STS TXT lookup failed: {e}"))
+                .with("cause", "mta_sts_lookup_failed")
+        }
+        Ok(t) => t,
+    };
+    if txt.len() > 1 || !txt[0].to_ascii_lowercase().contains("id=") {
+        return Check::new(id, Status::Warn, format!("_mta-sts.{domain} must hold exactly one \"v=STSv1; id=...\" record"))
+            .with("records", txt.clone())
+            .with("cause", "mta_sts_txt_malformed")
+            .advice("Publish one TXT record \"v=STSv1; id=20260101\" and change the id whenever the policy changes.");
+    }
+    let body = match &obs.fetched {
+        Some(Ok(body)) => body,
+        Some(Err(why)) => {
+            return Check::new(id, Status::Warn, format!("MTA-STS policy could not be fetched: {why}"))
+                .with("cause", "mta_sts_fetch_failed")
+                .advice("Senders find the TXT record but no usable policy, so they ignore MTA-STS. Serve https://mta-sts.DOMAIN/.well-known/mta-sts.txt as text/plain with a valid certificate for mta-sts.DOMAIN, without redirects.");
+        }
+        None => return Check::new(id, Status::Info, "MTA-STS policy not fetched"),
+    };
+    let policy = match parse_sts_policy(body) {
+        Ok(p) => p,
+        Err(why) => {
+            return Check::new(id, Status::Warn, format!("MTA-STS policy is invalid: {why}"))
+                .with("cause", "mta_sts_policy_invalid")
+                .advice("Fix the policy file (RFC 8461 §3.2): version: STSv1, mode, one mx line per pattern, max_age.");
+        }
+    };
+    let uncovered: Vec<&String> = mx_hosts
+        .iter()
+        .filter(|h| !policy.mx.iter().any(|p| sts_mx_matches(p, h)))
+        .collect();
+    let bad_certs: Vec<&String> = certificate_ok
+        .iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(h, _)| h)
+        .collect();
+    let c = |status, summary: String| {
+        Check::new(id, status, summary)
+            .with("mode", policy.mode.clone())
+            .with("mx", policy.mx.clone())
+            .with("max_age", policy.max_age)
+            .with(
+                "uncovered_mx",
+                uncovered.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            )
+            .with(
+                "certificate_failures",
+                bad_certs.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            )
+    };
+    if policy.mode == "none" {
+        return c(
+            Status::Info,
+            "MTA-STS mode none: senders are told to drop the policy".into(),
+        );
+    }
+    if uncovered.is_empty() && bad_certs.is_empty() {
+        return c(
+            Status::Pass,
+            format!(
+                "MTA-STS mode {}: every MX matches {} with a valid certificate",
+                policy.mode,
+                policy.mx.join(", ")
+            ),
+        );
+    }
+    let mut problems = Vec::new();
+    if !uncovered.is_empty() {
+        problems.push(format!(
+            "no mx pattern matches {}",
+            uncovered
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if !bad_certs.is_empty() {
+        problems.push(format!(
+            "the certificate of {} does not verify",
+            bad_certs
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let (status, consequence) = if policy.mode == "enforce" {
+        (
+            Status::Fail,
+            "MTA-STS-enforcing senders (Gmail, Microsoft) will defer mail to those MX",
+        )
+    } else {
+        (Status::Warn, "mode testing: senders only report it (TLS-RPT), but enforce would break delivery there")
+    };
+    c(status, format!("MTA-STS mode {}: {}; {consequence}", policy.mode, problems.join("; ")))
+        .with("cause", if uncovered.is_empty() { "mta_sts_certificate" } else { "mta_sts_mx_mismatch" })
+        .advice("Add an mx line for every MX (a \"*.\" pattern covers one label), and give every MX a certificate valid for its name.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sts_policy_parsing() {
+        let p = parse_sts_policy("version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmx: *.example.net\r\nmax_age: 604800\r\n").unwrap();
+        assert_eq!(
+            (p.mode.as_str(), p.mx.len(), p.max_age),
+            ("enforce", 2, 604_800)
+        );
+        assert!(
+            parse_sts_policy("version: STSv1\nmode: enforce\nmx: a\nmax_age: 99999999")
+                .unwrap_err()
+                .contains("exceeds")
+        );
+        assert!(parse_sts_policy("version: STSv2\nmode: enforce\nmx: a\nmax_age: 1").is_err());
+        assert!(parse_sts_policy("version: STSv1\nmode: sometimes\nmx: a\nmax_age: 1").is_err());
+    }
+
+    #[test]
+    fn sts_wildcards_match_one_label() {
+        assert!(sts_mx_matches("*.example.net", "mx1.example.net"));
+        assert!(!sts_mx_matches("*.example.net", "a.mx1.example.net"));
+        assert!(!sts_mx_matches("*.example.net", "example.net"));
+        assert!(sts_mx_matches("mail.example.com", "MAIL.example.com."));
+    }
+
+    #[test]
+    fn http_responses() {
+        use crate::probe::policy::parse_http;
+        assert_eq!(
+            parse_http(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nversion: STSv1\r\n")
+                .unwrap(),
+            "version: STSv1\r\n"
+        );
+        assert!(
+            parse_http(b"HTTP/1.1 301 Moved\r\nLocation: https://x/\r\n\r\n")
+                .unwrap_err()
+                .contains("redirect")
+        );
+        assert!(
+            parse_http(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\nx")
+                .unwrap_err()
+                .contains("text/html")
+        );
+        let mut big = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n".to_vec();
+        big.extend(vec![b'x'; 70 * 1024]);
+        assert!(parse_http(&big).unwrap_err().contains("larger than"));
+    }
+}

@@ -222,13 +222,14 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
     };
     // The policy records are DNS only: ask them beside everything else.
     let policy = opts.policy.then(|| {
-        let (dns, domain) = (dns.clone(), target.domain.clone());
+        let (dns, domain, tls) = (dns.clone(), target.domain.clone(), opts.tls.clone());
         tokio::spawn(async move {
             let deadline = deadlines.next();
             tokio::join!(
                 policy::spf(&dns, &domain, deadline),
                 policy::dmarc(&dns, &domain, deadline),
-                policy::tls_rpt(&dns, &domain, deadline)
+                policy::tls_rpt(&dns, &domain, deadline),
+                policy::mta_sts(&dns, tls.as_deref(), &domain, deadline)
             )
         })
     });
@@ -375,13 +376,42 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
             });
         }
     }
-    if let Some(Ok((spf, dmarc, tls_rpt))) = match policy {
+    if let Some(Ok((spf, dmarc, tls_rpt, mta_sts))) = match policy {
         Some(task) => Some(task.await),
         None => None,
     } {
+        let mx_hosts: Vec<String> = exchanges
+            .iter()
+            .filter(|x| x.from_mx)
+            .map(|x| x.name.clone())
+            .collect();
+        // Certificates as this probe saw them: a host is fine when every
+        // address presented a certificate without problems.
+        let mut certificate_ok: Vec<(String, bool)> = Vec::new();
+        for c in checks
+            .iter()
+            .filter(|c| c.id == "tls.certificate" && c.status != Status::Skip)
+        {
+            let ok = c
+                .data
+                .get("problems")
+                .and_then(|p| p.as_array())
+                .is_some_and(|p| p.is_empty());
+            let host = c.host.clone().unwrap_or_default();
+            match certificate_ok.iter_mut().find(|(h, _)| *h == host) {
+                Some(entry) => entry.1 &= ok,
+                None => certificate_ok.push((host, ok)),
+            }
+        }
         checks.push(checks::policy::spf_check(&target.domain, &spf));
         checks.push(checks::policy::dmarc_check(&target.domain, &dmarc));
         checks.push(checks::policy::tls_rpt_check(&target.domain, &tls_rpt));
+        checks.push(checks::policy::mta_sts_check(
+            &target.domain,
+            &mta_sts,
+            &mx_hosts,
+            &certificate_ok,
+        ));
     }
     Report::finished(
         opts.label.unwrap_or(opts.stage.command()),

@@ -94,6 +94,7 @@ impl HandshakeError {
                 format!("the server answered with something that is not a TLS handshake ({e})"),
             ),
             E::AlertReceived(alert) => Self::new("alert", format!("the server aborted the handshake with the TLS alert {alert:?}")),
+            E::InvalidCertificate(c) => Self::new("certificate", format!("the certificate does not verify: {c:?}")),
             other => Self::new("other", format!("TLS handshake failed: {other}")),
         }
     }
@@ -103,6 +104,9 @@ impl HandshakeError {
 /// every connection.
 pub struct TlsClient {
     connector: TlsConnector,
+    /// Full certificate verification during the handshake (MTA-STS policy
+    /// fetches, which must fail on a bad certificate: RFC 8461 §3.3).
+    strict: TlsConnector,
     verifier: Arc<WebPkiServerVerifier>,
     roots: Arc<RootCertStore>,
 }
@@ -141,6 +145,11 @@ impl TlsClient {
         let verifier = WebPkiServerVerifier::builder_with_provider(roots.clone(), provider.clone())
             .build()
             .map_err(|e| format!("cannot build the certificate verifier: {e}"))?;
+        let strict = ClientConfig::builder_with_provider(provider.clone())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| format!("cannot configure TLS: {e}"))?
+            .with_root_certificates(roots.clone())
+            .with_no_client_auth();
         let config = ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
             .map_err(|e| format!("cannot configure TLS: {e}"))?
@@ -149,6 +158,7 @@ impl TlsClient {
             .with_no_client_auth();
         Ok(Self {
             connector: TlsConnector::from(Arc::new(config)),
+            strict: TlsConnector::from(Arc::new(strict)),
             verifier,
             roots,
         })
@@ -199,6 +209,21 @@ impl TlsClient {
                 .unwrap_or_default(),
         };
         Ok((tls, negotiated))
+    }
+
+    /// A handshake that fails unless the certificate verifies for `name`.
+    pub async fn connect_verified<S: AsyncRead + AsyncWrite + Unpin>(
+        &self,
+        stream: S,
+        name: &str,
+        deadline: Instant,
+    ) -> Result<TlsStream<S>, HandshakeError> {
+        let server_name = server_name(name).map_err(|e| HandshakeError::new("other", e))?;
+        match tokio::time::timeout_at(deadline, self.strict.connect(server_name, stream)).await {
+            Ok(Ok(tls)) => Ok(tls),
+            Ok(Err(e)) => Err(HandshakeError::from_io(&e)),
+            Err(_) => Err(HandshakeError::new("timeout", "no TLS handshake in time")),
+        }
     }
 
     /// Verifies `chain` for `name` against the trust anchors at `now`.

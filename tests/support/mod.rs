@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod dns;
+pub mod https;
 pub mod pki;
 pub mod smtp;
 
