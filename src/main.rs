@@ -211,37 +211,25 @@ fn run_scan(args: ScanArgs) -> ExitCode {
         let stop = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        let summary = match path {
+        let reader: Box<dyn tokio::io::AsyncBufRead + Unpin + Send> = match path {
             Some(p) => {
                 let file = tokio::fs::File::open(p)
                     .await
                     .map_err(|e| io::Error::new(e.kind(), format!("cannot read {p}: {e}")))?;
-                let reader = tokio::io::BufReader::new(file);
-                scan::scan(
-                    reader,
-                    &base,
-                    &dns,
-                    &scan_opts,
-                    &mut out,
-                    &mut progress,
-                    stop,
-                )
-                .await
+                Box::new(tokio::io::BufReader::new(file))
             }
-            None => {
-                let reader = tokio::io::BufReader::new(tokio::io::stdin());
-                scan::scan(
-                    reader,
-                    &base,
-                    &dns,
-                    &scan_opts,
-                    &mut out,
-                    &mut progress,
-                    stop,
-                )
-                .await
-            }
+            None => Box::new(tokio::io::BufReader::new(tokio::io::stdin())),
         };
+        let summary = scan::scan(
+            reader,
+            &base,
+            &dns,
+            &scan_opts,
+            &mut out,
+            &mut progress,
+            stop,
+        )
+        .await;
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }

@@ -1064,7 +1064,18 @@ async fn send_bdat(session: &mut Session<BoxStream>, obs: &mut Observation, plan
         "CHUNKING: BDAT {} LAST, the message follows as is (RFC 3030)",
         message.len()
     ));
-    let result = match session.send_message(&wire, false).await {
+    deliver(session, obs, &wire, false, start).await;
+}
+
+/// Sends the message bytes, reads the final reply into `data_end`, QUIT.
+async fn deliver(
+    session: &mut Session<BoxStream>,
+    obs: &mut Observation,
+    bytes: &[u8],
+    dotted: bool,
+    start: Instant,
+) {
+    let result = match session.send_message(bytes, dotted).await {
         Ok(()) => session.read_reply().await,
         Err(e) => Err(e),
     };
@@ -1080,16 +1091,7 @@ async fn finish_data(session: &mut Session<BoxStream>, obs: &mut Observation, pl
     let go = matches!(&obs.data, Some(Timed { value: Ok(r), .. }) if r.code == 354);
     let open = obs.data.as_ref().is_some_and(|d| still_open(&d.value));
     if let (true, Some(message)) = (go, plan.message.as_ref()) {
-        let start = Instant::now();
-        let result = match session.send_message(message, true).await {
-            Ok(()) => session.read_reply().await,
-            Err(e) => Err(e),
-        };
-        let open = still_open(&result);
-        obs.data_end = Some(Timed::since(start, result));
-        if open {
-            session.quit().await;
-        }
+        deliver(session, obs, message, true, Instant::now()).await;
     } else if open {
         session.quit().await;
     }

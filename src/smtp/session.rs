@@ -272,19 +272,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
             wire.extend_from_slice(b"\r\n");
             self.record(Direction::Sent, command.shown().to_string());
         }
-        let deadline = self.state.deadlines.next();
-        let write = async {
-            self.stream.write_all(&wire).await?;
-            self.stream.flush().await
-        };
-        match tokio::time::timeout_at(deadline, write).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(SessionError::io(e)),
-            Err(_) => Err(SessionError::Timeout {
-                waited: self.state.deadlines.step,
-                partial: 0,
-            }),
-        }
+        self.write_bounded(&wire).await
     }
 
     /// Sends message bytes under the step deadline: after a 354 the
@@ -301,9 +289,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
         } else {
             self.note(format!("message: {} bytes in {lines} lines", message.len()));
         }
+        self.write_bounded(message).await
+    }
+
+    /// Writes and flushes `bytes` under the step deadline.
+    async fn write_bounded(&mut self, bytes: &[u8]) -> Result<(), SessionError> {
         let deadline = self.state.deadlines.next();
         let write = async {
-            self.stream.write_all(message).await?;
+            self.stream.write_all(bytes).await?;
             self.stream.flush().await
         };
         match tokio::time::timeout_at(deadline, write).await {
