@@ -59,6 +59,9 @@ impl Stage {
 pub const MAX_EXCHANGES: usize = 16;
 /// Most addresses probed per exchange.
 pub const MAX_ADDRESSES: usize = 8;
+/// The longest the PTR and forward-confirmation lookups may take.
+pub const IDENTITY_WAIT: Duration = Duration::from_secs(3);
+
 /// Default cap on simultaneous connections of one probe.
 pub const DEFAULT_CONCURRENCY: usize = 32;
 
@@ -344,7 +347,15 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
             ),
             async {
                 match opts.stage {
-                    Stage::Rcpt | Stage::Data => reverse_dns(dns, &addresses, deadlines).await,
+                    Stage::Rcpt | Stage::Data => {
+                        // Reverse zones are often slow or lame, and identity is
+                        // hygiene: never let it hold the report up for long.
+                        let short = Deadlines {
+                            step: deadlines.step.min(IDENTITY_WAIT),
+                            ..deadlines
+                        };
+                        reverse_dns(dns, &addresses, short).await
+                    }
                     _ => Default::default(),
                 }
             }
