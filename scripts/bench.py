@@ -41,7 +41,7 @@ ROUNDS = int(ARGS.pop(0)) if ARGS and ARGS[0].isdigit() else 100
 PARTS = ARGS or ["single", "rtt", "scan"]
 SMTPCHECK = os.path.join(ROOT, "target", "release", "smtpcheck")
 
-CA_FILE = "/etc/postfix/smtpcheck-test/ca.pem"
+CA_FILE = "/etc/smtpcheck-test/ca.pem"
 SMTPCHECK_ARGS = [SMTPCHECK, "probe", "postmaster@postfix.test", "--server", "127.0.0.1",
                   "--helo", "bench.smtpcheck.test", "--from", "bench@postfix.test", "--json"]
 SWAKS_ARGS = ["swaks", "--server", "127.0.0.1", "--to", "postmaster@postfix.test",
