@@ -588,3 +588,27 @@ mod policy {
         assert!(support::checks(&doc, "policy.spf").is_empty());
     }
 }
+
+#[test]
+fn identity_by_address_lists_the_names_without_comparing() {
+    let smtp = FakeSmtp::start(
+        "127.0.0.1:0",
+        Greeting::Send(b"220 mx.byip.test ESMTP\r\n".to_vec()),
+        responder(&[], "250 Ok"),
+    );
+    let (doc, code) = probe(&smtp, &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    let names = check(&doc, "smtp.identity");
+    assert!(
+        names["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("probed by address; the names seen:"),
+        "{names:#}"
+    );
+    assert!(names["summary"]
+        .as_str()
+        .unwrap()
+        .contains("greeting mx.byip.test"));
+    assert!(names["data"].get("cause").is_none());
+}

@@ -95,6 +95,27 @@ fn names_check(obs: &Observation, identity: &Identity) -> Check {
         }
     }
     let data = json!({"mx": mx, "ptr": ptr, "banner": banner, "ehlo": ehlo, "certificate": sans});
+    if mx.parse::<IpAddr>().is_ok() {
+        // Probed by address (--server IP): there is no MX name to compare with.
+        let seen: Vec<String> = [("PTR", &ptr), ("greeting", &banner), ("EHLO", &ehlo)]
+            .iter()
+            .filter_map(|(what, n)| n.as_ref().map(|n| format!("{what} {n}")))
+            .collect();
+        let mut check = Check::new(
+            "smtp.identity",
+            Status::Info,
+            format!(
+                "probed by address; the names seen: {}",
+                if seen.is_empty() {
+                    "none".to_string()
+                } else {
+                    seen.join(", ")
+                }
+            ),
+        );
+        check.data.insert("names".into(), data);
+        return check;
+    }
     let mut check = if differ.is_empty() {
         Check::new(
             "smtp.identity",
