@@ -28,7 +28,7 @@ impl Steps<'_> {
             (_, Some(cut)) if self.phase > cut => Check::new(
                 id,
                 Status::Skip,
-                format!("skipped: --quit-after {}", phase_name(cut)),
+                format!("skipped: --quit-after {}", cut.phase()),
             ),
             (Some(because), _) => skipped(id, because),
             (None, _) => rule(),
@@ -37,21 +37,6 @@ impl Steps<'_> {
             self.failed = Some(id);
         }
         self.out.push(check.at(self.endpoint));
-    }
-}
-
-/// The `--quit-after` word for a phase.
-pub fn phase_name(stage: Stage) -> &'static str {
-    match stage {
-        Stage::Mx => "mx",
-        Stage::Connect => "connect",
-        Stage::Banner => "banner",
-        Stage::Ehlo => "ehlo",
-        Stage::Tls => "tls",
-        Stage::Auth => "auth",
-        Stage::Mail => "mail",
-        Stage::Rcpt => "rcpt",
-        Stage::Data => "data",
     }
 }
 

@@ -580,9 +580,7 @@ fn connect_failed(
     plan: &Plan,
 ) -> Observation {
     let socket = SocketAddr::new(obs.endpoint.address, obs.endpoint.port);
-    let mut state = Session::new(tokio::io::empty(), origin, plan.deadlines)
-        .into_parts()
-        .1;
+    let mut state = SessionState::new(origin, plan.deadlines);
     state.note(format!("connect to {socket}: {e}"));
     obs.transcript = state.into_transcript();
     obs.connect = Timed {

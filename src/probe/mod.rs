@@ -40,6 +40,21 @@ pub enum Stage {
 }
 
 impl Stage {
+    /// The phase's own word (`--quit-after ehlo`).
+    pub fn phase(self) -> &'static str {
+        match self {
+            Stage::Mx => "mx",
+            Stage::Connect => "connect",
+            Stage::Banner => "banner",
+            Stage::Ehlo => "ehlo",
+            Stage::Tls => "tls",
+            Stage::Auth => "auth",
+            Stage::Mail => "mail",
+            Stage::Rcpt => "rcpt",
+            Stage::Data => "data",
+        }
+    }
+
     /// The subcommand that stops at this stage.
     pub fn command(self) -> &'static str {
         match self {

@@ -109,11 +109,6 @@ impl Check {
         self
     }
 
-    pub fn maybe_advice(mut self, advice: Option<String>) -> Self {
-        self.advice = advice;
-        self
-    }
-
     pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
         self.data.insert(key.to_string(), value.into());
         self

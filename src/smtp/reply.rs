@@ -100,10 +100,6 @@ impl Reply {
     pub fn is_positive(&self) -> bool {
         (200..300).contains(&self.code)
     }
-    /// 3yz: positive intermediate (e.g. 354 to DATA).
-    pub fn is_intermediate(&self) -> bool {
-        (300..400).contains(&self.code)
-    }
     /// 4yz: transient negative completion; trying again later may work.
     pub fn is_transient(&self) -> bool {
         (400..500).contains(&self.code)
@@ -204,11 +200,6 @@ impl ReplyDecoder {
     /// The bytes received but not yet part of a complete line.
     pub fn pending(&self) -> &[u8] {
         &self.buf
-    }
-
-    /// True while a multi-line reply has started but not ended.
-    pub fn in_reply(&self) -> bool {
-        !self.pending.is_empty()
     }
 
     /// Decodes the next complete line, if one is buffered. A line ends with

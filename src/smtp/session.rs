@@ -118,6 +118,17 @@ pub struct SessionState {
 }
 
 impl SessionState {
+    /// A fresh state: nothing buffered, nothing said yet.
+    pub fn new(origin: Instant, deadlines: Deadlines) -> Self {
+        Self {
+            decoder: ReplyDecoder::new(),
+            transcript: Vec::new(),
+            origin,
+            deadlines,
+            encrypted: false,
+        }
+    }
+
     /// Bytes the server sent that no reply has consumed yet. After a reply to
     /// STARTTLS this must be empty: anything else arrived in plaintext before
     /// the handshake (the CVE-2011-0411 class of injection).
@@ -165,13 +176,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
     pub fn new(stream: S, origin: Instant, deadlines: Deadlines) -> Self {
         Self {
             stream,
-            state: SessionState {
-                decoder: ReplyDecoder::new(),
-                transcript: Vec::new(),
-                origin,
-                deadlines,
-                encrypted: false,
-            },
+            state: SessionState::new(origin, deadlines),
         }
     }
 
