@@ -7,10 +7,16 @@ use hickory_resolver::config::{
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError as HickoryDnsError, NetError};
 use hickory_resolver::proto::op::ResponseCode;
-use hickory_resolver::proto::rr::{RData, RecordType};
+use crate::dane::Tlsa;
+use crate::dnssec::{Anchors, Security, Validation};
+use hickory_resolver::proto::dnssec::rdata::{DNSSECRData, DNSKEY};
+use hickory_resolver::proto::dnssec::TrustAnchors;
+use hickory_resolver::proto::rr::{Name, RData, RecordType};
 use hickory_resolver::TokioResolver;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::OnceCell;
 use tokio::time::Instant;
 
 /// Why a DNS question got no usable answer.
@@ -79,37 +85,206 @@ impl MxRecord {
 pub struct Dns {
     resolver: TokioResolver,
     timeout: Duration,
+    validator: Arc<Validator>,
+}
+
+/// Where questions go.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    /// /etc/resolv.conf and /etc/hosts.
+    System,
+    /// One server, nothing else.
+    Server(SocketAddr),
+}
+
+/// The validating twin of the resolver, built when first needed (a DS trust
+/// anchor needs a lookup before validation can start).
+struct Validator {
+    source: Source,
+    anchors: Option<Anchors>,
+    built: OnceCell<Result<TokioResolver, String>>,
+    /// DS anchors that matched no DNSKEY: said with every status.
+    unmatched: std::sync::Mutex<Vec<String>>,
+    /// The root's DNSKEY set validated (the resolver reaches the root).
+    root_secure: OnceCell<bool>,
 }
 
 impl Dns {
     /// Uses this machine's resolver configuration (/etc/resolv.conf).
     pub fn system(timeout: Duration) -> Result<Self, String> {
-        let mut builder = TokioResolver::builder_tokio()
-            .map_err(|e| format!("cannot read the system resolver configuration: {e}"))?;
-        *builder.options_mut() = options(timeout, ResolveHosts::Auto);
-        let resolver = builder
-            .build()
-            .map_err(|e| format!("cannot start the resolver: {e}"))?;
-        Ok(Self { resolver, timeout })
+        Self::new(Source::System, timeout)
     }
 
     /// Asks only `server` (UDP, and TCP when an answer is truncated), ignoring
     /// /etc/hosts so results are those of that server alone.
     pub fn using(server: SocketAddr, timeout: Duration) -> Result<Self, String> {
-        let mut udp = ConnectionConfig::udp();
-        udp.port = server.port();
-        let mut tcp = ConnectionConfig::tcp();
-        tcp.port = server.port();
-        let config = ResolverConfig::from_name_servers(vec![NameServerConfig::new(
-            server.ip(),
-            true,
-            vec![udp, tcp],
-        )]);
-        let resolver = TokioResolver::builder_with_config(config, TokioRuntimeProvider::default())
-            .with_options(options(timeout, ResolveHosts::Never))
-            .build()
-            .map_err(|e| format!("cannot use resolver {server}: {e}"))?;
-        Ok(Self { resolver, timeout })
+        Self::new(Source::Server(server), timeout)
+    }
+
+    fn new(source: Source, timeout: Duration) -> Result<Self, String> {
+        Ok(Self {
+            resolver: build(source, timeout, None)?,
+            timeout,
+            validator: Arc::new(Validator {
+                source,
+                anchors: None,
+                built: OnceCell::new(),
+                unmatched: Default::default(),
+                root_secure: OnceCell::new(),
+            }),
+        })
+    }
+
+    /// Validates with `anchors` as well as the root's (`--dnssec-anchor`).
+    pub fn with_anchors(mut self, anchors: Anchors) -> Self {
+        self.validator = Arc::new(Validator {
+            source: self.validator.source,
+            anchors: Some(anchors),
+            built: OnceCell::new(),
+            unmatched: Default::default(),
+            root_secure: OnceCell::new(),
+        });
+        self
+    }
+
+    /// The DNSSEC status of the answer to `name`/`rtype` (RFC 4035 §4.3),
+    /// from a validating lookup made beside the plain one.
+    pub async fn validate(&self, name: &str, rtype: RecordType, deadline: Instant) -> Validation {
+        let validator = match tokio::time::timeout_at(deadline, self.validator()).await {
+            Ok(Ok(v)) => v,
+            Ok(Err(e)) => return Validation::new(Security::Indeterminate, Some(e)),
+            Err(_) => {
+                return Validation::new(
+                    Security::Indeterminate,
+                    Some("no trust anchor keys within the deadline".into()),
+                )
+            }
+        };
+        let mut validation =
+            match tokio::time::timeout_at(deadline, validator.lookup(fqdn(name), rtype)).await {
+                Ok(Ok(lookup)) => Validation::of_records(
+                    lookup
+                        .answers()
+                        .iter()
+                        .filter(|r| r.record_type() == rtype || r.record_type() == RecordType::CNAME),
+                ),
+                Ok(Err(e)) => Validation::of_error(&e),
+                Err(_) => Validation::new(
+                    Security::Indeterminate,
+                    Some("the validating lookup did not finish within the deadline".into()),
+                ),
+            };
+        if validation.status == Security::Bogus && !self.anchor_reachable(name, validator, deadline).await {
+            validation = Validation::new(
+                Security::Indeterminate,
+                Some(format!(
+                    "no trust anchor is reachable for {name}: the resolver does not serve the root's keys (for a lab zone, give its key with --dnssec-anchor)"
+                )),
+            );
+        }
+        let unmatched = self.validator.unmatched.lock().map(|u| u.clone()).unwrap_or_default();
+        if validation.status != Security::Secure && !unmatched.is_empty() {
+            let reason = validation.reason.take().unwrap_or_default();
+            validation.reason = Some(format!("{}; {reason}", unmatched.join("; ")));
+        }
+        validation
+    }
+
+    /// Whether a bogus verdict can be trusted: hickory calls an answer bogus
+    /// when no chain reaches an anchor at all, which is what a resolver that
+    /// cannot reach the root (a lab, a filtered network) looks like. Bogus
+    /// stands when the root's keys validate or one of our anchors is above
+    /// `name`.
+    async fn anchor_reachable(&self, name: &str, validator: &TokioResolver, deadline: Instant) -> bool {
+        let covered = self.validator.anchors.as_ref().is_some_and(|a| {
+            let Ok(name) = Name::from_ascii(fqdn(name)) else {
+                return false;
+            };
+            a.keys
+                .iter()
+                .map(|(n, _)| n)
+                .chain(a.digests.iter().map(|(n, _)| n))
+                .any(|anchor| !anchor.is_root() && anchor.zone_of(&name))
+        });
+        if covered {
+            return true;
+        }
+        *self
+            .validator
+            .root_secure
+            .get_or_init(|| async {
+                matches!(
+                    tokio::time::timeout_at(deadline, validator.lookup(Name::root(), RecordType::DNSKEY)).await,
+                    Ok(Ok(lookup)) if Validation::of_records(lookup.answers()).status == Security::Secure
+                )
+            })
+            .await
+    }
+
+    async fn validator(&self) -> Result<&TokioResolver, String> {
+        self.validator
+            .built
+            .get_or_init(|| async {
+                let anchors = match &self.validator.anchors {
+                    None => TrustAnchors::default(),
+                    Some(anchors) => {
+                        let mut fetched = Vec::new();
+                        for owner in anchors.ds_owners() {
+                            fetched.push((owner.clone(), self.dnskeys(owner).await));
+                        }
+                        let (keys, unmatched) = anchors.trust_anchors(&fetched);
+                        if let Ok(mut slot) = self.validator.unmatched.lock() {
+                            *slot = unmatched;
+                        }
+                        keys
+                    }
+                };
+                build(self.validator.source, self.timeout, Some(Arc::new(anchors)))
+            })
+            .await
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The DNSKEY set at `owner`, unvalidated (a DS anchor then picks from it).
+    async fn dnskeys(&self, owner: Name) -> Vec<DNSKEY> {
+        match self.resolver.lookup(owner, RecordType::DNSKEY).await {
+            Ok(lookup) => lookup
+                .answers()
+                .iter()
+                .filter_map(|r| match &r.data {
+                    RData::DNSSEC(DNSSECRData::DNSKEY(key)) => Some(key.clone()),
+                    _ => None,
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// TLSA records at `name` (RFC 6698 §2), unvalidated; `validate` says
+    /// whether they may be used.
+    pub async fn tlsa(&self, name: &str, deadline: Instant) -> Result<Vec<Tlsa>, DnsError> {
+        let lookup = self
+            .bounded(deadline, self.resolver.lookup(fqdn(name), RecordType::TLSA))
+            .await?;
+        let records: Vec<Tlsa> = lookup
+            .answers()
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::TLSA(t) => Some(Tlsa {
+                    usage: u8::from(t.cert_usage),
+                    selector: u8::from(t.selector),
+                    matching: u8::from(t.matching),
+                    data: t.cert_data.clone(),
+                }),
+                _ => None,
+            })
+            .collect();
+        if records.is_empty() {
+            Err(DnsError::NoRecords)
+        } else {
+            Ok(records)
+        }
     }
 
     /// MX records of `domain`, in preference order (RFC 5321 §5.1: lower first;
@@ -242,6 +417,43 @@ impl Dns {
             Err(_) => Err(DnsError::Timeout(waited.elapsed())),
         }
     }
+}
+
+/// A resolver asking `source`; validating when given trust anchors.
+fn build(
+    source: Source,
+    timeout: Duration,
+    anchors: Option<Arc<TrustAnchors>>,
+) -> Result<TokioResolver, String> {
+    let mut builder = match source {
+        Source::System => {
+            let mut builder = TokioResolver::builder_tokio()
+                .map_err(|e| format!("cannot read the system resolver configuration: {e}"))?;
+            *builder.options_mut() = options(timeout, ResolveHosts::Auto);
+            builder
+        }
+        Source::Server(server) => {
+            let mut udp = ConnectionConfig::udp();
+            udp.port = server.port();
+            let mut tcp = ConnectionConfig::tcp();
+            tcp.port = server.port();
+            let config = ResolverConfig::from_name_servers(vec![NameServerConfig::new(
+                server.ip(),
+                true,
+                vec![udp, tcp],
+            )]);
+            TokioResolver::builder_with_config(config, TokioRuntimeProvider::default())
+                .with_options(options(timeout, ResolveHosts::Never))
+        }
+    };
+    if let Some(anchors) = anchors {
+        builder = builder.with_trust_anchor(anchors);
+        builder.options_mut().validate = true;
+    }
+    builder.build().map_err(|e| match source {
+        Source::System => format!("cannot start the resolver: {e}"),
+        Source::Server(server) => format!("cannot use resolver {server}: {e}"),
+    })
 }
 
 fn options(timeout: Duration, hosts: ResolveHosts) -> ResolverOpts {

@@ -5,7 +5,9 @@
 
 pub mod checks;
 pub mod cli;
+pub mod dane;
 pub mod dns;
+pub mod dnssec;
 pub mod explain;
 pub mod generate;
 pub mod message;
