@@ -33,7 +33,7 @@ pub enum Command {
     Probe(TargetArgs),
     /// Look up MX records and the addresses of every exchange (DNS only)
     Mx(MxArgs),
-    /// The domain's mail policy records without SMTP: SPF, DMARC and TLS-RPT (plus MX and addresses)
+    /// The domain's mail policy without SMTP: DNSSEC, DANE records, MTA-STS, TLS-RPT, SPF, DMARC (plus MX and addresses)
     Policy(PolicyArgs),
     /// Stop after the TCP connection to every exchange address
     Connect(TargetArgs),
@@ -92,6 +92,7 @@ impl PolicyArgs {
     pub fn options(&self) -> Result<probe::Options, InputError> {
         let mut opts = self.dns.mx_options();
         opts.policy = true;
+        opts.transport = true;
         opts.label = Some("policy");
         opts.tls = Some(Arc::new(
             TlsClient::new(self.ca_file.as_deref()).map_err(InputError)?,
@@ -244,9 +245,12 @@ pub struct ProbeArgs {
     /// Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?
     #[arg(long)]
     pub vrfy: bool,
-    /// Also check the domain's SPF, DMARC and TLS-RPT records
+    /// Also check the domain's SPF and DMARC records
     #[arg(long)]
     pub policy: bool,
+    /// Skip the DNSSEC, DANE, MTA-STS and TLS-RPT checks and the sender simulation (on by default)
+    #[arg(long)]
+    pub no_transport_policy: bool,
     /// Most connections open at once
     #[arg(long, value_name = "N", default_value_t = crate::probe::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
@@ -300,6 +304,9 @@ pub struct DnsArgs {
     /// Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning
     #[arg(long)]
     pub allow_private: bool,
+    /// Extra DNSSEC trust anchors: DNSKEY or DS records in zone-file syntax (lab and private zones); the root's anchors always apply
+    #[arg(long, value_name = "FILE")]
+    pub dnssec_anchor: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -395,6 +402,13 @@ impl ProbeArgs {
         opts.retry_greylist = self.retry_greylist;
         opts.relay_test = self.relay_test;
         opts.policy = self.policy;
+        // DANE and MTA-STS are about relaying to the domain's MX (RFC 7672,
+        // RFC 8461): not about submission, a host named with --server, or
+        // the single-step commands.
+        opts.transport = !self.no_transport_policy
+            && !self.submission
+            && opts.server.is_none()
+            && stage >= Stage::Rcpt;
         opts.vrfy = self.vrfy;
         let port = opts
             .server
@@ -527,10 +541,18 @@ impl SendArgs {
 impl DnsArgs {
     /// The resolver: `--resolver`, or the system configuration.
     pub fn resolver(&self) -> Result<Dns, String> {
-        match self.resolver {
+        let dns = match self.resolver {
             Some(server) => Dns::using(server, self.timeout),
             None => Dns::system(self.timeout),
-        }
+        }?;
+        let Some(path) = &self.dnssec_anchor else {
+            return Ok(dns);
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("--dnssec-anchor {}: {e}", path.display()))?;
+        let anchors = crate::dnssec::Anchors::parse(&text)
+            .map_err(|e| format!("--dnssec-anchor {}: {e}", path.display()))?;
+        Ok(dns.with_anchors(anchors))
     }
 
     /// Options for the DNS-only `mx` command.

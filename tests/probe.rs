@@ -80,7 +80,12 @@ fn healthy_domain_passes_with_pipelining() {
             // 127.0.0.1 is "localhost" to every resolver, which points back: confirmed
             "dns.ptr=pass",
             // the greeting and EHLO say fake.test, the MX is mx.good.test
-            "smtp.identity=info"
+            "smtp.identity=info",
+            // an unsigned lab zone, no TLSA, no MTA-STS, no TLS-RPT: said, not judged
+            "dns.dnssec=info",
+            "tls.dane=info",
+            "policy.mta_sts=info",
+            "policy.tls_rpt=info"
         ]
     );
     assert_eq!(check(&doc, "dns.mx")["data"]["source"], "mx");
@@ -688,11 +693,19 @@ fn json_contract_v1_shape() {
             "duration_ms",
             "exit_code",
             "schema_version",
+            "senders",
             "target",
             "transcripts",
             "verdict"
         ]
     );
+    for s in doc["senders"].as_array().unwrap() {
+        assert_eq!(keys(s).len(), 4 - usize::from(s.get("via").is_none()), "{s}");
+        assert!(["opportunistic", "dane", "mta_sts"].contains(&s["kind"].as_str().unwrap()));
+        assert!(["deliver", "defer", "bounce", "unknown"].contains(&s["action"].as_str().unwrap()));
+        assert!(s["reason"].is_string());
+    }
+    assert_eq!(doc["senders"][0]["via"], "up.contract.test");
     assert_eq!(doc["schema_version"], 1);
     assert!(doc["duration_ms"].is_number());
     assert_eq!(doc["exit_code"], 1);
@@ -732,6 +745,9 @@ fn json_contract_v1_shape() {
             ("tls.starttls", _) | ("tls.implicit", _) => has("offered"),
             ("dns.ptr", _) => has("ptr"),
             ("smtp.identity", _) => has("names"),
+            ("dns.dnssec", _) => ["status", "answers"].iter().for_each(|k| has(k)),
+            ("tls.dane", _) => ["tlsa_name", "dnssec"].iter().for_each(|k| has(k)),
+            ("policy.mta_sts", _) | ("policy.tls_rpt", _) => {}
             ("tls.certificate", _) => [
                 "subject",
                 "sans",
@@ -778,11 +794,19 @@ fn json_contract_v1_shape() {
             "error",
             "exit_code",
             "schema_version",
+            "senders",
             "target",
             "transcripts",
             "verdict"
         ]
     );
+    for s in doc["senders"].as_array().unwrap() {
+        assert_eq!(keys(s).len(), 4 - usize::from(s.get("via").is_none()), "{s}");
+        assert!(["opportunistic", "dane", "mta_sts"].contains(&s["kind"].as_str().unwrap()));
+        assert!(["deliver", "defer", "bounce", "unknown"].contains(&s["action"].as_str().unwrap()));
+        assert!(s["reason"].is_string());
+    }
+    assert_eq!(doc["senders"][0]["via"], "up.contract.test");
     assert_eq!(
         (err["verdict"].as_str(), err["domain"].is_null()),
         (Some("error"), true)

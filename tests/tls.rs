@@ -404,7 +404,11 @@ fn implicit_tls_greets_inside_tls() {
             "smtp.mail",
             "smtp.rcpt",
             "dns.ptr",
-            "smtp.identity"
+            "smtp.identity",
+            "dns.dnssec",
+            "tls.dane",
+            "policy.mta_sts",
+            "policy.tls_rpt"
         ]
     );
     assert_eq!(check(&doc, "smtp.ehlo")["data"]["after_tls"], true);

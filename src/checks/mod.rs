@@ -2,10 +2,12 @@
 //! returns checks with a status, a summary quoting the server, and advice.
 //! Pure functions, no I/O, so every rule has a unit test.
 
+pub mod dane;
 pub mod dns;
 pub mod identity;
 pub mod net;
 pub mod policy;
+pub mod senders;
 pub mod smtp;
 pub mod tls;
 

@@ -129,8 +129,12 @@ pub struct Options {
     pub chunking: bool,
     /// `send --notify`.
     pub notify: Option<String>,
-    /// SPF, DMARC and TLS-RPT (`policy`, `probe --policy`).
+    /// SPF and DMARC (`policy`, `probe --policy`).
     pub policy: bool,
+    /// DNSSEC, DANE, MTA-STS and TLS-RPT: whether mail can reach the domain
+    /// under the policies senders enforce (on in `probe`, `send`, `scan`,
+    /// `policy`; `--no-transport-policy` turns it off).
+    pub transport: bool,
     /// The command name in the report, when not the stage's own.
     pub label: Option<&'static str>,
 }
@@ -167,6 +171,7 @@ impl Options {
             chunking: false,
             notify: None,
             policy: false,
+            transport: false,
             label: None,
         }
     }
@@ -240,12 +245,28 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
     };
     // The policy records are DNS only: ask them beside everything else.
     let policy = opts.policy.then(|| {
-        let (dns, domain, tls) = (dns.clone(), target.domain.clone(), opts.tls.clone());
+        let (dns, domain) = (dns.clone(), target.domain.clone());
         tokio::spawn(async move {
             let deadline = deadlines.next();
             tokio::join!(
                 policy::spf(&dns, &domain, deadline),
                 policy::dmarc(&dns, &domain, deadline),
+            )
+        })
+    });
+    let transport = opts.transport.then(|| {
+        let (dns, domain, tls) = (dns.clone(), target.domain.clone(), opts.tls.clone());
+        let mx = opts.server.is_none();
+        tokio::spawn(async move {
+            let deadline = deadlines.next();
+            let mx = async {
+                match mx {
+                    true => Some(dns.validate(&domain, crate::dns::RecordType::MX, deadline).await),
+                    false => None,
+                }
+            };
+            tokio::join!(
+                mx,
                 policy::tls_rpt(&dns, &domain, deadline),
                 policy::mta_sts(&dns, tls.as_deref(), &domain, deadline)
             )
@@ -290,6 +311,14 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
         }
     };
     checks.extend(resolve_exchanges(dns, &mut exchanges, deadlines).await);
+    let port = opts
+        .server
+        .as_ref()
+        .and_then(|s| s.port)
+        .unwrap_or(opts.port);
+    let security = opts
+        .transport
+        .then(|| spawn_exchange_security(dns, &exchanges, port, deadlines));
     let published: Vec<checks::dns::Published> = exchanges
         .iter()
         .filter(|x| x.from_mx)
@@ -306,12 +335,8 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
         opts.allow_private,
     ));
     let mut transcripts = Vec::new();
+    let mut observations = Vec::new();
     if opts.stage > Stage::Mx {
-        let port = opts
-            .server
-            .as_ref()
-            .and_then(|s| s.port)
-            .unwrap_or(opts.port);
         let endpoints: Vec<Endpoint> = exchanges
             .iter()
             .flat_map(|x| {
@@ -353,7 +378,8 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
         };
         let addresses: Vec<IpAddr> = endpoints.iter().map(|e| e.address).collect();
         // Reverse DNS runs beside the conversations: no time added.
-        let (mut observations, identities) = tokio::join!(
+        let identities;
+        (observations, identities) = tokio::join!(
             converse_all(
                 endpoints,
                 plan.clone(),
@@ -391,62 +417,196 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
             }
         }
         checks.extend(checks::net::path_checks(&observations, &controls));
-        for obs in observations {
-            let mut lines = obs.transcript;
-            if let Some(retry) = obs.retry {
-                lines.extend(retry.transcript);
-            }
-            transcripts.push(Conversation {
-                endpoint: obs.endpoint,
-                lines,
-            });
-        }
     }
-    if let Some(Ok((spf, dmarc, tls_rpt, mta_sts))) = match policy {
-        Some(task) => Some(task.await),
-        None => None,
-    } {
-        let mx_hosts: Vec<String> = exchanges
-            .iter()
-            .filter(|x| x.from_mx)
-            .map(|x| x.name.clone())
-            .collect();
-        // Certificates as this probe saw them: a host is fine when every
-        // address presented a certificate without problems.
-        let mut certificate_ok: Vec<(String, bool)> = Vec::new();
-        for c in checks
-            .iter()
-            .filter(|c| c.id == "tls.certificate" && c.status != Status::Skip)
-        {
-            let ok = c
-                .data
-                .get("problems")
-                .and_then(|p| p.as_array())
-                .is_some_and(|p| p.is_empty());
-            let host = c.host.clone().unwrap_or_default();
-            match certificate_ok.iter_mut().find(|(h, _)| *h == host) {
-                Some(entry) => entry.1 &= ok,
-                None => certificate_ok.push((host, ok)),
-            }
-        }
-        checks.push(checks::policy::spf_check(&target.domain, &spf));
-        checks.push(checks::policy::dmarc_check(&target.domain, &dmarc));
-        checks.push(checks::policy::tls_rpt_check(&target.domain, &tls_rpt));
+    let mx_hosts: Vec<String> = exchanges
+        .iter()
+        .filter(|x| x.from_mx)
+        .map(|x| x.name.clone())
+        .collect();
+    if let (Some(Ok((mx_validation, tls_rpt, mta_sts))), Some(security)) = (
+        match transport {
+            Some(task) => Some(task.await),
+            None => None,
+        },
+        match security {
+            Some(task) => task.await.ok(),
+            None => None,
+        },
+    ) {
+        checks.extend(security_checks(
+            &target.domain,
+            mx_validation,
+            &security,
+            &observations,
+        ));
+        let certificate_ok = certificates_seen(&checks);
         checks.push(checks::policy::mta_sts_check(
             &target.domain,
             &mta_sts,
             &mx_hosts,
             &certificate_ok,
         ));
+        checks.push(checks::policy::tls_rpt_check(&target.domain, &tls_rpt));
     }
-    Report::finished(
+    if let Some(Ok((spf, dmarc))) = match policy {
+        Some(task) => Some(task.await),
+        None => None,
+    } {
+        checks.push(checks::policy::spf_check(&target.domain, &spf));
+        checks.push(checks::policy::dmarc_check(&target.domain, &dmarc));
+    }
+    for obs in observations {
+        let mut lines = obs.transcript;
+        if let Some(retry) = obs.retry {
+            lines.extend(retry.transcript);
+        }
+        transcripts.push(Conversation {
+            endpoint: obs.endpoint,
+            lines,
+        });
+    }
+    let senders = match opts.stage {
+        Stage::Mx if !opts.transport => Vec::new(),
+        _ => {
+            let hosts: Vec<String> = exchanges.iter().map(|x| x.name.clone()).collect();
+            checks::senders::simulate(&checks, &hosts)
+        }
+    };
+    let mut report = Report::finished(
         opts.label.unwrap_or(opts.stage.command()),
         &target.input,
         &target.domain,
         checks,
         transcripts,
         started.elapsed(),
-    )
+    );
+    report.senders = senders;
+    report
+}
+
+/// Certificates as this probe saw them, per MX host: a host is fine when
+/// every address did STARTTLS and presented a certificate without problems
+/// (what an MTA-STS sender requires, RFC 8461 §4.2).
+fn certificates_seen(checks: &[Check]) -> Vec<(String, bool)> {
+    let mut seen: Vec<(String, bool)> = Vec::new();
+    for c in checks.iter().filter(|c| c.status != Status::Skip) {
+        let ok = match c.id.as_str() {
+            "tls.certificate" => c
+                .data
+                .get("problems")
+                .and_then(|p| p.as_array())
+                .is_some_and(|p| p.is_empty()),
+            "tls.starttls" => c.status == Status::Pass,
+            _ => continue,
+        };
+        let host = c.host.clone().unwrap_or_default();
+        match seen.iter_mut().find(|(h, _)| *h == host) {
+            Some(entry) => entry.1 &= ok,
+            None => seen.push((host, ok)),
+        }
+    }
+    seen
+}
+
+/// Looks up, beside the conversations, each exchange's address and TLSA
+/// answers with their DNSSEC status.
+fn spawn_exchange_security(
+    dns: &Dns,
+    exchanges: &[Exchange],
+    port: u16,
+    deadlines: Deadlines,
+) -> tokio::task::JoinHandle<Vec<policy::ExchangeSecurity>> {
+    let hosts: Vec<(String, bool)> = exchanges
+        .iter()
+        .filter(|x| x.name.parse::<IpAddr>().is_err())
+        .filter_map(|x| {
+            let addresses = x.addresses.as_ref()?;
+            Some((x.name.clone(), addresses.iter().any(IpAddr::is_ipv6)))
+        })
+        .collect();
+    let dns = dns.clone();
+    tokio::spawn(async move {
+        let deadline = deadlines.next();
+        let mut set = JoinSet::new();
+        for (i, (host, ipv6)) in hosts.into_iter().enumerate() {
+            let dns = dns.clone();
+            set.spawn(async move {
+                (
+                    i,
+                    policy::exchange_security(&dns, &host, port, ipv6, deadline).await,
+                )
+            });
+        }
+        let mut found: Vec<(usize, policy::ExchangeSecurity)> =
+            set.join_all().await.into_iter().collect();
+        found.sort_by_key(|(i, _)| *i);
+        found.into_iter().map(|(_, f)| f).collect()
+    })
+}
+
+/// `dns.dnssec` for every answer, and `tls.dane` per address (or per
+/// exchange when no SMTP ran).
+fn security_checks(
+    domain: &str,
+    mx: Option<crate::dnssec::Validation>,
+    found: &[policy::ExchangeSecurity],
+    observations: &[conversation::Observation],
+) -> Vec<Check> {
+    use checks::dane::{Answer, Presented};
+    let mut answers: Vec<Answer> = mx
+        .map(|validation| Answer {
+            name: domain.to_string(),
+            rtype: "MX",
+            validation,
+        })
+        .into_iter()
+        .collect();
+    answers.extend(found.iter().flat_map(|f| f.answers.iter().cloned()));
+    let mut out = Vec::new();
+    if !answers.is_empty() {
+        out.push(checks::dane::dnssec_check(&answers));
+    }
+    for f in found {
+        let names = [f.host.as_str(), domain];
+        let at: Vec<&conversation::Observation> = observations
+            .iter()
+            .filter(|o| o.endpoint.host == f.host)
+            .collect();
+        if at.is_empty() {
+            out.push(
+                checks::dane::dane_check(&f.tlsa, Presented::NotProbed, &names).host(&f.host),
+            );
+        }
+        for obs in at {
+            out.push(
+                checks::dane::dane_check(&f.tlsa, presented(obs), &names).at(&obs.endpoint),
+            );
+        }
+    }
+    out
+}
+
+/// What the TLS step of a conversation left for DANE to match.
+fn presented(obs: &conversation::Observation) -> checks::dane::Presented<'_> {
+    use checks::dane::Presented;
+    let Some(tls) = &obs.tls else {
+        // No TLS step: either it was not planned (--tls off, --quit-after)
+        // after a good EHLO, or the conversation ended before it.
+        let greeted = matches!(&obs.ehlo, Some(Timed { value: Ok(r), .. }) if r.code == 250);
+        return match greeted {
+            true => Presented::NotProbed,
+            false => Presented::Unreached,
+        };
+    };
+    match &tls.handshake {
+        Some(Timed { value: Ok(n), .. }) => Presented::Chain(&n.chain),
+        Some(Timed { value: Err(e), .. }) => Presented::HandshakeFailed(&e.message),
+        None if !tls.offered => Presented::NoStartTls,
+        None => match &tls.reply {
+            Some(Timed { value: Ok(r), .. }) if r.code != 220 => Presented::NoStartTls,
+            _ => Presented::Unreached,
+        },
+    }
 }
 
 /// MX, falling back to the implicit MX (RFC 5321 §5.1) on NODATA only:

@@ -335,3 +335,61 @@ pub fn parse_http(response: &[u8]) -> Result<String, String> {
     }
     Ok(String::from_utf8_lossy(body).into_owned())
 }
+
+/// The DNSSEC status of an exchange's address answers, and its TLSA
+/// records (RFC 7672 §2.2: TLSA at `_PORT._tcp.HOST`), validated.
+#[derive(Debug, Clone)]
+pub struct ExchangeSecurity {
+    pub host: String,
+    pub answers: Vec<crate::checks::dane::Answer>,
+    pub tlsa: crate::checks::dane::TlsaAnswer,
+}
+
+pub async fn exchange_security(
+    dns: &Dns,
+    host: &str,
+    port: u16,
+    ipv6: bool,
+    deadline: Instant,
+) -> ExchangeSecurity {
+    use crate::checks::dane::{Answer, TlsaAnswer};
+    use crate::dns::RecordType;
+    let tlsa_name = format!("_{port}._tcp.{host}");
+    let (a, aaaa, records, tlsa_validation) = tokio::join!(
+        dns.validate(host, RecordType::A, deadline),
+        async {
+            match ipv6 {
+                true => Some(dns.validate(host, RecordType::AAAA, deadline).await),
+                false => None,
+            }
+        },
+        dns.tlsa(&tlsa_name, deadline),
+        dns.validate(&tlsa_name, RecordType::TLSA, deadline),
+    );
+    let mut answers = vec![Answer {
+        name: host.to_string(),
+        rtype: "A",
+        validation: a,
+    }];
+    if let Some(v) = aaaa {
+        answers.push(Answer {
+            name: host.to_string(),
+            rtype: "AAAA",
+            validation: v,
+        });
+    }
+    answers.push(Answer {
+        name: tlsa_name.clone(),
+        rtype: "TLSA",
+        validation: tlsa_validation.clone(),
+    });
+    ExchangeSecurity {
+        host: host.to_string(),
+        answers,
+        tlsa: TlsaAnswer {
+            name: tlsa_name,
+            records,
+            validation: tlsa_validation,
+        },
+    }
+}

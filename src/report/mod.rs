@@ -5,6 +5,7 @@
 //! in docs/json-schema.md and pinned by tests/json_contract.rs): fields may be
 //! added, never renamed or removed, without a new schema version.
 
+use crate::checks::senders::Sender;
 use crate::smtp::TranscriptLine;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -158,6 +159,9 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     pub checks: Vec<Check>,
+    /// What each kind of sender will do (empty when the run cannot say:
+    /// `mx`, `connect`, errors).
+    pub senders: Vec<Sender>,
     pub transcripts: Vec<Conversation>,
 }
 
@@ -182,6 +186,7 @@ impl Report {
             duration_ms: millis(elapsed),
             error: None,
             checks,
+            senders: Vec::new(),
             transcripts,
         }
     }
@@ -227,6 +232,7 @@ impl Report {
             duration_ms: 0.0,
             error: Some(message.into()),
             checks: Vec::new(),
+            senders: Vec::new(),
             transcripts: Vec::new(),
         }
     }
