@@ -28,7 +28,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -s h -l help -d 'Print
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -s V -l version -d 'Print version'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "probe" -d 'Run every step: MX, connect, greeting, EHLO, MAIL FROM and RCPT TO (never DATA)'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "mx" -d 'Look up MX records and the addresses of every exchange (DNS only)'
-complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "policy" -d 'The domain\'s mail policy records without SMTP: SPF, DMARC and TLS-RPT (plus MX and addresses)'
+complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "policy" -d 'The domain\'s mail policy without SMTP: DNSSEC, DANE records, MTA-STS, TLS-RPT, SPF, DMARC (plus MX and addresses)'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "connect" -d 'Stop after the TCP connection to every exchange address'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "banner" -d 'Stop after reading every exchange\'s greeting'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "ehlo" -d 'Stop after EHLO: show every exchange\'s capabilities'
@@ -68,6 +68,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l cert-days 
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l dnssec-anchor -d 'Extra DNSSEC trust anchors: DNSKEY or DS records in zone-file syntax (lab and private zones); the root\'s anchors always apply' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l format -d 'human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata' -r -f -a "human\t''
 json\t''
 nagios\t''"
@@ -80,7 +81,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l allow-plai
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
-complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l policy -d 'Also check the domain\'s SPF, DMARC and TLS-RPT records'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l policy -d 'Also check the domain\'s SPF and DMARC records'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l no-transport-policy -d 'Skip the DNSSEC, DANE, MTA-STS and TLS-RPT checks and the sender simulation (on by default)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l allow-private -d 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'
@@ -90,6 +92,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -s h -l help 
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l dnssec-anchor -d 'Extra DNSSEC trust anchors: DNSKEY or DS records in zone-file syntax (lab and private zones); the root\'s anchors always apply' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l format -d 'human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata' -r -f -a "human\t''
 json\t''
 nagios\t''"
@@ -106,6 +109,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l ca-file -
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l dnssec-anchor -d 'Extra DNSSEC trust anchors: DNSKEY or DS records in zone-file syntax (lab and private zones); the root\'s anchors always apply' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l format -d 'human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata' -r -f -a "human\t''
 json\t''
 nagios\t''"
@@ -148,6 +152,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l cert-day
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l dnssec-anchor -d 'Extra DNSSEC trust anchors: DNSKEY or DS records in zone-file syntax (lab and private zones); the root\'s anchors always apply' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l format -d 'human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata' -r -f -a "human\t''
 json\t''
 nagios\t''"
@@ -160,7 +165,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l allow-pl
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
-complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l policy -d 'Also check the domain\'s SPF, DMARC and TLS-RPT records'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l policy -d 'Also check the domain\'s SPF and DMARC records'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l no-transport-policy -d 'Skip the DNSSEC, DANE, MTA-STS and TLS-RPT checks and the sender simulation (on by default)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l allow-private -d 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'
@@ -197,6 +203,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l cert-days
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l dnssec-anchor -d 'Extra DNSSEC trust anchors: DNSKEY or DS records in zone-file syntax (lab and private zones); the root\'s anchors always apply' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l format -d 'human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata' -r -f -a "human\t''
 json\t''
 nagios\t''"
@@ -209,7 +216,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l allow-pla
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
-complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l policy -d 'Also check the domain\'s SPF, DMARC and TLS-RPT records'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l policy -d 'Also check the domain\'s SPF and DMARC records'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l no-transport-policy -d 'Skip the DNSSEC, DANE, MTA-STS and TLS-RPT checks and the sender simulation (on by default)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l allow-private -d 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'
@@ -246,6 +254,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l cert-days -
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l dnssec-anchor -d 'Extra DNSSEC trust anchors: DNSKEY or DS records in zone-file syntax (lab and private zones); the root\'s anchors always apply' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l format -d 'human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata' -r -f -a "human\t''
 json\t''
 nagios\t''"
@@ -258,7 +267,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l allow-plain
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
-complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l policy -d 'Also check the domain\'s SPF, DMARC and TLS-RPT records'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l policy -d 'Also check the domain\'s SPF and DMARC records'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l no-transport-policy -d 'Skip the DNSSEC, DANE, MTA-STS and TLS-RPT checks and the sender simulation (on by default)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l allow-private -d 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'
@@ -295,6 +305,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l cert-days -d
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l dnssec-anchor -d 'Extra DNSSEC trust anchors: DNSKEY or DS records in zone-file syntax (lab and private zones); the root\'s anchors always apply' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l format -d 'human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata' -r -f -a "human\t''
 json\t''
 nagios\t''"
@@ -307,7 +318,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l allow-plaint
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
-complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l policy -d 'Also check the domain\'s SPF, DMARC and TLS-RPT records'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l policy -d 'Also check the domain\'s SPF and DMARC records'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l no-transport-policy -d 'Skip the DNSSEC, DANE, MTA-STS and TLS-RPT checks and the sender simulation (on by default)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l allow-private -d 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'
@@ -348,11 +360,13 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l cert-days -
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l dnssec-anchor -d 'Extra DNSSEC trust anchors: DNSKEY or DS records in zone-file syntax (lab and private zones); the root\'s anchors always apply' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l allow-plaintext-auth -d 'Send credentials even without TLS (anyone on the path can read them)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
-complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l policy -d 'Also check the domain\'s SPF, DMARC and TLS-RPT records'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l policy -d 'Also check the domain\'s SPF and DMARC records'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l no-transport-policy -d 'Skip the DNSSEC, DANE, MTA-STS and TLS-RPT checks and the sender simulation (on by default)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l allow-private -d 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'
@@ -395,6 +409,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l cert-days -
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l dnssec-anchor -d 'Extra DNSSEC trust anchors: DNSKEY or DS records in zone-file syntax (lab and private zones); the root\'s anchors always apply' -r -F
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l format -d 'human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata' -r -f -a "human\t''
 json\t''
 nagios\t''"
@@ -408,7 +423,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l allow-plain
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
-complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l policy -d 'Also check the domain\'s SPF, DMARC and TLS-RPT records'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l policy -d 'Also check the domain\'s SPF and DMARC records'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l no-transport-policy -d 'Skip the DNSSEC, DANE, MTA-STS and TLS-RPT checks and the sender simulation (on by default)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l require-tls -d 'Short for --tls require'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l tls-injection-test -d 'Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l allow-private -d 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'

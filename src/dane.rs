@@ -52,7 +52,10 @@ impl Tlsa {
     }
 
     pub fn usage_name(&self) -> &'static str {
-        USAGES.get(self.usage as usize).copied().unwrap_or("unknown")
+        USAGES
+            .get(self.usage as usize)
+            .copied()
+            .unwrap_or("unknown")
     }
 
     /// Whether `cert` is the one this record names (selector, then matching type).
@@ -226,7 +229,10 @@ mod tests {
         };
         let chain = vec![leaf.clone()];
         let outcome = authenticate(&[rec(&leaf)], &chain, &["x"], UnixTime::now());
-        assert!(matches!(outcome, Outcome::Match { depth: 0, .. }), "{outcome:?}");
+        assert!(
+            matches!(outcome, Outcome::Match { depth: 0, .. }),
+            "{outcome:?}"
+        );
         let outcome = authenticate(&[rec(&other)], &chain, &["x"], UnixTime::now());
         assert!(matches!(outcome, Outcome::NoMatch(_)), "{outcome:?}");
     }

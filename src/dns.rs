@@ -1,17 +1,17 @@
 //! A thin wrapper over hickory-resolver: the two questions the probe asks
 //! (MX of a domain, addresses of a host) and DNS failures named by cause.
 
+use crate::dane::Tlsa;
+use crate::dnssec::{Anchors, Security, Validation};
 use hickory_resolver::config::{
     ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts,
 };
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError as HickoryDnsError, NetError};
-use hickory_resolver::proto::op::ResponseCode;
-use crate::dane::Tlsa;
-use crate::dnssec::{Anchors, Security, Validation};
-pub use hickory_resolver::proto::rr::RecordType;
 use hickory_resolver::proto::dnssec::rdata::{DNSSECRData, DNSKEY};
 use hickory_resolver::proto::dnssec::TrustAnchors;
+use hickory_resolver::proto::op::ResponseCode;
+pub use hickory_resolver::proto::rr::RecordType;
 use hickory_resolver::proto::rr::{Name, RData};
 use hickory_resolver::TokioResolver;
 use std::net::{IpAddr, SocketAddr};
@@ -163,19 +163,20 @@ impl Dns {
         };
         let mut validation =
             match tokio::time::timeout_at(deadline, validator.lookup(fqdn(name), rtype)).await {
-                Ok(Ok(lookup)) => Validation::of_records(
-                    lookup
-                        .answers()
-                        .iter()
-                        .filter(|r| r.record_type() == rtype || r.record_type() == RecordType::CNAME),
-                ),
+                Ok(Ok(lookup)) => {
+                    Validation::of_records(lookup.answers().iter().filter(|r| {
+                        r.record_type() == rtype || r.record_type() == RecordType::CNAME
+                    }))
+                }
                 Ok(Err(e)) => Validation::of_error(&e),
                 Err(_) => Validation::new(
                     Security::Indeterminate,
                     Some("the validating lookup did not finish within the deadline".into()),
                 ),
             };
-        if validation.status == Security::Bogus && !self.anchor_reachable(name, validator, deadline).await {
+        if validation.status == Security::Bogus
+            && !self.anchor_reachable(name, validator, deadline).await
+        {
             validation = Validation::new(
                 Security::Indeterminate,
                 Some(format!(
@@ -183,7 +184,12 @@ impl Dns {
                 )),
             );
         }
-        let unmatched = self.validator.unmatched.lock().map(|u| u.clone()).unwrap_or_default();
+        let unmatched = self
+            .validator
+            .unmatched
+            .lock()
+            .map(|u| u.clone())
+            .unwrap_or_default();
         if validation.status != Security::Secure && !unmatched.is_empty() {
             let reason = validation.reason.take().unwrap_or_default();
             validation.reason = Some(format!("{}; {reason}", unmatched.join("; ")));
@@ -196,7 +202,12 @@ impl Dns {
     /// cannot reach the root (a lab, a filtered network) looks like. Bogus
     /// stands when the root's keys validate or one of our anchors is above
     /// `name`.
-    async fn anchor_reachable(&self, name: &str, validator: &TokioResolver, deadline: Instant) -> bool {
+    async fn anchor_reachable(
+        &self,
+        name: &str,
+        validator: &TokioResolver,
+        deadline: Instant,
+    ) -> bool {
         let covered = self.validator.anchors.as_ref().is_some_and(|a| {
             let Ok(name) = Name::from_ascii(fqdn(name)) else {
                 return false;

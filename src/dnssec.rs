@@ -244,12 +244,14 @@ fn logical_lines(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
-    const KEY: &str = "example.test. 3600 IN DNSKEY 257 3 15 l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4=";
+    const KEY: &str =
+        "example.test. 3600 IN DNSKEY 257 3 15 l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4=";
     const DS_LINE: &str = "example.test. IN DS 2371 15 2 9B4B5A4BD0F2D3C1E53ACB6C1E0B0A4B5C9B1D0E2F3A4B5C6D7E8F9A0B1C2D3E";
 
     #[test]
     fn anchors_read_dnskey_and_ds_lines() {
-        let anchors = Anchors::parse(&format!("; lab anchors\n{KEY}\n{DS_LINE} ; a comment\n")).unwrap();
+        let anchors =
+            Anchors::parse(&format!("; lab anchors\n{KEY}\n{DS_LINE} ; a comment\n")).unwrap();
         assert_eq!(anchors.keys.len(), 1);
         assert_eq!(anchors.keys[0].0.to_ascii(), "example.test.");
         assert_eq!(anchors.digests.len(), 1);
@@ -292,7 +294,10 @@ mod tests {
         b.proof = Proof::Insecure;
         assert_eq!(Validation::of_records([&a, &b]).status, Security::Insecure);
         b.proof = Proof::Indeterminate;
-        assert_eq!(Validation::of_records([&a, &b]).status, Security::Indeterminate);
+        assert_eq!(
+            Validation::of_records([&a, &b]).status,
+            Security::Indeterminate
+        );
         b.proof = Proof::Bogus;
         assert_eq!(Validation::of_records([&a, &b]).status, Security::Bogus);
         assert_eq!(Validation::of_records([]).status, Security::Indeterminate);

@@ -700,7 +700,11 @@ fn json_contract_v1_shape() {
         ]
     );
     for s in doc["senders"].as_array().unwrap() {
-        assert_eq!(keys(s).len(), 4 - usize::from(s.get("via").is_none()), "{s}");
+        assert_eq!(
+            keys(s).len(),
+            4 - usize::from(s.get("via").is_none()),
+            "{s}"
+        );
         assert!(["opportunistic", "dane", "mta_sts"].contains(&s["kind"].as_str().unwrap()));
         assert!(["deliver", "defer", "bounce", "unknown"].contains(&s["action"].as_str().unwrap()));
         assert!(s["reason"].is_string());
@@ -801,7 +805,11 @@ fn json_contract_v1_shape() {
         ]
     );
     for s in doc["senders"].as_array().unwrap() {
-        assert_eq!(keys(s).len(), 4 - usize::from(s.get("via").is_none()), "{s}");
+        assert_eq!(
+            keys(s).len(),
+            4 - usize::from(s.get("via").is_none()),
+            "{s}"
+        );
         assert!(["opportunistic", "dane", "mta_sts"].contains(&s["kind"].as_str().unwrap()));
         assert!(["deliver", "defer", "bounce", "unknown"].contains(&s["action"].as_str().unwrap()));
         assert!(s["reason"].is_string());

@@ -148,7 +148,10 @@ fn bogus(tlsa: &TlsaAnswer) -> Check {
     Check::new(
         "tls.dane",
         Status::Fail,
-        format!("the TLSA answer at {} is DNSSEC-bogus: DANE senders will defer mail", tlsa.name),
+        format!(
+            "the TLSA answer at {} is DNSSEC-bogus: DANE senders will defer mail",
+            tlsa.name
+        ),
     )
     .advice(format!(
         "{} Re-sign the zone or fix the DS record at the parent.",
@@ -219,7 +222,9 @@ fn matched(records: &[Tlsa], presented: Presented<'_>, names: &[&str]) -> Check 
         (Status::Pass, Some(risk)) => {
             let mut warned = check.advice(risk);
             warned.status = Status::Warn;
-            warned.summary.push_str("; a single record cannot survive a key rollover");
+            warned
+                .summary
+                .push_str("; a single record cannot survive a key rollover");
             warned
         }
         _ => check,
@@ -282,7 +287,11 @@ mod tests {
     fn a_match_with_a_single_record_warns_about_rollover() {
         let c = leaf();
         let chain = [c.clone()];
-        let check = dane_check(&answer(vec![record(&c)], secure()), Presented::Chain(&chain), &[]);
+        let check = dane_check(
+            &answer(vec![record(&c)], secure()),
+            Presented::Chain(&chain),
+            &[],
+        );
         assert_eq!(check.status, Status::Warn, "{check:?}");
         assert!(check.advice.unwrap().contains("RFC 7671 §8.1"));
     }
@@ -307,7 +316,10 @@ mod tests {
         let other = leaf();
         let chain = [other];
         let a = answer(vec![record(&c)], secure());
-        assert_eq!(dane_check(&a, Presented::NoStartTls, &[]).status, Status::Fail);
+        assert_eq!(
+            dane_check(&a, Presented::NoStartTls, &[]).status,
+            Status::Fail
+        );
         let miss = dane_check(&a, Presented::Chain(&chain), &[]);
         assert_eq!(miss.status, Status::Fail);
         assert!(miss.summary.contains("defer"), "{}", miss.summary);
@@ -329,9 +341,15 @@ mod tests {
             records: Err(DnsError::NoRecords),
             validation: secure(),
         };
-        assert_eq!(dane_check(&none, Presented::NotProbed, &[]).status, Status::Info);
+        assert_eq!(
+            dane_check(&none, Presented::NotProbed, &[]).status,
+            Status::Info
+        );
         let c = leaf();
         let bogus = answer(vec![record(&c)], Validation::new(Security::Bogus, None));
-        assert_eq!(dane_check(&bogus, Presented::NotProbed, &[]).status, Status::Fail);
+        assert_eq!(
+            dane_check(&bogus, Presented::NotProbed, &[]).status,
+            Status::Fail
+        );
     }
 }

@@ -83,7 +83,9 @@ pub fn simulate(checks: &[Check], hosts: &[String]) -> Vec<Sender> {
             kind: "dane",
             action: Action::Defer,
             via: None,
-            reason: "the DNS answers are DNSSEC-bogus: a validating sender gets SERVFAIL and retries".into(),
+            reason:
+                "the DNS answers are DNSSEC-bogus: a validating sender gets SERVFAIL and retries"
+                    .into(),
         },
         Some("secure") => walk("dane", checks, hosts, |host| dane_block(checks, host)),
         _ => Sender {
@@ -102,7 +104,10 @@ pub fn simulate(checks: &[Check], hosts: &[String]) -> Vec<Sender> {
         walk("mta_sts", checks, hosts, |host| sts_block(sts?, host))
     } else {
         let plain = walk("mta_sts", checks, hosts, |_| None);
-        let why = match sts.and_then(|c| c.data.get("mode")).and_then(|m| m.as_str()) {
+        let why = match sts
+            .and_then(|c| c.data.get("mode"))
+            .and_then(|m| m.as_str())
+        {
             Some(mode) => format!("MTA-STS mode {mode} is not enforced"),
             None => "no usable MTA-STS policy".into(),
         };
@@ -252,7 +257,11 @@ fn address_answer(checks: &[&&Check]) -> Answer {
         .iter()
         .find(|c| on_path.contains(&c.id.as_str()) && c.status == Status::Fail)
     {
-        let code = failed.data.get("code").and_then(|c| c.as_u64()).unwrap_or(0);
+        let code = failed
+            .data
+            .get("code")
+            .and_then(|c| c.as_u64())
+            .unwrap_or(0);
         return if failed.id == "smtp.mail" && (500..600).contains(&code) {
             Answer::Refused(failed.summary.clone())
         } else if failed.id == "tcp.connect" {
@@ -302,7 +311,11 @@ mod tests {
     }
 
     fn rcpt(host: &str, ip: &str, status: Status, code: u64) -> Check {
-        at(Check::new("smtp.rcpt", status, "RCPT").with("code", code), host, ip)
+        at(
+            Check::new("smtp.rcpt", status, "RCPT").with("code", code),
+            host,
+            ip,
+        )
     }
 
     fn dnssec(status: &str) -> Check {
@@ -334,13 +347,20 @@ mod tests {
         let checks = vec![
             dnssec("secure"),
             rcpt("mx1.test", "127.0.0.1", Status::Pass, 250),
-            at(Check::new("tls.dane", Status::Fail, "no TLSA record matches"), "mx1.test", "127.0.0.1"),
+            at(
+                Check::new("tls.dane", Status::Fail, "no TLSA record matches"),
+                "mx1.test",
+                "127.0.0.1",
+            ),
             rcpt("mx2.test", "127.0.0.2", Status::Pass, 250),
         ];
         let out = simulate(&checks, &hosts());
         assert_eq!(kind(&out, "opportunistic").via.as_deref(), Some("mx1.test"));
         let dane = kind(&out, "dane");
-        assert_eq!((dane.action, dane.via.as_deref()), (Action::Deliver, Some("mx2.test")));
+        assert_eq!(
+            (dane.action, dane.via.as_deref()),
+            (Action::Deliver, Some("mx2.test"))
+        );
         assert!(dane.reason.contains("skipping mx1.test"), "{}", dane.reason);
     }
 
@@ -349,12 +369,22 @@ mod tests {
         let checks = vec![
             dnssec("secure"),
             rcpt("mx1.test", "127.0.0.1", Status::Pass, 250),
-            at(Check::new("tls.dane", Status::Fail, "no match"), "mx1.test", "127.0.0.1"),
+            at(
+                Check::new("tls.dane", Status::Fail, "no match"),
+                "mx1.test",
+                "127.0.0.1",
+            ),
         ];
         let out = simulate(&checks, &["mx1.test".to_string()]);
         assert_eq!(kind(&out, "dane").action, Action::Defer);
         assert_eq!(kind(&out, "opportunistic").action, Action::Deliver);
-        let bogus = simulate(&[dnssec("bogus"), rcpt("mx1.test", "127.0.0.1", Status::Pass, 250)], &hosts());
+        let bogus = simulate(
+            &[
+                dnssec("bogus"),
+                rcpt("mx1.test", "127.0.0.1", Status::Pass, 250),
+            ],
+            &hosts(),
+        );
         assert_eq!(kind(&bogus, "dane").action, Action::Defer);
     }
 
@@ -364,24 +394,39 @@ mod tests {
             .with("mode", "enforce")
             .with("uncovered_mx", vec!["mx1.test"])
             .with("certificate_failures", Vec::<String>::new());
-        let checks = vec![sts.clone(), rcpt("mx1.test", "127.0.0.1", Status::Pass, 250)];
+        let checks = vec![
+            sts.clone(),
+            rcpt("mx1.test", "127.0.0.1", Status::Pass, 250),
+        ];
         let out = simulate(&checks, &["mx1.test".to_string()]);
         assert_eq!(kind(&out, "mta_sts").action, Action::Defer);
         assert!(kind(&out, "mta_sts").reason.contains("no mx pattern"));
         let testing = sts.with("mode", "testing");
-        let out = simulate(&[testing, rcpt("mx1.test", "127.0.0.1", Status::Pass, 250)], &["mx1.test".to_string()]);
+        let out = simulate(
+            &[testing, rcpt("mx1.test", "127.0.0.1", Status::Pass, 250)],
+            &["mx1.test".to_string()],
+        );
         assert_eq!(kind(&out, "mta_sts").action, Action::Deliver);
-        assert!(kind(&out, "mta_sts").reason.contains("testing is not enforced"));
+        assert!(kind(&out, "mta_sts")
+            .reason
+            .contains("testing is not enforced"));
     }
 
     #[test]
     fn a_permanent_refusal_bounces_and_a_temporary_one_defers() {
-        let out = simulate(&[rcpt("mx1.test", "127.0.0.1", Status::Fail, 550)], &hosts());
+        let out = simulate(
+            &[rcpt("mx1.test", "127.0.0.1", Status::Fail, 550)],
+            &hosts(),
+        );
         assert_eq!(kind(&out, "opportunistic").action, Action::Bounce);
         let out = simulate(
             &[
                 rcpt("mx1.test", "127.0.0.1", Status::Fail, 451),
-                at(Check::new("tcp.connect", Status::Fail, "refused"), "mx2.test", "127.0.0.2"),
+                at(
+                    Check::new("tcp.connect", Status::Fail, "refused"),
+                    "mx2.test",
+                    "127.0.0.2",
+                ),
             ],
             &hosts(),
         );

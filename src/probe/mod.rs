@@ -261,7 +261,10 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
             let deadline = deadlines.next();
             let mx = async {
                 match mx {
-                    true => Some(dns.validate(&domain, crate::dns::RecordType::MX, deadline).await),
+                    true => Some(
+                        dns.validate(&domain, crate::dns::RecordType::MX, deadline)
+                            .await,
+                    ),
                     false => None,
                 }
             };
@@ -465,9 +468,9 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
             lines,
         });
     }
-    let senders = match opts.stage {
-        Stage::Mx if !opts.transport => Vec::new(),
-        _ => {
+    let senders = match opts.transport {
+        false => Vec::new(),
+        true => {
             let hosts: Vec<String> = exchanges.iter().map(|x| x.name.clone()).collect();
             checks::senders::simulate(&checks, &hosts)
         }
@@ -573,14 +576,10 @@ fn security_checks(
             .filter(|o| o.endpoint.host == f.host)
             .collect();
         if at.is_empty() {
-            out.push(
-                checks::dane::dane_check(&f.tlsa, Presented::NotProbed, &names).host(&f.host),
-            );
+            out.push(checks::dane::dane_check(&f.tlsa, Presented::NotProbed, &names).host(&f.host));
         }
         for obs in at {
-            out.push(
-                checks::dane::dane_check(&f.tlsa, presented(obs), &names).at(&obs.endpoint),
-            );
+            out.push(checks::dane::dane_check(&f.tlsa, presented(obs), &names).at(&obs.endpoint));
         }
     }
     out

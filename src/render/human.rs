@@ -2,6 +2,7 @@
 //! address, one line per check with its duration, advice under each warn or
 //! fail, and the verdict last.
 
+use crate::checks::senders::Action;
 use crate::report::{Check, Conversation, Endpoint, Report, Status, Verdict};
 use crate::smtp::Direction;
 use colored::{ColoredString, Colorize};
@@ -54,11 +55,11 @@ pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result
             report.command, report.target
         )?;
     }
-    let dns: Vec<&Check> = report
+    let (policy, dns): (Vec<&Check>, Vec<&Check>) = report
         .checks
         .iter()
         .filter(|c| c.address.is_none())
-        .collect();
+        .partition(|c| is_policy(c));
     if !dns.is_empty() {
         writeln!(out, "\n{}", style.paint("DNS", |s| s.bold()))?;
         for check in dns {
@@ -80,8 +81,57 @@ pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result
             }
         }
     }
+    if !policy.is_empty() {
+        writeln!(
+            out,
+            "\n{}",
+            style.paint("Mail security policy", |s| s.bold())
+        )?;
+        for check in policy {
+            check_line(check, style, out)?;
+        }
+    }
+    senders(report, style, out)?;
     writeln!(out)?;
     verdict_line(report, style, out)
+}
+
+/// Checks about the domain's policy rather than its DNS plumbing.
+fn is_policy(check: &Check) -> bool {
+    check.id.starts_with("policy.") || check.id == "dns.dnssec" || check.id == "tls.dane"
+}
+
+/// The sender simulation: one line per kind of sender.
+fn senders(report: &Report, style: Style, out: &mut impl Write) -> io::Result<()> {
+    if report.senders.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "\n{}",
+        style.paint("What senders will do", |s| s.bold())
+    )?;
+    for sender in &report.senders {
+        let word = sender.action.word().to_uppercase();
+        let paint: fn(&str) -> ColoredString = match sender.action {
+            Action::Deliver => |s| s.green(),
+            Action::Defer => |s| s.yellow(),
+            Action::Bounce => |s| s.red(),
+            Action::Unknown => |s| s.dimmed(),
+        };
+        let via = match (&sender.via, sender.action) {
+            (Some(host), Action::Deliver) => format!(" via {host}"),
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "  {}: {}{via}: {}",
+            sender.label(),
+            style.paint(&word, paint),
+            sender.reason
+        )?;
+    }
+    Ok(())
 }
 
 fn is_at(check: &Check, e: &Endpoint) -> bool {
@@ -215,14 +265,16 @@ mod tests {
             .advice("start the server"),
             Check::new("smtp.banner", Status::Skip, "skipped: tcp.connect failed").at(&e),
         ];
-        Report::finished(
+        let mut report = Report::finished(
             "probe",
             "d.test",
             "d.test",
             checks,
             vec![],
             Duration::from_millis(3),
-        )
+        );
+        report.senders = crate::checks::senders::simulate(&report.checks, &["mx.d.test".into()]);
+        report
     }
 
     #[test]

@@ -246,8 +246,13 @@ impl Report {
 ///   backup MX carrying the load, an implicit MX, greylisting);
 /// - `pass` otherwise.
 pub fn decide(checks: &[Check]) -> Verdict {
-    // A DNS answer of "no mail", or a threshold the user set, fails outright.
-    let fails_outright = |c: &Check| c.id == "dns.mx" || c.id.starts_with("threshold.");
+    // A DNS answer of "no mail", bogus DNSSEC (validating resolvers return
+    // SERVFAIL), an enforced MTA-STS policy the MX hosts break (enforcing
+    // senders defer everything), or a threshold the user set fails outright.
+    let fails_outright = |c: &Check| {
+        matches!(c.id.as_str(), "dns.mx" | "dns.dnssec" | "policy.mta_sts")
+            || c.id.starts_with("threshold.")
+    };
     if checks
         .iter()
         .any(|c| fails_outright(c) && c.status == Status::Fail)

@@ -12,15 +12,15 @@
 //! zone, its secure, insecure and bogus children.
 
 use super::RT;
+use hickory_server::dnssec::NxProofKind;
 use hickory_server::net::runtime::{RuntimeProvider, Time, TokioRuntimeProvider, TokioTime};
+use hickory_server::net::xfer::Protocol;
 use hickory_server::proto::dnssec::crypto::Ed25519SigningKey;
 use hickory_server::proto::dnssec::rdata::{DNSKEY, DS};
 use hickory_server::proto::dnssec::{Algorithm, DigestType, DnssecSigner, SigningKey};
-use hickory_server::proto::rr::{RecordSet, RecordType, RrKey};
-use hickory_server::dnssec::NxProofKind;
-use hickory_server::net::xfer::Protocol;
 use hickory_server::proto::op::{MessageType, Metadata, ResponseCode};
 use hickory_server::proto::rr::{LowerName, Name};
+use hickory_server::proto::rr::{RecordSet, RecordType, RrKey};
 use hickory_server::proto::serialize::txt::Parser;
 use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseInfo};
 use hickory_server::store::in_memory::InMemoryZoneHandler;
@@ -59,7 +59,12 @@ impl ZoneKey {
     fn signer(&self, origin: &Name, valid_for: Duration) -> DnssecSigner {
         let der = rustls::pki_types::PrivatePkcs8KeyDer::from(self.pkcs8.clone());
         let key = Ed25519SigningKey::from_pkcs8(&der).expect("key");
-        DnssecSigner::new(self.dnskey.clone(), Box::new(key), origin.clone(), valid_for)
+        DnssecSigner::new(
+            self.dnskey.clone(),
+            Box::new(key),
+            origin.clone(),
+            valid_for,
+        )
     }
 
     /// `owner IN DS ...` (SHA-256) for the parent zone.
@@ -93,7 +98,12 @@ pub enum Signing {
 impl TestDns {
     /// Serves every zone in `zones` (each a zone file with its own $ORIGIN and SOA).
     pub fn start(zones: &[&str]) -> Self {
-        Self::start_signed(zones.iter().map(|z| (z.to_string(), Signing::None)).collect())
+        Self::start_signed(
+            zones
+                .iter()
+                .map(|z| (z.to_string(), Signing::None))
+                .collect(),
+        )
     }
 
     /// Serves zones, some signed.
@@ -104,16 +114,23 @@ impl TestDns {
                 .parse()
                 .unwrap_or_else(|e| panic!("test zone does not parse: {e}\n{text}"));
             let handler: Arc<dyn ZoneHandler> = match signing {
-                Signing::None => Arc::new(zone_handler::<TokioRuntimeProvider>(&origin, records, None)),
+                Signing::None => {
+                    Arc::new(zone_handler::<TokioRuntimeProvider>(&origin, records, None))
+                }
                 Signing::Valid(key) => {
-                    let mut h = zone_handler::<TokioRuntimeProvider>(&origin, records, Some(NxProofKind::Nsec));
+                    let mut h = zone_handler::<TokioRuntimeProvider>(
+                        &origin,
+                        records,
+                        Some(NxProofKind::Nsec),
+                    );
                     h.add_zone_signing_key_mut(key.signer(&origin, Duration::from_secs(86_400)))
                         .expect("add key");
                     h.secure_zone_mut().expect("sign zone");
                     Arc::new(h)
                 }
                 Signing::Expired(key) => {
-                    let mut h = zone_handler::<PastRuntime>(&origin, records, Some(NxProofKind::Nsec));
+                    let mut h =
+                        zone_handler::<PastRuntime>(&origin, records, Some(NxProofKind::Nsec));
                     h.add_zone_signing_key_mut(key.signer(&origin, Duration::from_secs(86_400)))
                         .expect("add key");
                     h.secure_zone_mut().expect("sign zone");
@@ -231,7 +248,9 @@ impl RuntimeProvider for PastRuntime {
         server_addr: SocketAddr,
         bind_addr: Option<SocketAddr>,
         timeout: Option<Duration>,
-    ) -> std::pin::Pin<Box<dyn Send + std::future::Future<Output = Result<Self::Tcp, std::io::Error>>>> {
+    ) -> std::pin::Pin<
+        Box<dyn Send + std::future::Future<Output = Result<Self::Tcp, std::io::Error>>>,
+    > {
         self.0.connect_tcp(server_addr, bind_addr, timeout)
     }
 
@@ -239,7 +258,9 @@ impl RuntimeProvider for PastRuntime {
         &self,
         local_addr: SocketAddr,
         server_addr: SocketAddr,
-    ) -> std::pin::Pin<Box<dyn Send + std::future::Future<Output = Result<Self::Udp, std::io::Error>>>> {
+    ) -> std::pin::Pin<
+        Box<dyn Send + std::future::Future<Output = Result<Self::Udp, std::io::Error>>>,
+    > {
         self.0.bind_udp(local_addr, server_addr)
     }
 }
