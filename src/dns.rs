@@ -2,17 +2,19 @@
 //! (MX of a domain, addresses of a host) and DNS failures named by cause.
 
 use crate::dane::Tlsa;
-use crate::dnssec::{Anchors, Security, Validation};
+use crate::dnssec::{Anchors, Security, SignedKeys, Validation};
 use hickory_resolver::config::{
     ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts,
 };
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError as HickoryDnsError, NetError};
-use hickory_resolver::proto::dnssec::rdata::{DNSSECRData, DNSKEY};
 use hickory_resolver::proto::dnssec::TrustAnchors;
 use hickory_resolver::proto::op::ResponseCode;
+use hickory_resolver::proto::op::{Edns, Message, Query};
+use hickory_resolver::proto::rr::Record;
 pub use hickory_resolver::proto::rr::RecordType;
 use hickory_resolver::proto::rr::{Name, RData};
+use hickory_resolver::system_conf::read_system_conf;
 use hickory_resolver::TokioResolver;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -241,10 +243,14 @@ impl Dns {
                     None => TrustAnchors::default(),
                     Some(anchors) => {
                         let mut fetched = Vec::new();
-                        for owner in anchors.ds_owners() {
-                            fetched.push((owner.clone(), self.dnskeys(owner).await));
+                        for owner in anchors.owners() {
+                            let keys = self.signed_dnskeys(&owner).await;
+                            fetched.push((owner, keys));
                         }
-                        let (keys, unmatched) = anchors.trust_anchors(&fetched);
+                        let now = std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map_or(0, |d| d.as_secs() as u32);
+                        let (keys, unmatched) = anchors.trust_anchors(&fetched, now);
                         if let Ok(mut slot) = self.validator.unmatched.lock() {
                             *slot = unmatched;
                         }
@@ -258,18 +264,28 @@ impl Dns {
             .map_err(Clone::clone)
     }
 
-    /// The DNSKEY set at `owner`, unvalidated (a DS anchor then picks from it).
-    async fn dnskeys(&self, owner: Name) -> Vec<DNSKEY> {
-        match self.resolver.lookup(owner, RecordType::DNSKEY).await {
-            Ok(lookup) => lookup
-                .answers()
-                .iter()
-                .filter_map(|r| match &r.data {
-                    RData::DNSSEC(DNSSECRData::DNSKEY(key)) => Some(key.clone()),
-                    _ => None,
-                })
-                .collect(),
-            Err(_) => Vec::new(),
+    /// The DNSKEY set at `owner` with its RRSIGs, unvalidated: asked
+    /// directly over TCP with the DO bit (RFC 3225), which the resolver sets
+    /// only when it validates. The anchors then decide what to trust in it.
+    async fn signed_dnskeys(&self, owner: &Name) -> SignedKeys {
+        let server = match self.validator.source {
+            Source::Server(server) => Some(server),
+            Source::System => read_system_conf().ok().and_then(|(config, _)| {
+                config
+                    .name_servers
+                    .first()
+                    .map(|ns| SocketAddr::new(ns.ip, 53))
+            }),
+        };
+        let Some(server) = server else {
+            return SignedKeys::default();
+        };
+        let deadline = Instant::now() + self.timeout;
+        match tokio::time::timeout_at(deadline, ask_with_do(server, owner, RecordType::DNSKEY))
+            .await
+        {
+            Ok(Ok(records)) => SignedKeys::from_records(records),
+            _ => SignedKeys::default(),
         }
     }
 
@@ -429,6 +445,38 @@ impl Dns {
             Err(_) => Err(DnsError::Timeout(waited.elapsed())),
         }
     }
+}
+
+/// Largest DNS message over TCP (RFC 1035 §4.2.2: a 16-bit length).
+const MAX_TCP_MESSAGE: usize = 65535;
+
+/// One question to `server` over TCP, with the DO bit, answer records out.
+async fn ask_with_do(
+    server: SocketAddr,
+    name: &Name,
+    rtype: RecordType,
+) -> Result<Vec<Record>, String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut query = Message::query();
+    query.add_query(Query::query(name.clone(), rtype));
+    query.metadata.recursion_desired = true;
+    let mut edns = Edns::new();
+    edns.set_dnssec_ok(true).set_max_payload(4096);
+    query.set_edns(edns);
+    let bytes = query.to_vec().map_err(|e| e.to_string())?;
+    let mut tcp = tokio::net::TcpStream::connect(server)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut framed = (bytes.len() as u16).to_be_bytes().to_vec();
+    framed.extend_from_slice(&bytes);
+    tcp.write_all(&framed).await.map_err(|e| e.to_string())?;
+    let length = tcp.read_u16().await.map_err(|e| e.to_string())? as usize;
+    let mut answer = vec![0; length.min(MAX_TCP_MESSAGE)];
+    tcp.read_exact(&mut answer)
+        .await
+        .map_err(|e| e.to_string())?;
+    let response = Message::from_vec(&answer).map_err(|e| e.to_string())?;
+    Ok(response.answers)
 }
 
 /// A resolver asking `source`; validating when given trust anchors.

@@ -6,9 +6,9 @@
 //! cannot reach the root, changes nothing but this status ("indeterminate").
 
 use hickory_resolver::net::{DnsError as HickoryDnsError, NetError};
-use hickory_resolver::proto::dnssec::rdata::{DNSSECRData, DNSKEY, DS};
-use hickory_resolver::proto::dnssec::{Proof, TrustAnchors};
-use hickory_resolver::proto::rr::{LowerName, Name, RData, Record};
+use hickory_resolver::proto::dnssec::rdata::{DNSSECRData, DNSKEY, DS, RRSIG};
+use hickory_resolver::proto::dnssec::{Proof, TrustAnchors, Verifier};
+use hickory_resolver::proto::rr::{DNSClass, LowerName, Name, RData, Record, RecordType};
 use hickory_resolver::proto::serialize::txt::{trust_anchor, Parser};
 use serde::Serialize;
 
@@ -134,7 +134,7 @@ impl Anchors {
         // DNSKEY only, its zone parser refuses DNSKEY), so the lines are
         // sorted by type first; parenthesised records are joined.
         let (mut keys, mut digests) = (String::new(), String::from("$TTL 0\n"));
-        for line in logical_lines(text) {
+        for line in logical_lines(text).iter().map(|l| with_class(l)) {
             let mut words = line.split_whitespace().map(str::to_ascii_uppercase);
             if words.any(|w| w == "DS") {
                 digests.push_str(&line);
@@ -171,43 +171,127 @@ impl Anchors {
         Ok(anchors)
     }
 
-    /// The owners of the DS anchors, whose DNSKEY sets must be fetched.
-    pub fn ds_owners(&self) -> Vec<Name> {
-        let mut owners: Vec<Name> = self.digests.iter().map(|(n, _)| n.clone()).collect();
+    /// The zones our anchors name, whose DNSKEY sets must be fetched.
+    pub fn owners(&self) -> Vec<Name> {
+        let mut owners: Vec<Name> = self
+            .keys
+            .iter()
+            .map(|(n, _)| n.clone())
+            .chain(self.digests.iter().map(|(n, _)| n.clone()))
+            .filter(|n| !n.is_root())
+            .collect();
+        owners.sort();
         owners.dedup();
         owners
     }
 
-    /// The root anchors plus ours; `fetched` holds the DNSKEY sets found at
-    /// the DS owners. Returns the anchors and a complaint for each DS that
-    /// matched no key (its zone then stays unanchored).
-    pub fn trust_anchors(&self, fetched: &[(Name, Vec<DNSKEY>)]) -> (TrustAnchors, Vec<String>) {
+    /// The root anchors plus ours. `fetched` holds the signed DNSKEY set of
+    /// each anchored zone. A DS anchors the keys it digests (RFC 4034 §5.1.4);
+    /// then, as a validating resolver does (RFC 4035 §5), a DNSKEY set signed
+    /// by an anchored key anchors all its keys, so a zone split into KSK and
+    /// ZSK validates without asking its parent. Returns the anchors and a
+    /// complaint for each DS that matched no key.
+    pub fn trust_anchors(
+        &self,
+        fetched: &[(Name, SignedKeys)],
+        now: u32,
+    ) -> (TrustAnchors, Vec<String>) {
         let mut anchors = TrustAnchors::default();
-        for (name, key) in &self.keys {
-            anchors.insert_with_name(key.public_key(), LowerName::new(name));
-        }
+        let mut trusted: Vec<(Name, DNSKEY)> = self.keys.clone();
         let mut unmatched = Vec::new();
         for (owner, ds) in &self.digests {
             let keys = fetched
                 .iter()
                 .filter(|(n, _)| n == owner)
-                .flat_map(|(_, keys)| keys);
-            let mut matched = false;
-            for key in keys {
-                if ds.covers(owner, key).unwrap_or(false) {
-                    anchors.insert_with_name(key.public_key(), LowerName::new(owner));
-                    matched = true;
-                }
-            }
-            if !matched {
+                .flat_map(|(_, set)| &set.keys);
+            let matching: Vec<&DNSKEY> = keys
+                .filter(|key| ds.covers(owner, key).unwrap_or(false))
+                .collect();
+            if matching.is_empty() {
                 unmatched.push(format!(
                     "the trust anchor DS {} (key tag {}) matches no DNSKEY served for it",
                     owner,
                     ds.key_tag()
                 ));
             }
+            trusted.extend(matching.into_iter().map(|k| (owner.clone(), k.clone())));
+        }
+        for (owner, set) in fetched {
+            let anchored: Vec<&DNSKEY> = trusted
+                .iter()
+                .filter(|(n, _)| n == owner)
+                .map(|(_, k)| k)
+                .collect();
+            if set.signed_by_any(owner, &anchored, now) {
+                trusted.extend(set.keys.iter().map(|k| (owner.clone(), k.clone())));
+            }
+        }
+        for (name, key) in &trusted {
+            if !key.revoke() {
+                anchors.insert_with_name(key.public_key(), LowerName::new(name));
+            }
         }
         (anchors, unmatched)
+    }
+}
+
+/// A DNSKEY set as served, with its signatures (asked with the DO bit).
+#[derive(Debug, Clone, Default)]
+pub struct SignedKeys {
+    pub keys: Vec<DNSKEY>,
+    pub records: Vec<Record>,
+    pub signatures: Vec<RRSIG>,
+}
+
+impl SignedKeys {
+    pub fn from_records(records: Vec<Record>) -> Self {
+        let mut set = Self::default();
+        for record in records {
+            match &record.data {
+                RData::DNSSEC(DNSSECRData::DNSKEY(key)) => {
+                    set.keys.push(key.clone());
+                    set.records.push(record);
+                }
+                RData::DNSSEC(DNSSECRData::RRSIG(sig))
+                    if sig.input().type_covered == RecordType::DNSKEY =>
+                {
+                    set.signatures.push(sig.clone())
+                }
+                _ => {}
+            }
+        }
+        set
+    }
+
+    /// Whether one of `anchored` made a signature over the set that verifies
+    /// and is in its validity period at `now` (RFC 4035 §5.3).
+    fn signed_by_any(&self, owner: &Name, anchored: &[&DNSKEY], now: u32) -> bool {
+        self.signatures.iter().any(|sig| {
+            let input = sig.input();
+            let current = input.sig_inception.get() <= now && now <= input.sig_expiration.get();
+            current
+                && anchored.iter().any(|key| {
+                    key.calculate_key_tag().ok() == Some(input.key_tag)
+                        && key.algorithm() == input.algorithm
+                        && key
+                            .verify_rrsig(owner, DNSClass::IN, sig, self.records.iter())
+                            .is_ok()
+                })
+        })
+    }
+}
+
+/// `name DS ...` as `name IN DS ...`: hickory's parsers want a TTL or a
+/// class after the name, and tools (Knot's keymgr) print neither.
+fn with_class(line: &str) -> String {
+    let mut words = line.split_whitespace();
+    match (words.next(), words.next()) {
+        (Some(name), Some(rtype))
+            if rtype.eq_ignore_ascii_case("DS") || rtype.eq_ignore_ascii_case("DNSKEY") =>
+        {
+            format!("{name} IN {rtype} {}", words.collect::<Vec<_>>().join(" "))
+        }
+        _ => line.to_string(),
     }
 }
 
@@ -256,7 +340,15 @@ mod tests {
         assert_eq!(anchors.keys[0].0.to_ascii(), "example.test.");
         assert_eq!(anchors.digests.len(), 1);
         assert_eq!(anchors.digests[0].1.key_tag(), 2371);
-        assert_eq!(anchors.ds_owners().len(), 1);
+        assert_eq!(anchors.owners().len(), 1);
+    }
+
+    #[test]
+    fn lines_without_ttl_or_class_are_read() {
+        // as Knot's `keymgr ZONE ds` and `keymgr ZONE dnskey` print them
+        let text = "example.test. DS 2371 15 2 9B4B5A4BD0F2D3C1E53ACB6C1E0B0A4B5C9B1D0E2F3A4B5C6D7E8F9A0B1C2D3E\nexample.test. DNSKEY 257 3 15 l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4=\n";
+        let anchors = Anchors::parse(text).unwrap();
+        assert_eq!((anchors.keys.len(), anchors.digests.len()), (1, 1));
     }
 
     #[test]
@@ -276,7 +368,7 @@ mod tests {
     #[test]
     fn a_ds_that_matches_nothing_is_reported() {
         let anchors = Anchors::parse(DS_LINE).unwrap();
-        let (_, unmatched) = anchors.trust_anchors(&[]);
+        let (_, unmatched) = anchors.trust_anchors(&[], 0);
         assert_eq!(unmatched.len(), 1);
         assert!(unmatched[0].contains("key tag 2371"), "{unmatched:?}");
     }

@@ -23,7 +23,11 @@ struct World {
 
 /// The world, with `records` added to every child zone (relative names).
 fn world(records: &str) -> World {
-    let (t, s, x, y, e) = (
+    // The anchor zone has two keys, like a KSK and a ZSK; the anchor files
+    // name only the first, so the validator must learn the second from the
+    // DNSKEY set the first signs.
+    let (t, t2, s, x, y, e) = (
+        ZoneKey::generate(),
         ZoneKey::generate(),
         ZoneKey::generate(),
         ZoneKey::generate(),
@@ -52,7 +56,7 @@ fn world(records: &str) -> World {
     };
     let (anchors, ds_anchors) = (file(t.dnskey("test")), file(t.ds("test")));
     let dns = TestDns::start_signed(vec![
-        (parent, Signing::Valid(t)),
+        (parent, Signing::Keys(vec![t, t2])),
         (child("secure.test"), Signing::Valid(s)),
         (child("plain.test"), Signing::None),
         (child("bogus.test"), Signing::Valid(y)),

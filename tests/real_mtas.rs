@@ -486,3 +486,75 @@ fn postfix_submission_with_real_sasl_auth() {
     assert_eq!(code, 2, "{doc:#}");
     assert_eq!(check(&doc, "smtp.auth")["data"]["code"], 535);
 }
+
+/// Knot DNS (scripts/knot-up) signs postfix.test itself and serves TLSA
+/// records for the certificate the CI Postfix presents; the DS of Knot's key
+/// is the trust anchor.
+const KNOT: &str = "127.0.0.1:53530";
+const KNOT_ANCHOR: &str = "/etc/smtpcheck-test/postfix.test.anchor";
+
+fn require_knot() -> bool {
+    let up = std::net::TcpStream::connect_timeout(&KNOT.parse().unwrap(), Duration::from_secs(2))
+        .is_ok()
+        && std::path::Path::new(KNOT_ANCHOR).exists();
+    if !up && std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "CI=true but Knot DNS is not answering on {KNOT}: scripts/knot-up must have started it"
+        );
+    }
+    if !up {
+        eprintln!("SKIPPED: Knot DNS is not running on {KNOT} (run scripts/test as root)");
+    }
+    up
+}
+
+#[test]
+fn knot_signed_zone_validates_and_its_tlsa_matches_postfix() {
+    if !require_postfix() || !require_knot() {
+        return;
+    }
+    let (doc, code) = smtpcheck_json(&[
+        "probe",
+        "postfix.test",
+        "--resolver",
+        KNOT,
+        "--allow-private",
+        "--helo",
+        "client.smtpcheck.test",
+        "--ca-file",
+        CA_FILE,
+        "--dnssec-anchor",
+        KNOT_ANCHOR,
+    ]);
+    let dnssec = check(&doc, "dns.dnssec");
+    assert_eq!(
+        (dnssec["status"].as_str(), dnssec["data"]["status"].as_str()),
+        (Some("pass"), Some("secure")),
+        "{doc:#}"
+    );
+    let dane = check(&doc, "tls.dane");
+    assert_eq!(dane["status"], "pass", "{dane:#}");
+    assert_eq!(dane["data"]["matched"]["usage"], 3);
+    for sender in doc["senders"].as_array().unwrap() {
+        assert_eq!(
+            (sender["action"].as_str(), sender["via"].as_str()),
+            (Some("deliver"), Some("mx.postfix.test")),
+            "{sender}"
+        );
+    }
+    assert_eq!(code, 0, "{doc:#}");
+    // Without the anchor the same zone cannot be judged, and nothing else changes.
+    let (doc, code) = smtpcheck_json(&[
+        "probe",
+        "postfix.test",
+        "--resolver",
+        KNOT,
+        "--allow-private",
+        "--helo",
+        "client.smtpcheck.test",
+        "--ca-file",
+        CA_FILE,
+    ]);
+    assert_eq!(check(&doc, "dns.dnssec")["data"]["status"], "indeterminate");
+    assert_eq!(code, 0, "{doc:#}");
+}

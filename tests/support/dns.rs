@@ -91,6 +91,9 @@ pub enum Signing {
     None,
     /// Signed, signatures valid for a day from now.
     Valid(ZoneKey),
+    /// Signed by each of these keys (a KSK and a ZSK, say: a trust anchor
+    /// naming one must carry the other).
+    Keys(Vec<ZoneKey>),
     /// Signed with signatures that expired ten days ago.
     Expired(ZoneKey),
 }
@@ -117,17 +120,8 @@ impl TestDns {
                 Signing::None => {
                     Arc::new(zone_handler::<TokioRuntimeProvider>(&origin, records, None))
                 }
-                Signing::Valid(key) => {
-                    let mut h = zone_handler::<TokioRuntimeProvider>(
-                        &origin,
-                        records,
-                        Some(NxProofKind::Nsec),
-                    );
-                    h.add_zone_signing_key_mut(key.signer(&origin, Duration::from_secs(86_400)))
-                        .expect("add key");
-                    h.secure_zone_mut().expect("sign zone");
-                    Arc::new(h)
-                }
+                Signing::Valid(key) => Arc::new(signed(&origin, records, vec![key])),
+                Signing::Keys(keys) => Arc::new(signed(&origin, records, keys)),
                 Signing::Expired(key) => {
                     let mut h =
                         zone_handler::<PastRuntime>(&origin, records, Some(NxProofKind::Nsec));
@@ -171,6 +165,21 @@ async fn bind_pair() -> (UdpSocket, TcpListener) {
         }
     }
     panic!("no free port for UDP and TCP together");
+}
+
+/// A zone signed now by every key in `keys`, with NSEC denial.
+fn signed(
+    origin: &Name,
+    records: std::collections::BTreeMap<RrKey, RecordSet>,
+    keys: Vec<ZoneKey>,
+) -> InMemoryZoneHandler<TokioRuntimeProvider> {
+    let mut h = zone_handler::<TokioRuntimeProvider>(origin, records, Some(NxProofKind::Nsec));
+    for key in keys {
+        h.add_zone_signing_key_mut(key.signer(origin, Duration::from_secs(86_400)))
+            .expect("add key");
+    }
+    h.secure_zone_mut().expect("sign zone");
+    h
 }
 
 fn zone_handler<P: RuntimeProvider + Send + Sync>(
