@@ -88,6 +88,8 @@ fn healthy_domain_passes_with_pipelining() {
             "policy.tls_rpt=info"
         ]
     );
+    // a resolver that serves no DNSSEC records and no way to the root
+    assert_eq!(check(&doc, "dns.dnssec")["data"]["status"], "indeterminate");
     assert_eq!(check(&doc, "dns.mx")["data"]["source"], "mx");
     assert_eq!(
         check(&doc, "dns.mx")["data"]["records"],

@@ -48,8 +48,8 @@ pub fn dnssec_check(answers: &[Answer]) -> Check {
             format!("DNSSEC bogus: {}", listed.join(", ")),
         )
         .advice(format!(
-            "Validating resolvers (most large senders use one) answer SERVFAIL for bogus data, so mail stops. {} Re-sign the zone or fix the DS at the parent.",
-            first_reason.unwrap_or_default()
+            "Validating resolvers (most large senders use one) answer SERVFAIL for bogus data, so mail stops ({}). Re-sign the zone or fix the DS at the parent.",
+            first_reason.unwrap_or_else(|| "the signatures do not validate".into())
         )),
         Security::Indeterminate => Check::new(
             "dns.dnssec",
@@ -154,8 +154,11 @@ fn bogus(tlsa: &TlsaAnswer) -> Check {
         ),
     )
     .advice(format!(
-        "{} Re-sign the zone or fix the DS record at the parent.",
-        tlsa.validation.reason.clone().unwrap_or_default()
+        "DANE senders cannot trust the records ({}). Re-sign the zone or fix the DS record at the parent.",
+        tlsa.validation
+            .reason
+            .clone()
+            .unwrap_or_else(|| "the signatures do not validate".into())
     ))
 }
 

@@ -334,6 +334,25 @@ mod tests {
     }
 
     #[test]
+    fn bogus_dnssec_or_a_broken_enforced_sts_policy_fails_outright() {
+        let path = || {
+            vec![
+                Check::new("dns.mx", Status::Pass, ""),
+                at("smtp.rcpt", Status::Pass, "127.0.0.1"),
+            ]
+        };
+        for id in ["dns.dnssec", "policy.mta_sts"] {
+            let mut checks = path();
+            checks.push(Check::new(id, Status::Fail, ""));
+            assert_eq!(decide(&checks), Verdict::Fail, "{id}");
+        }
+        // other policy failures (SPF, say) only warn
+        let mut checks = path();
+        checks.push(Check::new("policy.spf", Status::Fail, ""));
+        assert_eq!(decide(&checks), Verdict::Warn);
+    }
+
+    #[test]
     fn backup_carrying_the_load_is_warn() {
         let checks = vec![
             Check::new("dns.mx", Status::Pass, ""),
