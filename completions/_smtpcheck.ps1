@@ -300,6 +300,7 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for any one step (DNS answer, connect, each reply), in seconds')
             [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Longest the whole run may take, in seconds')
             [CompletionResult]::new('--dnssec-anchor', '--dnssec-anchor', [CompletionResultType]::ParameterName, 'Extra DNSSEC trust anchors: DNSKEY or DS records in zone-file syntax (lab and private zones); the root''s anchors always apply')
+            [CompletionResult]::new('--transport-policy', '--transport-policy', [CompletionResultType]::ParameterName, 'Also run DNSSEC, DANE, MTA-STS, TLS-RPT and the sender simulation for every target (off in scan: they double the DNS questions per target)')
             [CompletionResult]::new('--allow-plaintext-auth', '--allow-plaintext-auth', [CompletionResultType]::ParameterName, 'Send credentials even without TLS (anyone on the path can read them)')
             [CompletionResult]::new('--submission', '--submission', [CompletionResultType]::ParameterName, 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)')
             [CompletionResult]::new('--relay-test', '--relay-test', [CompletionResultType]::ParameterName, 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA')

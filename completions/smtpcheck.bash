@@ -635,7 +635,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__scan)
-            opts="-j -o -h --jobs --per-ip --shard --output --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --help"
+            opts="-j -o -h --jobs --per-ip --shard --output --transport-policy --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -289,6 +289,7 @@ set edit:completion:arg-completer[smtpcheck] = {|@words|
             cand --timeout 'Longest wait for any one step (DNS answer, connect, each reply), in seconds'
             cand --deadline 'Longest the whole run may take, in seconds'
             cand --dnssec-anchor 'Extra DNSSEC trust anchors: DNSKEY or DS records in zone-file syntax (lab and private zones); the root''s anchors always apply'
+            cand --transport-policy 'Also run DNSSEC, DANE, MTA-STS, TLS-RPT and the sender simulation for every target (off in scan: they double the DNS questions per target)'
             cand --allow-plaintext-auth 'Send credentials even without TLS (anyone on the path can read them)'
             cand --submission 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
             cand --relay-test 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'

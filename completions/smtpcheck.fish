@@ -361,6 +361,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l resolver -d
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l deadline -d 'Longest the whole run may take, in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l dnssec-anchor -d 'Extra DNSSEC trust anchors: DNSKEY or DS records in zone-file syntax (lab and private zones); the root\'s anchors always apply' -r -F
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l transport-policy -d 'Also run DNSSEC, DANE, MTA-STS, TLS-RPT and the sender simulation for every target (off in scan: they double the DNS questions per target)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l allow-plaintext-auth -d 'Send credentials even without TLS (anyone on the path can read them)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'

@@ -10,6 +10,13 @@ scripts/postfix-up starts on 127.0.0.1:25. Two pairs:
   tls:   smtpcheck probe ... (STARTTLS, certificate checked with --ca-file)
          swaks ... -tls --quit-after RCPT
 
+  policy: smtpcheck probe postmaster@postfix.test through Knot DNS
+         (scripts/knot-up): MX lookup, STARTTLS, and beside the conversation
+         DNSSEC validation (--dnssec-anchor), TLSA, DANE matching, MTA-STS and
+         TLS-RPT lookups, the sender simulation
+         swaks ... -tls --quit-after RCPT (the conversation alone)
+         (only when Knot answers on 127.0.0.1:53530)
+
 All connect, read the greeting, EHLO, (STARTTLS, EHLO,) MAIL FROM, RCPT TO
 and QUIT; none sends DATA. Reports the median wall time of each, the ratio
 swaks/smtpcheck (above 1 means smtpcheck is faster) over all rounds and as
@@ -50,6 +57,14 @@ PAIRS = {
     "plain": {"smtpcheck": SMTPCHECK_ARGS + ["--tls", "off"], "swaks": SWAKS_ARGS},
     "tls": {"smtpcheck": SMTPCHECK_ARGS + ["--ca-file", CA_FILE], "swaks": SWAKS_ARGS + ["-tls"]},
 }
+KNOT_ANCHOR = "/etc/smtpcheck-test/postfix.test.anchor"
+if os.path.exists(KNOT_ANCHOR):
+    PAIRS["policy"] = {
+        "smtpcheck": [SMTPCHECK, "probe", "postmaster@postfix.test", "--resolver", "127.0.0.1:53530",
+                      "--allow-private", "--dnssec-anchor", KNOT_ANCHOR, "--ca-file", CA_FILE,
+                      "--helo", "bench.smtpcheck.test", "--from", "bench@postfix.test", "--json"],
+        "swaks": SWAKS_ARGS + ["-tls"],
+    }
 
 
 def once(argv):
@@ -96,6 +111,9 @@ def single():
     added = (medians["tls"]["smtpcheck"] - medians["plain"]["smtpcheck"]) * 1000
     print(f"TLS upgrade adds {added:.2f} ms to a smtpcheck probe on loopback "
           f"(STARTTLS, handshake, certificate checks, EHLO again)")
+    if "policy" in medians:
+        added = (medians["policy"]["smtpcheck"] - medians["tls"]["smtpcheck"]) * 1000
+        print(f"MX lookup plus DNSSEC, DANE, MTA-STS and TLS-RPT add {added:.2f} ms to a TLS probe")
 
 
 class DelayProxy:
@@ -206,6 +224,15 @@ def scan():
         print(f"scan of {n} domains at -j 1000: {wall:.2f} s wall, {n / wall:.0f} probes/s, "
               f"{cpu / n * 1000:.3f} ms CPU per probe, peak RSS {usage.ru_maxrss / 1024:.1f} MiB")
         print(f"  ({summary})")
+        start = time.perf_counter()
+        child = subprocess.Popen(argv + ["--transport-policy"], stderr=subprocess.PIPE)
+        _, status, pusage = os.wait4(child.pid, 0)
+        pwall = time.perf_counter() - start
+        psummary = child.stderr.read().decode().strip()
+        pcpu = pusage.ru_utime + pusage.ru_stime
+        print(f"the same with --transport-policy: {pwall:.2f} s wall, {n / pwall:.0f} probes/s, "
+              f"{pcpu / n * 1000:.3f} ms CPU per probe, peak RSS {pusage.ru_maxrss / 1024:.1f} MiB")
+        print(f"  ({psummary})")
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
             f.write("".join(f"127.0.0.{10 + i % 4} d{i}.bench.test\n" for i in range(peers)))
             pairs = f.name

@@ -128,6 +128,9 @@ pub struct ScanArgs {
     /// Write the JSON Lines here instead of stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
+    /// Also run DNSSEC, DANE, MTA-STS, TLS-RPT and the sender simulation for every target (off in scan: they double the DNS questions per target)
+    #[arg(long)]
+    pub transport_policy: bool,
     #[command(flatten)]
     pub probe: ProbeArgs,
 }

@@ -163,7 +163,18 @@ impl Dns {
                 )
             }
         };
-        let mut validation =
+        // hickory calls an answer bogus when no chain reaches any anchor,
+        // which is what a resolver that cannot reach the root (a lab, a
+        // filtered network) looks like; and proving that costs a walk up to
+        // the root for every answer. Ask once per run instead.
+        let mut validation = if !self.anchor_reachable(name, validator, deadline).await {
+            Validation::new(
+                Security::Indeterminate,
+                Some(format!(
+                    "no trust anchor is reachable for {name}: the resolver does not serve the root's keys (for a lab zone, give its key with --dnssec-anchor)"
+                )),
+            )
+        } else {
             match tokio::time::timeout_at(deadline, validator.lookup(fqdn(name), rtype)).await {
                 Ok(Ok(lookup)) => {
                     Validation::of_records(lookup.answers().iter().filter(|r| {
@@ -175,17 +186,8 @@ impl Dns {
                     Security::Indeterminate,
                     Some("the validating lookup did not finish within the deadline".into()),
                 ),
-            };
-        if validation.status == Security::Bogus
-            && !self.anchor_reachable(name, validator, deadline).await
-        {
-            validation = Validation::new(
-                Security::Indeterminate,
-                Some(format!(
-                    "no trust anchor is reachable for {name}: the resolver does not serve the root's keys (for a lab zone, give its key with --dnssec-anchor)"
-                )),
-            );
-        }
+            }
+        };
         let unmatched = self
             .validator
             .unmatched
@@ -199,11 +201,8 @@ impl Dns {
         validation
     }
 
-    /// Whether a bogus verdict can be trusted: hickory calls an answer bogus
-    /// when no chain reaches an anchor at all, which is what a resolver that
-    /// cannot reach the root (a lab, a filtered network) looks like. Bogus
-    /// stands when the root's keys validate or one of our anchors is above
-    /// `name`.
+    /// Whether validation can say anything about `name`: the root's keys
+    /// validate (checked once per run), or one of our anchors is above it.
     async fn anchor_reachable(
         &self,
         name: &str,

@@ -174,6 +174,9 @@ fn run_scan(args: ScanArgs) -> ExitCode {
         Err(e) => return fail(e.to_string()),
     };
     base.per_ip = Some(Arc::new(probe::PerIpGate::new(args.per_ip as usize)));
+    // At scale the policy lookups double the DNS questions per target:
+    // opt in (README, "Scanning many domains").
+    base.transport &= args.transport_policy;
     let scan_opts = ScanOptions {
         jobs: args.jobs as usize,
         shard: args.shard,

@@ -82,7 +82,13 @@ fn scan_equals_single_probes_in_any_order() {
         "--helo",
         "client.test",
     ];
-    let mut args = vec!["scan", input.path().to_str().unwrap(), "-j", "4"];
+    let mut args = vec![
+        "scan",
+        input.path().to_str().unwrap(),
+        "-j",
+        "4",
+        "--transport-policy",
+    ];
     args.extend_from_slice(&common);
     let out = smtpcheck(&args);
     assert_eq!(
@@ -104,6 +110,31 @@ fn scan_equals_single_probes_in_any_order() {
         assert_eq!(scanned["verdict"], single["verdict"], "{t}");
         assert_eq!(shape(scanned), shape(&single), "{t}");
     }
+    // Without --transport-policy a scan skips DNSSEC, DANE, MTA-STS, TLS-RPT
+    // and the sender simulation, and only those.
+    let mut plain_args = vec!["scan", input.path().to_str().unwrap(), "-j", "4"];
+    plain_args.extend_from_slice(&common);
+    let plain = parse_lines(&smtpcheck(&plain_args).stdout);
+    for report in &plain {
+        let t = report["target"].as_str().unwrap();
+        let expected: Vec<String> = shape(by_target[t])
+            .into_iter()
+            .filter(|c| {
+                !c.starts_with("dns.dnssec")
+                    && !c.starts_with("tls.dane")
+                    && !c.starts_with("policy.")
+            })
+            .collect();
+        assert_eq!(shape(report), expected, "{t}");
+        assert!(report["senders"].as_array().unwrap().is_empty(), "{t}");
+    }
+    assert!(
+        by_target["d0.scan.test"]["senders"]
+            .as_array()
+            .unwrap()
+            .len()
+            == 3
+    );
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("8 targets in"), "{stderr}");
     assert!(
