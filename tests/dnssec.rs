@@ -137,7 +137,8 @@ fn dane_ee_with_a_next_key_record_passes_and_every_sender_delivers() {
     let next = pki.leaf(&[MX], -1, 365, SignedBy::Ca);
     let smtp = server(&leaf);
     let p = smtp.port();
-    let w = world(&(tlsa(p, 3, 1, 1, &leaf.chain[0]) + &tlsa(p, 3, 1, 1, &next.chain[0])));
+    // The current key in full (matching type 0), the next one hashed.
+    let w = world(&(tlsa(p, 3, 1, 0, &leaf.chain[0]) + &tlsa(p, 3, 1, 1, &next.chain[0])));
     let (doc, code) = probe(&w, "secure.test", p, &pki.ca_file(), &[]);
     assert_eq!(code, 0, "{doc:#}");
     let dnssec = check(&doc, "dns.dnssec");
@@ -154,7 +155,13 @@ fn dane_ee_with_a_next_key_record_passes_and_every_sender_delivers() {
         (dane["address"].as_str(), dane["data"]["depth"].as_u64()),
         (Some("127.0.0.1"), Some(0))
     );
-    assert_eq!(dane["data"]["matched"]["usage"], 3);
+    assert_eq!(
+        (
+            dane["data"]["matched"]["usage"].as_u64(),
+            dane["data"]["matched"]["matching"].as_u64()
+        ),
+        (Some(3), Some(0))
+    );
     for kind in ["opportunistic", "dane", "mta_sts"] {
         assert_eq!(sender(&doc, kind)["action"], "deliver", "{kind}");
         assert_eq!(sender(&doc, kind)["via"], MX);
@@ -250,6 +257,29 @@ fn dane_ta_matches_the_issuing_ca_in_the_chain_with_name_checks() {
             .as_str()
             .unwrap()
             .contains("does not validate under it"),
+        "{dane:#}"
+    );
+}
+
+#[test]
+fn dane_ta_matches_the_test_ca_the_server_sends() {
+    let pki = Pki::new();
+    let mut leaf = pki.leaf(&[MX], -1, 365, SignedBy::Ca);
+    leaf.chain.push(pki.ca.der.clone());
+    let smtp = server(&leaf);
+    let p = smtp.port();
+    let ca = pki.ca.der.to_vec();
+    let w = world(&(tlsa(p, 2, 1, 1, &ca) + &tlsa(p, 2, 0, 2, &ca)));
+    let (doc, code) = probe(&w, "secure.test", p, &pki.ca_file(), &[]);
+    assert_eq!(code, 0, "{doc:#}");
+    let dane = check(&doc, "tls.dane");
+    assert_eq!(
+        (dane["status"].as_str(), dane["data"]["depth"].as_u64()),
+        (Some("pass"), Some(1)),
+        "{dane:#}"
+    );
+    assert!(
+        dane["summary"].as_str().unwrap().contains("DANE-TA"),
         "{dane:#}"
     );
 }
