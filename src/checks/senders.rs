@@ -72,10 +72,14 @@ pub fn simulate(checks: &[Check], hosts: &[String]) -> Vec<Sender> {
             })
             .collect();
     }
-    let dane_applies = checks
-        .iter()
-        .find(|c| c.id == "dns.dnssec")
-        .map(|c| c.data.get("status").and_then(|s| s.as_str()).unwrap_or(""));
+    // RFC 7672 §2.2: DANE applies when the MX answer is secure; then each
+    // host on its own (a host in an unsigned zone gets plain TLS).
+    let dnssec = checks.iter().find(|c| c.id == "dns.dnssec");
+    let dane_applies = dnssec.map(|c| match answer_status(c, "MX", None) {
+        Some(status) => status,
+        // --server or `policy` without an MX answer: the weakest status
+        None => c.data.get("status").and_then(|s| s.as_str()).unwrap_or(""),
+    });
     let sts = checks.iter().find(|c| c.id == "policy.mta_sts");
     let mut out = vec![walk("opportunistic", checks, hosts, |_| None)];
     out.push(match dane_applies {
@@ -274,11 +278,35 @@ fn address_answer(checks: &[&&Check]) -> Answer {
 }
 
 /// A DANE sender may not use a host whose TLSA records fail (RFC 7672 §2.2).
+/// A DANE sender may not use a host whose TLSA records fail (RFC 7672 §2.2),
+/// nor one whose address answer is bogus (its validating resolver fails).
 fn dane_block(checks: &[Check], host: &str) -> Option<String> {
+    let bogus_address = checks
+        .iter()
+        .find(|c| c.id == "dns.dnssec")
+        .is_some_and(|c| {
+            ["A", "AAAA"]
+                .iter()
+                .any(|t| answer_status(c, t, Some(host)) == Some("bogus"))
+        });
+    if bogus_address {
+        return Some("DANE: its address answer is DNSSEC-bogus".into());
+    }
     checks
         .iter()
         .find(|c| c.id == "tls.dane" && c.host.as_deref() == Some(host) && c.status == Status::Fail)
         .map(|c| format!("DANE: {}", c.summary))
+}
+
+/// The status of one answer listed in `dns.dnssec` (`data.answers`).
+fn answer_status<'a>(dnssec: &'a Check, rtype: &str, name: Option<&str>) -> Option<&'a str> {
+    dnssec
+        .data
+        .get("answers")?
+        .as_array()?
+        .iter()
+        .find(|a| a["type"] == rtype && name.is_none_or(|n| a["name"] == n))
+        .and_then(|a| a["status"].as_str())
 }
 
 /// An MTA-STS sender in enforce mode may not use a host the policy does not
@@ -320,6 +348,10 @@ mod tests {
 
     fn dnssec(status: &str) -> Check {
         Check::new("dns.dnssec", Status::Info, "").with("status", status)
+    }
+
+    fn answer(name: &str, rtype: &str, status: &str) -> serde_json::Value {
+        serde_json::json!({"name": name, "type": rtype, "status": status})
     }
 
     fn hosts() -> Vec<String> {
@@ -386,6 +418,48 @@ mod tests {
             &hosts(),
         );
         assert_eq!(kind(&bogus, "dane").action, Action::Defer);
+    }
+
+    #[test]
+    fn dane_goes_by_the_mx_answer_then_host_by_host() {
+        // MX secure, mx1's address bogus, mx2 in an unsigned zone: DANE applies,
+        // mx1 is skipped, mx2 gets mail (plain TLS, no TLSA to check).
+        let dnssec = Check::new("dns.dnssec", Status::Fail, "")
+            .with("status", "bogus")
+            .with(
+                "answers",
+                vec![
+                    answer("d.test", "MX", "secure"),
+                    answer("mx1.test", "A", "bogus"),
+                    answer("mx2.test", "A", "insecure"),
+                ],
+            );
+        let checks = vec![
+            dnssec,
+            rcpt("mx1.test", "127.0.0.1", Status::Pass, 250),
+            rcpt("mx2.test", "127.0.0.2", Status::Pass, 250),
+        ];
+        let out = simulate(&checks, &hosts());
+        let dane = kind(&out, "dane");
+        assert_eq!(
+            (dane.action, dane.via.as_deref()),
+            (Action::Deliver, Some("mx2.test")),
+            "{dane:?}"
+        );
+        assert!(
+            dane.reason.contains("address answer is DNSSEC-bogus"),
+            "{}",
+            dane.reason
+        );
+        // the MX answer itself bogus: everything defers
+        let bogus_mx = Check::new("dns.dnssec", Status::Fail, "")
+            .with("status", "bogus")
+            .with("answers", vec![answer("d.test", "MX", "bogus")]);
+        let out = simulate(
+            &[bogus_mx, rcpt("mx1.test", "127.0.0.1", Status::Pass, 250)],
+            &hosts(),
+        );
+        assert_eq!(kind(&out, "dane").action, Action::Defer);
     }
 
     #[test]
