@@ -241,21 +241,15 @@ impl Report {
 /// The verdict rule (README, "Verdicts and exit codes"):
 /// - `fail` when the domain's DNS says no mail (NXDOMAIN, null MX, lookup
 ///   failure), or no address could do every step that was run;
-/// - `fail` when a threshold set with `--critical` is crossed;
+/// - `fail` when a check that weighs outright fails ([`Weight::Outright`]:
+///   bogus DNSSEC, a broken enforced MTA-STS policy, a `--critical` threshold);
 /// - `warn` when some address could, but any check warned or failed (a
 ///   backup MX carrying the load, an implicit MX, greylisting);
 /// - `pass` otherwise.
 pub fn decide(checks: &[Check]) -> Verdict {
-    // A DNS answer of "no mail", bogus DNSSEC (validating resolvers return
-    // SERVFAIL), an enforced MTA-STS policy the MX hosts break (enforcing
-    // senders defer everything), or a threshold the user set fails outright.
-    let fails_outright = |c: &Check| {
-        matches!(c.id.as_str(), "dns.mx" | "dns.dnssec" | "policy.mta_sts")
-            || c.id.starts_with("threshold.")
-    };
     if checks
         .iter()
-        .any(|c| fails_outright(c) && c.status == Status::Fail)
+        .any(|c| weight(c) == Weight::Outright && c.status == Status::Fail)
     {
         return Verdict::Fail;
     }
@@ -272,10 +266,32 @@ pub fn decide(checks: &[Check]) -> Verdict {
     }
 }
 
-/// Checks made on a connection of their own (`--tls-injection-test`,
-/// `--relay-test`, `--vrfy`): their
-/// failure is a finding about the server, not a break in the delivery path.
-const OFF_PATH: &[&str] = &["tls.injection", "smtp.relay", "smtp.vrfy"];
+/// How a failed check weighs in the verdict. Kept here, by id, so the whole
+/// rule reads in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Weight {
+    /// A step on the delivery path of its address: a fail breaks that path;
+    /// the run fails when no path is left.
+    Path,
+    /// Made on a connection of its own (`--tls-injection-test`,
+    /// `--relay-test`, `--vrfy`): a finding about the server, not a break in
+    /// the delivery path; it warns at most.
+    OffPath,
+    /// Fails the run by itself: DNS says "no mail" (`dns.mx`), the DNSSEC
+    /// answers are bogus (validating resolvers answer SERVFAIL), an enforced
+    /// MTA-STS policy is broken by the MX hosts (enforcing senders defer
+    /// everything), or a threshold the user set was crossed.
+    Outright,
+}
+
+fn weight(check: &Check) -> Weight {
+    match check.id.as_str() {
+        "dns.mx" | "dns.dnssec" | "policy.mta_sts" => Weight::Outright,
+        id if id.starts_with("threshold.") => Weight::Outright,
+        "tls.injection" | "smtp.relay" | "smtp.vrfy" => Weight::OffPath,
+        _ => Weight::Path,
+    }
+}
 
 /// True when at least one address came through every step without a fail.
 /// Without any conversation (the `mx` command), an exchange with an address
@@ -297,7 +313,7 @@ fn any_path_works(checks: &[Check]) -> bool {
         checks
             .iter()
             .filter(|c| (&c.host, &c.address, &c.port) == *key)
-            .filter(|c| !OFF_PATH.contains(&c.id.as_str()))
+            .filter(|c| weight(c) == Weight::Path)
             .all(|c| c.status != Status::Fail)
     })
 }
