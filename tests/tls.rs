@@ -725,7 +725,12 @@ mod mta_sts {
 
     /// `probe` (MTA-STS runs by default) with a policy host on `ip`:443
     /// serving `policy`, and an MX presenting `leaf`.
-    fn probe_under(ip: &str, policy: &str, leaf: &support::pki::Leaf, pki: &Pki) -> Option<Value> {
+    fn probe_under(
+        ip: &str,
+        policy: &str,
+        leaf: Option<&support::pki::Leaf>,
+        pki: &Pki,
+    ) -> Option<Value> {
         let host_cert = pki.leaf(&["mta-sts.sts.test"], -1, 365, SignedBy::Ca);
         let reply = response("200 OK", "text/plain", "", policy);
         let Some(_host) = FakeHttps::start(ip, host_cert.server_config(), reply) else {
@@ -736,13 +741,17 @@ mod mta_sts {
             eprintln!("SKIPPED: cannot bind {ip}:443 (not root)");
             return None;
         };
-        let smtp = FakeSmtp::with(
-            "127.0.0.1:0",
-            Config {
-                upgrade: Upgrade::Accept(leaf.server_config()),
-                ..Config::new(responder(&["PIPELINING", "STARTTLS"], "250 2.1.5 Ok"))
-            },
-        );
+        // None: a server that offers no STARTTLS at all
+        let smtp = match leaf {
+            Some(leaf) => FakeSmtp::with(
+                "127.0.0.1:0",
+                Config {
+                    upgrade: Upgrade::Accept(leaf.server_config()),
+                    ..Config::new(responder(&["PIPELINING", "STARTTLS"], "250 2.1.5 Ok"))
+                },
+            ),
+            None => FakeSmtp::standard("127.0.0.1:0", &["PIPELINING"], "250 2.1.5 Ok"),
+        };
         let dns = zone(ip);
         let (resolver, ca, port) = (dns.resolver_arg(), pki.ca_file(), smtp.port().to_string());
         let (doc, _) = smtpcheck_json(&[
@@ -774,7 +783,7 @@ mod mta_sts {
     fn mta_sts_senders_deliver_defer_as_the_policy_and_certificate_say() {
         let pki = Pki::new();
         let good = pki.leaf(&["mx.sts.test"], -1, 365, SignedBy::Ca);
-        let Some(doc) = probe_under("127.0.0.24", POLICY_OK, &good, &pki) else {
+        let Some(doc) = probe_under("127.0.0.24", POLICY_OK, Some(&good), &pki) else {
             return;
         };
         assert_eq!(check(&doc, "policy.mta_sts")["status"], "pass", "{doc:#}");
@@ -782,7 +791,7 @@ mod mta_sts {
         assert_eq!(doc["exit_code"], 0, "{doc:#}");
         // The policy does not list the MX: enforcing senders defer, others deliver.
         let missing = POLICY_OK.replace("mx: mx.sts.test", "mx: *.other.test");
-        let doc = probe_under("127.0.0.25", &missing, &good, &pki).unwrap();
+        let doc = probe_under("127.0.0.25", &missing, Some(&good), &pki).unwrap();
         let sts = sender(&doc, "mta_sts");
         assert_eq!(sts["action"], "defer", "{doc:#}");
         assert!(
@@ -796,19 +805,24 @@ mod mta_sts {
         );
         // Listed, but its certificate does not verify.
         let selfsigned = pki.leaf(&["mx.sts.test"], -1, 365, SignedBy::Itself);
-        let doc = probe_under("127.0.0.26", POLICY_OK, &selfsigned, &pki).unwrap();
+        let doc = probe_under("127.0.0.26", POLICY_OK, Some(&selfsigned), &pki).unwrap();
         let sts = sender(&doc, "mta_sts");
         assert_eq!(sts["action"], "defer", "{doc:#}");
         assert!(
             sts["reason"]
                 .as_str()
                 .unwrap()
-                .contains("certificate does not verify"),
+                .contains("TLS does not verify"),
             "{sts}"
         );
+        // Listed, but no STARTTLS: an MTA-STS sender requires TLS.
+        let doc = probe_under("127.0.0.28", POLICY_OK, None, &pki).unwrap();
+        assert_eq!(check(&doc, "policy.mta_sts")["status"], "fail", "{doc:#}");
+        assert_eq!(sender(&doc, "mta_sts")["action"], "defer", "{doc:#}");
+        assert_eq!(sender(&doc, "opportunistic")["action"], "deliver");
         // In testing mode nobody defers.
         let testing = missing.replace("mode: enforce", "mode: testing");
-        let doc = probe_under("127.0.0.27", &testing, &good, &pki).unwrap();
+        let doc = probe_under("127.0.0.27", &testing, Some(&good), &pki).unwrap();
         assert_eq!(check(&doc, "policy.mta_sts")["status"], "warn");
         assert_eq!(sender(&doc, "mta_sts")["action"], "deliver");
     }

@@ -413,7 +413,7 @@ pub fn mta_sts_check(
     }
     if !bad_certs.is_empty() {
         problems.push(format!(
-            "the certificate of {} does not verify",
+            "TLS with {} does not verify (a certificate that fails, or no working STARTTLS)",
             bad_certs
                 .iter()
                 .map(|s| s.as_str())

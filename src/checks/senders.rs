@@ -321,7 +321,7 @@ fn sts_block(sts: &Check, host: &str) -> Option<String> {
     if listed("uncovered_mx") {
         Some("MTA-STS: no mx pattern of the policy matches it".into())
     } else if listed("certificate_failures") {
-        Some("MTA-STS: its certificate does not verify".into())
+        Some("MTA-STS: its TLS does not verify (certificate or STARTTLS)".into())
     } else {
         None
     }
