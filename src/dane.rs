@@ -5,7 +5,7 @@
 use ring::digest;
 use rustls::client::danger::ServerCertVerifier;
 use rustls::client::WebPkiServerVerifier;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, ServerName, TrustAnchor, UnixTime};
 use rustls::RootCertStore;
 use serde::Serialize;
 use std::sync::Arc;
@@ -146,10 +146,76 @@ pub fn authenticate(
             }
         }
     }
-    if usable.iter().all(|r| r.usage == 2) && !miss.starts_with("the DANE-TA") {
+    // RFC 7671 §5.2.2: a DANE-TA record that holds the whole trust anchor
+    // (matching type 0) works even when the server leaves the anchor out.
+    for record in usable.iter().filter(|r| r.usage == 2 && r.matching == 0) {
+        let Some(roots) = anchor_from_record(record, chain) else {
+            continue;
+        };
+        match verify_with(roots, chain, names, now) {
+            Ok(()) => {
+                return Outcome::Match {
+                    record: (*record).clone(),
+                    depth: chain.len(),
+                }
+            }
+            Err(e) => {
+                miss = format!(
+                "the chain does not validate under the trust anchor the DANE-TA record holds: {e}"
+            )
+            }
+        }
+    }
+    if usable.iter().all(|r| r.usage == 2) && !miss.starts_with("the") {
         miss = "no DANE-TA record matches a certificate in the presented chain".into();
     }
     Outcome::NoMatch(miss)
+}
+
+/// The trust anchor a `2 0 0` (a whole certificate) or `2 1 0` (a whole
+/// public key) record carries. A bare key gets, as its name, the issuer of
+/// the top of the presented chain: that is whom the chain says signed it.
+fn anchor_from_record(record: &Tlsa, chain: &[CertificateDer<'static>]) -> Option<RootCertStore> {
+    let mut roots = RootCertStore::empty();
+    match record.selector {
+        0 => roots.add(CertificateDer::from(record.data.clone())).ok()?,
+        1 => {
+            let top = chain.last()?;
+            let (_, parsed) = X509Certificate::from_der(top.as_ref()).ok()?;
+            let subject = der_contents(parsed.tbs_certificate.issuer.as_raw())?;
+            let spki = der_contents(&record.data)?;
+            roots.roots.push(TrustAnchor {
+                subject: subject.to_vec().into(),
+                subject_public_key_info: spki.to_vec().into(),
+                name_constraints: None,
+            });
+        }
+        _ => return None,
+    }
+    Some(roots)
+}
+
+/// The contents of a DER SEQUENCE (tag 0x30), without its tag and length:
+/// the form webpki keeps trust anchor names and keys in.
+fn der_contents(der: &[u8]) -> Option<&[u8]> {
+    let (&tag, rest) = der.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    if tag != 0x30 {
+        return None;
+    }
+    let (length, rest) = match first {
+        0..=0x7f => (first as usize, rest),
+        0x81..=0x84 => {
+            let n = (first & 0x7f) as usize;
+            let (bytes, rest) = (rest.get(..n)?, rest.get(n..)?);
+            (
+                bytes.iter().fold(0usize, |a, b| (a << 8) | *b as usize),
+                rest,
+            )
+        }
+        _ => return None,
+    };
+    (rest.len() == length).then_some(rest)
 }
 
 /// Validates `below` (leaf first) with `anchor` as the only trust anchor,
@@ -162,6 +228,16 @@ fn verify_under(
 ) -> Result<(), String> {
     let mut roots = RootCertStore::empty();
     roots.add(anchor.clone()).map_err(|e| e.to_string())?;
+    verify_with(roots, below, names, now)
+}
+
+/// Validates `below` (leaf first) under `roots`, for any one of `names`.
+fn verify_with(
+    roots: RootCertStore,
+    below: &[CertificateDer<'static>],
+    names: &[&str],
+    now: UnixTime,
+) -> Result<(), String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
         .build()
@@ -235,6 +311,18 @@ mod tests {
         );
         let outcome = authenticate(&[rec(&other)], &chain, &["x"], UnixTime::now());
         assert!(matches!(outcome, Outcome::NoMatch(_)), "{outcome:?}");
+    }
+
+    #[test]
+    fn der_contents_strips_the_outer_sequence() {
+        assert_eq!(
+            der_contents(&[0x30, 0x02, 0x05, 0x00]),
+            Some(&[0x05, 0x00][..])
+        );
+        let long: Vec<u8> = [0x30, 0x81, 0x80].into_iter().chain([7u8; 128]).collect();
+        assert_eq!(der_contents(&long).map(<[u8]>::len), Some(128));
+        assert_eq!(der_contents(&[0x31, 0x00]), None);
+        assert_eq!(der_contents(&[0x30, 0x05, 0x00]), None);
     }
 
     #[test]

@@ -285,6 +285,57 @@ fn dane_ta_matches_the_test_ca_the_server_sends() {
 }
 
 #[test]
+fn dane_ta_records_that_hold_the_anchor_work_when_the_server_leaves_it_out() {
+    let pki = Pki::new();
+    // signed by the CA, sent alone: the anchor is only in the TLSA record
+    let by_ca = pki.leaf(&[MX], -1, 365, SignedBy::Ca);
+    // signed by the intermediate, which the server does not send either
+    let by_intermediate = pki.leaf(
+        &[MX],
+        -1,
+        365,
+        SignedBy::Intermediate {
+            send_intermediate: false,
+        },
+    );
+    let spki = |der: &[u8]| {
+        let der = rustls::pki_types::CertificateDer::from(der.to_vec());
+        association(&der, 1, 0).unwrap()
+    };
+    let cases: Vec<(&Leaf, u8, Vec<u8>)> = vec![
+        (&by_ca, 0, pki.ca.der.to_vec()),
+        (&by_ca, 1, spki(pki.ca.der.as_ref())),
+        (&by_intermediate, 1, spki(pki.intermediate.der.as_ref())),
+    ];
+    for (leaf, selector, data) in cases {
+        let smtp = server(leaf);
+        let p = smtp.port();
+        let record = format!("_{p}._tcp.mx IN TLSA 2 {selector} 0 {}\n", to_hex(&data));
+        let w = world(&record);
+        let (doc, _) = probe(&w, "secure.test", p, &pki.ca_file(), &[]);
+        let dane = check(&doc, "tls.dane");
+        assert_eq!(dane["status"], "pass", "2 {selector} 0: {dane:#}");
+        assert!(
+            dane["summary"]
+                .as_str()
+                .unwrap()
+                .contains("not sent by the server"),
+            "{dane:#}"
+        );
+    }
+    // the key of another CA anchors nothing
+    let other = Pki::new();
+    let smtp = server(&by_ca);
+    let p = smtp.port();
+    let record = format!(
+        "_{p}._tcp.mx IN TLSA 2 1 0 {}\n",
+        to_hex(&spki(other.ca.der.as_ref()))
+    );
+    let (doc, _) = probe(&world(&record), "secure.test", p, &pki.ca_file(), &[]);
+    assert_eq!(check(&doc, "tls.dane")["status"], "fail", "{doc:#}");
+}
+
+#[test]
 fn pkix_usages_are_reported_unusable_for_smtp() {
     let pki = Pki::new();
     let leaf = pki.leaf(&[MX], -1, 365, SignedBy::Ca);

@@ -198,10 +198,11 @@ fn matched(records: &[Tlsa], presented: Presented<'_>, names: &[&str]) -> Check 
                     "TLSA {} ({}) matches the {}",
                     record.describe(),
                     record.usage_name(),
-                    if depth == 0 {
-                        "server's certificate".to_string()
-                    } else {
-                        format!("certificate at depth {depth} of the chain")
+                    match depth {
+                        0 => "server's certificate".to_string(),
+                        d if d < chain.len() => format!("certificate at depth {d} of the chain"),
+                        _ => "chain, anchored in the key the record holds (not sent by the server)"
+                            .to_string(),
                     }
                 ),
             )
