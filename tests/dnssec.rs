@@ -23,6 +23,11 @@ struct World {
 
 /// The world, with `records` added to every child zone (relative names).
 fn world(records: &str) -> World {
+    world_with("mx", records)
+}
+
+/// The world, each child's MX naming `mx_label` in its own zone.
+fn world_with(mx_label: &str, records: &str) -> World {
     // The anchor zone has two keys, like a KSK and a ZSK; the anchor files
     // name only the first, so the validator must learn the second from the
     // DNSKEY set the first signs.
@@ -46,7 +51,7 @@ fn world(records: &str) -> World {
     let child = |name: &str| {
         zone(
             name,
-            &format!("@ MX 10 mx.{name}.\nmx A 127.0.0.1\n{records}"),
+            &format!("@ MX 10 {mx_label}.{name}.\nmx A 127.0.0.1\n{records}"),
         )
     };
     let file = |text: String| {
@@ -333,6 +338,30 @@ fn dane_ta_records_that_hold_the_anchor_work_when_the_server_leaves_it_out() {
     );
     let (doc, _) = probe(&world(&record), "secure.test", p, &pki.ca_file(), &[]);
     assert_eq!(check(&doc, "tls.dane")["status"], "fail", "{doc:#}");
+}
+
+#[test]
+fn tlsa_is_found_at_the_secure_cname_expansion_of_the_mx_host() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(&[MX], -1, 365, SignedBy::Ca);
+    let next = pki.leaf(&[MX], -1, 365, SignedBy::Ca);
+    let smtp = server(&leaf);
+    let p = smtp.port();
+    // MX -> alias.secure.test, a CNAME to mx.secure.test, where the TLSA is
+    let records = format!(
+        "alias CNAME mx\n{}{}",
+        tlsa(p, 3, 1, 1, &leaf.chain[0]),
+        tlsa(p, 3, 1, 1, &next.chain[0])
+    );
+    let w = world_with("alias", &records);
+    let (doc, _) = probe(&w, "secure.test", p, &pki.ca_file(), &[]);
+    let dane = check(&doc, "tls.dane");
+    assert_eq!(dane["status"], "pass", "{dane:#}");
+    assert_eq!(dane["host"], "alias.secure.test");
+    assert_eq!(
+        dane["data"]["tlsa_name"],
+        format!("_{p}._tcp.mx.secure.test")
+    );
 }
 
 #[test]

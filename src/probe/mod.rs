@@ -519,25 +519,29 @@ fn spawn_exchange_security(
     port: u16,
     deadlines: Deadlines,
 ) -> tokio::task::JoinHandle<Vec<policy::ExchangeSecurity>> {
-    let hosts: Vec<(String, bool)> = exchanges
+    let hosts: Vec<(String, Option<String>, bool)> = exchanges
         .iter()
         .filter(|x| x.name.parse::<IpAddr>().is_err())
         .filter_map(|x| {
             let addresses = x.addresses.as_ref()?;
-            Some((x.name.clone(), addresses.iter().any(IpAddr::is_ipv6)))
+            Some((
+                x.name.clone(),
+                x.cname.clone(),
+                addresses.iter().any(IpAddr::is_ipv6),
+            ))
         })
         .collect();
     let dns = dns.clone();
     tokio::spawn(async move {
         let deadline = deadlines.next();
         let mut set = JoinSet::new();
-        for (i, (host, ipv6)) in hosts.into_iter().enumerate() {
+        for (i, (host, cname, ipv6)) in hosts.into_iter().enumerate() {
             let dns = dns.clone();
             set.spawn(async move {
-                (
-                    i,
-                    policy::exchange_security(&dns, &host, port, ipv6, deadline).await,
-                )
+                let found =
+                    policy::exchange_security(&dns, &host, cname.as_deref(), port, ipv6, deadline)
+                        .await;
+                (i, found)
             });
         }
         let mut found: Vec<(usize, policy::ExchangeSecurity)> =
@@ -570,7 +574,12 @@ fn security_checks(
         out.push(checks::dane::dnssec_check(&answers));
     }
     for f in found {
-        let names = [f.host.as_str(), domain];
+        let names: Vec<&str> = f
+            .names
+            .iter()
+            .map(String::as_str)
+            .chain(std::iter::once(domain))
+            .collect();
         let at: Vec<&conversation::Observation> = observations
             .iter()
             .filter(|o| o.endpoint.host == f.host)

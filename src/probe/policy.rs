@@ -341,6 +341,9 @@ pub fn parse_http(response: &[u8]) -> Result<String, String> {
 #[derive(Debug, Clone)]
 pub struct ExchangeSecurity {
     pub host: String,
+    /// The names the certificate may carry for DANE-TA: the MX host, and
+    /// its CNAME expansion when that is secure (RFC 7672 §3.2.2).
+    pub names: Vec<String>,
     pub answers: Vec<crate::checks::dane::Answer>,
     pub tlsa: crate::checks::dane::TlsaAnswer,
 }
@@ -348,24 +351,44 @@ pub struct ExchangeSecurity {
 pub async fn exchange_security(
     dns: &Dns,
     host: &str,
+    cname: Option<&str>,
     port: u16,
     ipv6: bool,
     deadline: Instant,
 ) -> ExchangeSecurity {
     use crate::checks::dane::{Answer, TlsaAnswer};
-    use crate::dns::RecordType;
-    let tlsa_name = format!("_{port}._tcp.{host}");
-    let (a, aaaa, records, tlsa_validation) = tokio::join!(
-        dns.validate(host, RecordType::A, deadline),
-        async {
-            match ipv6 {
-                true => Some(dns.validate(host, RecordType::AAAA, deadline).await),
-                false => None,
+    use crate::dns::{DnsError, RecordType};
+    let (a, aaaa) = tokio::join!(dns.validate(host, RecordType::A, deadline), async {
+        match ipv6 {
+            true => Some(dns.validate(host, RecordType::AAAA, deadline).await),
+            false => None,
+        }
+    });
+    let tlsa_at = |base: &str| {
+        let name = format!("_{port}._tcp.{base}");
+        async move {
+            let (records, validation) = tokio::join!(
+                dns.tlsa(&name, deadline),
+                dns.validate(&name, RecordType::TLSA, deadline)
+            );
+            (name, records, validation)
+        }
+    };
+    // RFC 7672 §2.2.2: when the MX host is a CNAME and its expansion is
+    // secure, TLSA is looked up at the expanded name first, then at the MX
+    // host; both names may appear in the certificate.
+    let expanded = cname.filter(|_| a.status == crate::dnssec::Security::Secure);
+    let mut names = vec![host.to_string()];
+    let (tlsa_name, records, tlsa_validation) = match expanded {
+        Some(target) => {
+            names.push(target.to_string());
+            match tlsa_at(target).await {
+                (_, Err(DnsError::NoRecords | DnsError::NxDomain), _) => tlsa_at(host).await,
+                found => found,
             }
-        },
-        dns.tlsa(&tlsa_name, deadline),
-        dns.validate(&tlsa_name, RecordType::TLSA, deadline),
-    );
+        }
+        None => tlsa_at(host).await,
+    };
     let mut answers = vec![Answer {
         name: host.to_string(),
         rtype: "A",
@@ -385,6 +408,7 @@ pub async fn exchange_security(
     });
     ExchangeSecurity {
         host: host.to_string(),
+        names,
         answers,
         tlsa: TlsaAnswer {
             name: tlsa_name,
