@@ -179,31 +179,6 @@ pub enum AuthMech {
     Xoauth2,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum QuitAfter {
-    Connect,
-    Banner,
-    Ehlo,
-    Tls,
-    Auth,
-    Mail,
-    Rcpt,
-}
-
-impl QuitAfter {
-    pub fn stage(self) -> Stage {
-        match self {
-            QuitAfter::Connect => Stage::Connect,
-            QuitAfter::Banner => Stage::Banner,
-            QuitAfter::Ehlo => Stage::Ehlo,
-            QuitAfter::Tls => Stage::Tls,
-            QuitAfter::Auth => Stage::Auth,
-            QuitAfter::Mail => Stage::Mail,
-            QuitAfter::Rcpt => Stage::Rcpt,
-        }
-    }
-}
-
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
     /// Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal
@@ -222,8 +197,8 @@ pub struct ProbeArgs {
     #[arg(long)]
     pub submission: bool,
     /// Stop cleanly with QUIT after this phase (swaks's --quit-after); later phases show as skip
-    #[arg(long, value_enum, value_name = "PHASE")]
-    pub quit_after: Option<QuitAfter>,
+    #[arg(long, value_name = "PHASE", value_parser = quit_after_parser())]
+    pub quit_after: Option<Stage>,
     /// Probe this host instead of the domain's MX: a name or IP, with an optional port ([::1]:2525)
     #[arg(long, value_name = "HOST[:PORT]")]
     pub server: Option<String>,
@@ -395,7 +370,7 @@ impl ProbeArgs {
             opts.cert_crit_days = crit.map(i64::from);
         }
         opts.injection_test = self.tls.tls_injection_test;
-        opts.quit_after = self.quit_after.map(QuitAfter::stage);
+        opts.quit_after = self.quit_after;
         if self.submission {
             opts.port = 587;
             opts.tls_mode = TlsMode::Require;
@@ -539,6 +514,27 @@ impl SendArgs {
         opts.extra_recipients = all.into_iter().skip(1).collect();
         Ok((first, opts))
     }
+}
+
+/// `--quit-after PHASE`: the phases a conversation can stop after, by
+/// their own word ([`Stage::phase`]).
+fn quit_after_parser() -> impl clap::builder::TypedValueParser<Value = Stage> {
+    const POINTS: [Stage; 7] = [
+        Stage::Connect,
+        Stage::Banner,
+        Stage::Ehlo,
+        Stage::Tls,
+        Stage::Auth,
+        Stage::Mail,
+        Stage::Rcpt,
+    ];
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(POINTS.map(Stage::phase)).map(|word| {
+        POINTS
+            .into_iter()
+            .find(|s| s.phase() == word)
+            .expect("a listed phase")
+    })
 }
 
 impl DnsArgs {

@@ -105,11 +105,27 @@ enum Source {
 struct Validator {
     source: Source,
     anchors: Option<Anchors>,
-    built: OnceCell<Result<TokioResolver, String>>,
-    /// DS anchors that matched no DNSKEY: said with every status.
-    unmatched: std::sync::Mutex<Vec<String>>,
+    built: OnceCell<Result<Built, String>>,
     /// The root's DNSKEY set validated (the resolver reaches the root).
     root_secure: OnceCell<bool>,
+}
+
+impl Validator {
+    fn new(source: Source, anchors: Option<Anchors>) -> Arc<Self> {
+        Arc::new(Self {
+            source,
+            anchors,
+            built: OnceCell::new(),
+            root_secure: OnceCell::new(),
+        })
+    }
+}
+
+/// The validating resolver, and the DS anchors that matched no DNSKEY
+/// (said with every status that is not secure).
+struct Built {
+    resolver: TokioResolver,
+    unmatched: Vec<String>,
 }
 
 impl Dns {
@@ -128,33 +144,24 @@ impl Dns {
         Ok(Self {
             resolver: build(source, timeout, None)?,
             timeout,
-            validator: Arc::new(Validator {
-                source,
-                anchors: None,
-                built: OnceCell::new(),
-                unmatched: Default::default(),
-                root_secure: OnceCell::new(),
-            }),
+            validator: Validator::new(source, None),
         })
     }
 
     /// Validates with `anchors` as well as the root's (`--dnssec-anchor`).
     pub fn with_anchors(mut self, anchors: Anchors) -> Self {
-        self.validator = Arc::new(Validator {
-            source: self.validator.source,
-            anchors: Some(anchors),
-            built: OnceCell::new(),
-            unmatched: Default::default(),
-            root_secure: OnceCell::new(),
-        });
+        self.validator = Validator::new(self.validator.source, Some(anchors));
         self
     }
 
     /// The DNSSEC status of the answer to `name`/`rtype` (RFC 4035 §4.3),
     /// from a validating lookup made beside the plain one.
     pub async fn validate(&self, name: &str, rtype: RecordType, deadline: Instant) -> Validation {
-        let validator = match tokio::time::timeout_at(deadline, self.validator()).await {
-            Ok(Ok(v)) => v,
+        let Built {
+            resolver: validator,
+            unmatched,
+        } = match tokio::time::timeout_at(deadline, self.validator()).await {
+            Ok(Ok(built)) => built,
             Ok(Err(e)) => return Validation::new(Security::Indeterminate, Some(e)),
             Err(_) => {
                 return Validation::new(
@@ -188,12 +195,6 @@ impl Dns {
                 ),
             }
         };
-        let unmatched = self
-            .validator
-            .unmatched
-            .lock()
-            .map(|u| u.clone())
-            .unwrap_or_default();
         if validation.status != Security::Secure && !unmatched.is_empty() {
             let reason = validation.reason.take().unwrap_or_default();
             validation.reason = Some(format!("{}; {reason}", unmatched.join("; ")));
@@ -209,16 +210,10 @@ impl Dns {
         validator: &TokioResolver,
         deadline: Instant,
     ) -> bool {
-        let covered = self.validator.anchors.as_ref().is_some_and(|a| {
-            let Ok(name) = Name::from_ascii(fqdn(name)) else {
-                return false;
-            };
-            a.keys
-                .iter()
-                .map(|(n, _)| n)
-                .chain(a.digests.iter().map(|(n, _)| n))
-                .any(|anchor| !anchor.is_root() && anchor.zone_of(&name))
-        });
+        let covered = match (&self.validator.anchors, Name::from_ascii(fqdn(name))) {
+            (Some(anchors), Ok(name)) => anchors.owners().iter().any(|o| o.zone_of(&name)),
+            _ => false,
+        };
         if covered {
             return true;
         }
@@ -234,12 +229,12 @@ impl Dns {
             .await
     }
 
-    async fn validator(&self) -> Result<&TokioResolver, String> {
+    async fn validator(&self) -> Result<&Built, String> {
         self.validator
             .built
             .get_or_init(|| async {
-                let anchors = match &self.validator.anchors {
-                    None => TrustAnchors::default(),
+                let (anchors, unmatched) = match &self.validator.anchors {
+                    None => (TrustAnchors::default(), Vec::new()),
                     Some(anchors) => {
                         let mut fetched = Vec::new();
                         for owner in anchors.owners() {
@@ -249,14 +244,14 @@ impl Dns {
                         let now = std::time::SystemTime::now()
                             .duration_since(std::time::UNIX_EPOCH)
                             .map_or(0, |d| d.as_secs() as u32);
-                        let (keys, unmatched) = anchors.trust_anchors(&fetched, now);
-                        if let Ok(mut slot) = self.validator.unmatched.lock() {
-                            *slot = unmatched;
-                        }
-                        keys
+                        anchors.trust_anchors(&fetched, now)
                     }
                 };
-                build(self.validator.source, self.timeout, Some(Arc::new(anchors)))
+                let resolver = build(self.validator.source, self.timeout, Some(Arc::new(anchors)))?;
+                Ok(Built {
+                    resolver,
+                    unmatched,
+                })
             })
             .await
             .as_ref()
@@ -291,50 +286,31 @@ impl Dns {
     /// TLSA records at `name` (RFC 6698 §2), unvalidated; `validate` says
     /// whether they may be used.
     pub async fn tlsa(&self, name: &str, deadline: Instant) -> Result<Vec<Tlsa>, DnsError> {
-        let lookup = self
-            .bounded(deadline, self.resolver.lookup(fqdn(name), RecordType::TLSA))
-            .await?;
-        let records: Vec<Tlsa> = lookup
-            .answers()
-            .iter()
-            .filter_map(|r| match &r.data {
-                RData::TLSA(t) => Some(Tlsa {
-                    usage: u8::from(t.cert_usage),
-                    selector: u8::from(t.selector),
-                    matching: u8::from(t.matching),
-                    data: t.cert_data.clone(),
-                }),
-                _ => None,
-            })
-            .collect();
-        if records.is_empty() {
-            Err(DnsError::NoRecords)
-        } else {
-            Ok(records)
-        }
+        self.records(name, RecordType::TLSA, deadline, |data| match data {
+            RData::TLSA(t) => Some(Tlsa {
+                usage: u8::from(t.cert_usage),
+                selector: u8::from(t.selector),
+                matching: u8::from(t.matching),
+                data: t.cert_data.clone(),
+            }),
+            _ => None,
+        })
+        .await
     }
 
     /// MX records of `domain`, in preference order (RFC 5321 §5.1: lower first;
     /// equal preferences keep the server's order, which RFC 5321 asks clients
     /// to randomise; a diagnostic tool keeps it stable instead).
     pub async fn mx(&self, domain: &str, deadline: Instant) -> Result<Vec<MxRecord>, DnsError> {
-        let lookup = self
-            .bounded(deadline, self.resolver.mx_lookup(fqdn(domain)))
-            .await?;
-        let mut records: Vec<MxRecord> = lookup
-            .answers()
-            .iter()
-            .filter_map(|r| match &r.data {
+        let mut records = self
+            .records(domain, RecordType::MX, deadline, |data| match data {
                 RData::MX(mx) => Some(MxRecord {
                     preference: mx.preference,
                     exchange: display_name(&mx.exchange.to_ascii()),
                 }),
                 _ => None,
             })
-            .collect();
-        if records.is_empty() {
-            return Err(DnsError::NoRecords);
-        }
+            .await?;
         records.sort_by_key(|r| r.preference);
         records.dedup();
         Ok(records)
@@ -389,27 +365,16 @@ impl Dns {
 
     /// TXT records of `name`, each record's strings joined (RFC 7208 §3.3).
     pub async fn txt(&self, name: &str, deadline: Instant) -> Result<Vec<String>, DnsError> {
-        let lookup = self
-            .bounded(deadline, self.resolver.lookup(fqdn(name), RecordType::TXT))
-            .await?;
-        let texts: Vec<String> = lookup
-            .answers()
-            .iter()
-            .filter_map(|r| match &r.data {
-                RData::TXT(txt) => Some(
-                    txt.txt_data
-                        .iter()
-                        .map(|part| String::from_utf8_lossy(part).into_owned())
-                        .collect::<String>(),
-                ),
-                _ => None,
-            })
-            .collect();
-        if texts.is_empty() {
-            Err(DnsError::NoRecords)
-        } else {
-            Ok(texts)
-        }
+        self.records(name, RecordType::TXT, deadline, |data| match data {
+            RData::TXT(txt) => Some(
+                txt.txt_data
+                    .iter()
+                    .map(|part| String::from_utf8_lossy(part).into_owned())
+                    .collect::<String>(),
+            ),
+            _ => None,
+        })
+        .await
     }
 
     /// PTR names of `ip` (reverse DNS), without trailing dots.
@@ -417,19 +382,24 @@ impl Dns {
         let lookup = self
             .bounded(deadline, self.resolver.reverse_lookup(ip))
             .await?;
-        let names: Vec<String> = lookup
-            .answers()
-            .iter()
-            .filter_map(|r| match &r.data {
-                RData::PTR(name) => Some(display_name(&name.0.to_ascii())),
-                _ => None,
-            })
-            .collect();
-        if names.is_empty() {
-            Err(DnsError::NoRecords)
-        } else {
-            Ok(names)
-        }
+        picked(lookup.answers(), |data| match data {
+            RData::PTR(name) => Some(display_name(&name.0.to_ascii())),
+            _ => None,
+        })
+    }
+
+    /// The answers to `name`/`rtype` that `pick` takes; NODATA when none.
+    async fn records<T>(
+        &self,
+        name: &str,
+        rtype: RecordType,
+        deadline: Instant,
+        pick: impl Fn(&RData) -> Option<T>,
+    ) -> Result<Vec<T>, DnsError> {
+        let lookup = self
+            .bounded(deadline, self.resolver.lookup(fqdn(name), rtype))
+            .await?;
+        picked(lookup.answers(), pick)
     }
 
     async fn bounded<T>(
@@ -443,6 +413,16 @@ impl Dns {
             Ok(Err(e)) => Err(DnsError::from_net(&e, self.timeout)),
             Err(_) => Err(DnsError::Timeout(waited.elapsed())),
         }
+    }
+}
+
+/// The records `pick` takes from `answers`; NODATA when it takes none.
+fn picked<T>(answers: &[Record], pick: impl Fn(&RData) -> Option<T>) -> Result<Vec<T>, DnsError> {
+    let found: Vec<T> = answers.iter().filter_map(|r| pick(&r.data)).collect();
+    if found.is_empty() {
+        Err(DnsError::NoRecords)
+    } else {
+        Ok(found)
     }
 }
 

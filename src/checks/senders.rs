@@ -54,10 +54,25 @@ impl Sender {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Answer {
     Accepted,
+    /// A 5xx: final (RFC 5321 §4.2.1), the sender stops here.
     Refused(String),
-    Temporary(String),
-    Unreachable(String),
+    /// Unreachable, or a 4xx or broken step: the sender tries the next MX.
+    Failed(String),
+    /// The run did not get that far.
     NotProbed,
+}
+
+impl Answer {
+    /// Which of two addresses' answers a sender ends with: any acceptance
+    /// wins, then a refusal, then a failure.
+    fn rank(&self) -> u8 {
+        match self {
+            Self::Accepted => 3,
+            Self::Refused(_) => 2,
+            Self::Failed(_) => 1,
+            Self::NotProbed => 0,
+        }
+    }
 }
 
 /// The outcomes for the three kinds, from `checks` and the MX hosts in
@@ -81,8 +96,17 @@ pub fn simulate(checks: &[Check], hosts: &[String]) -> Vec<Sender> {
         None => c.data.get("status").and_then(|s| s.as_str()).unwrap_or(""),
     });
     let sts = checks.iter().find(|c| c.id == "policy.mta_sts");
-    let mut out = vec![walk("opportunistic", checks, hosts, |_| None)];
-    out.push(match dane_applies {
+    let sts_mode = sts
+        .and_then(|c| c.data.get("mode"))
+        .and_then(|m| m.as_str());
+    let opportunistic = walk("opportunistic", checks, hosts, |_| None);
+    // A sender whose policy does not apply acts like an opportunistic one.
+    let unenforced = |kind, why: String| Sender {
+        kind,
+        reason: format!("{} ({why})", opportunistic.reason),
+        ..opportunistic.clone()
+    };
+    let dane = match dane_applies {
         Some("bogus") => Sender {
             kind: "dane",
             action: Action::Defer,
@@ -92,35 +116,17 @@ pub fn simulate(checks: &[Check], hosts: &[String]) -> Vec<Sender> {
                     .into(),
         },
         Some("secure") => walk("dane", checks, hosts, |host| dane_block(checks, host)),
-        _ => Sender {
-            reason: format!(
-                "{} (DANE does not apply: the MX answer is not DNSSEC-secure)",
-                walk("dane", checks, hosts, |_| None).reason
-            ),
-            ..walk("dane", checks, hosts, |_| None)
-        },
-    });
-    let enforce = sts
-        .and_then(|c| c.data.get("mode"))
-        .and_then(|m| m.as_str())
-        == Some("enforce");
-    out.push(if enforce {
-        walk("mta_sts", checks, hosts, |host| sts_block(sts?, host))
-    } else {
-        let plain = walk("mta_sts", checks, hosts, |_| None);
-        let why = match sts
-            .and_then(|c| c.data.get("mode"))
-            .and_then(|m| m.as_str())
-        {
-            Some(mode) => format!("MTA-STS mode {mode} is not enforced"),
-            None => "no usable MTA-STS policy".into(),
-        };
-        Sender {
-            reason: format!("{} ({why})", plain.reason),
-            ..plain
-        }
-    });
-    out
+        _ => unenforced(
+            "dane",
+            "DANE does not apply: the MX answer is not DNSSEC-secure".into(),
+        ),
+    };
+    let mta_sts = match (sts, sts_mode) {
+        (Some(sts), Some("enforce")) => walk("mta_sts", checks, hosts, |host| sts_block(sts, host)),
+        (_, Some(mode)) => unenforced("mta_sts", format!("MTA-STS mode {mode} is not enforced")),
+        _ => unenforced("mta_sts", "no usable MTA-STS policy".into()),
+    };
+    vec![opportunistic, dane, mta_sts]
 }
 
 /// The MX lookup already decides for everyone: null MX or no domain bounces,
@@ -182,9 +188,7 @@ fn walk(
                     reason: format!("{host} refuses permanently: {why}"),
                 }
             }
-            Answer::Temporary(why) | Answer::Unreachable(why) => {
-                skipped.push(format!("{host}: {why}"))
-            }
+            Answer::Failed(why) => skipped.push(format!("{host}: {why}")),
             Answer::NotProbed => unknown = true,
         }
     }
@@ -221,25 +225,22 @@ fn answer(checks: &[Check], host: &str) -> Answer {
         .iter()
         .filter(|c| c.host.as_deref() == Some(host) && c.address.is_some())
         .collect();
-    let mut best = Answer::NotProbed;
     let addresses: std::collections::BTreeSet<_> = mine.iter().filter_map(|c| c.address).collect();
-    for address in addresses {
-        let at: Vec<&&Check> = mine.iter().filter(|c| c.address == Some(address)).collect();
-        let found = address_answer(&at);
-        best = match (&best, found) {
-            (Answer::Accepted, _) => Answer::Accepted,
-            (_, Answer::Accepted) => Answer::Accepted,
-            (Answer::Refused(_), _) => best,
-            (_, f @ Answer::Refused(_)) => f,
-            (Answer::NotProbed, f) => f,
-            (_, Answer::NotProbed) => best,
-            (_, f) => f,
-        };
-    }
-    best
+    addresses
+        .into_iter()
+        .map(|address| {
+            let at: Vec<&Check> = mine
+                .iter()
+                .copied()
+                .filter(|c| c.address == Some(address))
+                .collect();
+            address_answer(&at)
+        })
+        .max_by_key(Answer::rank)
+        .unwrap_or(Answer::NotProbed)
 }
 
-fn address_answer(checks: &[&&Check]) -> Answer {
+fn address_answer(checks: &[&Check]) -> Answer {
     let rcpt = checks.iter().find(|c| c.id == "smtp.rcpt");
     if let Some(rcpt) = rcpt {
         match rcpt.status {
@@ -249,7 +250,7 @@ fn address_answer(checks: &[&&Check]) -> Answer {
                 return if (500..600).contains(&code) {
                     Answer::Refused(rcpt.summary.clone())
                 } else {
-                    Answer::Temporary(rcpt.summary.clone())
+                    Answer::Failed(rcpt.summary.clone())
                 };
             }
             Status::Skip => {}
@@ -268,10 +269,8 @@ fn address_answer(checks: &[&&Check]) -> Answer {
             .unwrap_or(0);
         return if failed.id == "smtp.mail" && (500..600).contains(&code) {
             Answer::Refused(failed.summary.clone())
-        } else if failed.id == "tcp.connect" {
-            Answer::Unreachable(failed.summary.clone())
         } else {
-            Answer::Temporary(failed.summary.clone())
+            Answer::Failed(failed.summary.clone())
         };
     }
     Answer::NotProbed

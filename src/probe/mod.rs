@@ -574,11 +574,9 @@ fn security_checks(
         out.push(checks::dane::dnssec_check(&answers));
     }
     for f in found {
-        let names: Vec<&str> = f
-            .names
-            .iter()
-            .map(String::as_str)
-            .chain(std::iter::once(domain))
+        let names: Vec<&str> = [Some(f.host.as_str()), f.expanded.as_deref(), Some(domain)]
+            .into_iter()
+            .flatten()
             .collect();
         let at: Vec<&conversation::Observation> = observations
             .iter()

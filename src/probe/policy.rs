@@ -151,22 +151,13 @@ pub async fn dmarc(dns: &Dns, domain: &str, deadline: Instant) -> DmarcObservati
     }
     let mut last = Err(DnsError::NoRecords);
     for place in places {
-        let found = dns
-            .txt(&format!("_dmarc.{place}"), deadline)
-            .await
-            .map(|all| {
-                all.into_iter()
-                    .filter(|t| t.to_ascii_lowercase().starts_with("v=dmarc1"))
-                    .collect::<Vec<_>>()
-            });
-        match found {
-            Ok(list) if !list.is_empty() => {
+        match tagged_txt(dns, &format!("_dmarc.{place}"), "v=dmarc1", deadline).await {
+            Ok(list) => {
                 return DmarcObservation {
                     found_at: Some(place),
                     records: Ok(list),
                 }
             }
-            Ok(_) => last = Err(DnsError::NoRecords),
             Err(e) => last = Err(e),
         }
     }
@@ -178,21 +169,29 @@ pub async fn dmarc(dns: &Dns, domain: &str, deadline: Instant) -> DmarcObservati
 
 /// TLS-RPT at `_smtp._tls.DOMAIN` (RFC 8460 §3).
 pub async fn tls_rpt(dns: &Dns, domain: &str, deadline: Instant) -> TlsRptObservation {
-    let records = dns
-        .txt(&format!("_smtp._tls.{domain}"), deadline)
-        .await
-        .and_then(|all| {
-            let list: Vec<String> = all
-                .into_iter()
-                .filter(|t| t.to_ascii_lowercase().starts_with("v=tlsrptv1"))
-                .collect();
-            if list.is_empty() {
-                Err(DnsError::NoRecords)
-            } else {
-                Ok(list)
-            }
-        });
+    let records = tagged_txt(dns, &format!("_smtp._tls.{domain}"), "v=tlsrptv1", deadline).await;
     TlsRptObservation { records }
+}
+
+/// The TXT records at `name` that begin with `tag` (lower case), as DMARC,
+/// TLS-RPT and MTA-STS mark theirs; NODATA when none does.
+async fn tagged_txt(
+    dns: &Dns,
+    name: &str,
+    tag: &str,
+    deadline: Instant,
+) -> Result<Vec<String>, DnsError> {
+    let list: Vec<String> = dns
+        .txt(name, deadline)
+        .await?
+        .into_iter()
+        .filter(|t| t.to_ascii_lowercase().starts_with(tag))
+        .collect();
+    if list.is_empty() {
+        Err(DnsError::NoRecords)
+    } else {
+        Ok(list)
+    }
 }
 
 /// What MTA-STS (RFC 8461) publishes: the `_mta-sts` TXT record, and the
@@ -213,20 +212,7 @@ pub async fn mta_sts(
     domain: &str,
     deadline: Instant,
 ) -> MtaStsObservation {
-    let txt = dns
-        .txt(&format!("_mta-sts.{domain}"), deadline)
-        .await
-        .and_then(|all| {
-            let list: Vec<String> = all
-                .into_iter()
-                .filter(|t| t.to_ascii_lowercase().starts_with("v=stsv1"))
-                .collect();
-            if list.is_empty() {
-                Err(DnsError::NoRecords)
-            } else {
-                Ok(list)
-            }
-        });
+    let txt = tagged_txt(dns, &format!("_mta-sts.{domain}"), "v=stsv1", deadline).await;
     let fetched = match (&txt, tls) {
         (Ok(_), Some(client)) => Some(fetch_policy(dns, client, domain, deadline).await),
         (Ok(_), None) => Some(Err("no TLS configuration to fetch the policy with".into())),
@@ -341,9 +327,9 @@ pub fn parse_http(response: &[u8]) -> Result<String, String> {
 #[derive(Debug, Clone)]
 pub struct ExchangeSecurity {
     pub host: String,
-    /// The names the certificate may carry for DANE-TA: the MX host, and
-    /// its CNAME expansion when that is secure (RFC 7672 §3.2.2).
-    pub names: Vec<String>,
+    /// The MX host's CNAME target, when that expansion is secure: TLSA was
+    /// asked there first, and the certificate may carry it (RFC 7672 §3.2.2).
+    pub expanded: Option<String>,
     pub answers: Vec<crate::checks::dane::Answer>,
     pub tlsa: crate::checks::dane::TlsaAnswer,
 }
@@ -378,15 +364,11 @@ pub async fn exchange_security(
     // secure, TLSA is looked up at the expanded name first, then at the MX
     // host; both names may appear in the certificate.
     let expanded = cname.filter(|_| a.status == crate::dnssec::Security::Secure);
-    let mut names = vec![host.to_string()];
     let (tlsa_name, records, tlsa_validation) = match expanded {
-        Some(target) => {
-            names.push(target.to_string());
-            match tlsa_at(target).await {
-                (_, Err(DnsError::NoRecords | DnsError::NxDomain), _) => tlsa_at(host).await,
-                found => found,
-            }
-        }
+        Some(target) => match tlsa_at(target).await {
+            (_, Err(DnsError::NoRecords | DnsError::NxDomain), _) => tlsa_at(host).await,
+            found => found,
+        },
         None => tlsa_at(host).await,
     };
     let mut answers = vec![Answer {
@@ -408,7 +390,7 @@ pub async fn exchange_security(
     });
     ExchangeSecurity {
         host: host.to_string(),
-        names,
+        expanded: expanded.map(str::to_string),
         answers,
         tlsa: TlsaAnswer {
             name: tlsa_name,
