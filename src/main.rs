@@ -102,7 +102,7 @@ fn run_one(
     dns: &DnsArgs,
     output: &OutputArgs,
 ) -> ExitCode {
-    let command = opts.as_ref().map_or("probe", |o| o.stage.command());
+    let command = opts.as_ref().map_or("probe", probe::Options::command);
     let prepared = opts.and_then(|opts| {
         let target = target::parse_target(input)?;
         let opts = opts.for_target(&target);

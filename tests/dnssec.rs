@@ -570,6 +570,14 @@ fn an_unusable_anchor_file_is_bad_input() {
         assert!(stderr.contains("--dnssec-anchor"), "{stderr}");
         assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     }
+    // the error document names the command that was run
+    let (doc, code) = smtpcheck_json(&[
+        "policy",
+        "x.test",
+        "--dnssec-anchor",
+        "/nonexistent/anchors",
+    ]);
+    assert_eq!((doc["command"].as_str(), code), (Some("policy"), 3));
 }
 
 #[test]

@@ -176,6 +176,11 @@ impl Options {
         }
     }
 
+    /// The command name in the report (`policy`, else the stage's own).
+    pub fn command(&self) -> &'static str {
+        self.label.unwrap_or(self.stage.command())
+    }
+
     /// These options for one target: the recipient defaults to the target's
     /// address, or postmaster@DOMAIN (RFC 5321 §4.5.1 requires it to exist).
     pub fn for_target(&self, target: &Target) -> Self {
@@ -476,7 +481,7 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
         }
     };
     let mut report = Report::finished(
-        opts.label.unwrap_or(opts.stage.command()),
+        opts.command(),
         &target.input,
         &target.domain,
         checks,
