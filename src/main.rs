@@ -270,12 +270,7 @@ fn count_targets(path: &str) -> Option<u64> {
         return None;
     }
     let text = std::fs::read_to_string(path).ok()?;
-    Some(
-        text.lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .count() as u64,
-    )
+    Some(text.lines().filter_map(scan::target_line).count() as u64)
 }
 
 /// Progress on stderr, only for a person watching a terminal.

@@ -141,10 +141,9 @@ where
                 line = lines.next_line() => match line? {
                     None => reading = false,
                     Some(line) => {
-                        let line = line.trim();
-                        if line.is_empty() || line.starts_with('#') {
+                        let Some(line) = target_line(&line) else {
                             continue;
-                        }
+                        };
                         match prepare(line, base, scan.shard) {
                             Some(job) => { running.spawn(job.run(dns.clone())); }
                             None => summary.other_shards += 1,
@@ -212,6 +211,12 @@ fn prepare(line: &str, base: &Options, shard: Option<Shard>) -> Option<Job> {
         }
         Err(e) => Job::Invalid(Report::error(base.stage.command(), line, e.to_string())),
     })
+}
+
+/// The target a scan input line holds: none for blank lines and `#` comments.
+pub fn target_line(line: &str) -> Option<&str> {
+    let line = line.trim();
+    (!line.is_empty() && !line.starts_with('#')).then_some(line)
 }
 
 #[cfg(test)]
