@@ -11,8 +11,8 @@ use serde_json::Value;
 use smtpcheck::dane::{association, to_hex};
 use support::dns::{zone, Signing, TestDns, ZoneKey};
 use support::pki::{Leaf, Pki, SignedBy};
-use support::smtp::{responder, Config, FakeSmtp, Upgrade};
-use support::{check, checks, smtpcheck, smtpcheck_json};
+use support::smtp::{FakeSmtp, Upgrade};
+use support::{check, checks, sender, smtpcheck, smtpcheck_json};
 
 struct World {
     dns: TestDns,
@@ -76,13 +76,7 @@ fn world_with(mx_label: &str, records: &str) -> World {
 
 /// A STARTTLS server presenting `leaf`.
 fn server(leaf: &Leaf) -> FakeSmtp {
-    FakeSmtp::with(
-        "127.0.0.1:0",
-        Config {
-            upgrade: Upgrade::Accept(leaf.server_config()),
-            ..Config::new(responder(&["PIPELINING", "STARTTLS"], "250 2.1.5 Ok"))
-        },
-    )
+    FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()))
 }
 
 /// `_PORT._tcp.mx IN TLSA u s m data` for `cert`.
@@ -112,15 +106,6 @@ fn probe(w: &World, domain: &str, port: u16, ca: &str, extra: &[&str]) -> (Value
     ];
     args.extend_from_slice(extra);
     smtpcheck_json(&args)
-}
-
-fn sender<'a>(doc: &'a Value, kind: &str) -> &'a Value {
-    doc["senders"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["kind"] == kind)
-        .unwrap_or_else(|| panic!("no {kind} sender: {doc:#}"))
 }
 
 fn dnssec_of(doc: &Value, rtype: &str) -> Vec<String> {

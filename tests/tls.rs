@@ -19,16 +19,6 @@ fn zone() -> support::dns::TestDns {
     )])
 }
 
-fn starttls_server(upgrade: Upgrade) -> FakeSmtp {
-    FakeSmtp::with(
-        "127.0.0.1:0",
-        Config {
-            upgrade,
-            ..Config::new(responder(&["PIPELINING", "STARTTLS"], "250 2.1.5 Ok"))
-        },
-    )
-}
-
 fn run(smtp: &FakeSmtp, extra: &[&str]) -> (Value, i32) {
     let dns = zone();
     let (resolver, port) = (dns.resolver_arg(), smtp.port().to_string());
@@ -55,7 +45,7 @@ fn cert_problems(doc: &Value) -> Value {
 fn valid_certificate_passes_and_the_transaction_runs_inside_tls() {
     let pki = Pki::new();
     let leaf = pki.leaf(&[HOST], -1, 365, SignedBy::Ca);
-    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
     let ca = pki.ca_file();
     let (doc, code) = run(&smtp, &["--ca-file", &ca]);
     assert_eq!(
@@ -115,7 +105,7 @@ fn valid_certificate_passes_and_the_transaction_runs_inside_tls() {
 fn unknown_issuer_warns_and_fails_under_require() {
     let pki = Pki::new();
     let leaf = pki.leaf(&[HOST], -1, 365, SignedBy::Ca);
-    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
     let (doc, code) = run(&smtp, &[]);
     assert_eq!(code, 1, "{doc:#}");
     assert_eq!(cert_problems(&doc), json!(["unknown_issuer"]));
@@ -144,7 +134,7 @@ fn unknown_issuer_warns_and_fails_under_require() {
 fn expired_certificate_says_since_when() {
     let pki = Pki::new();
     let leaf = pki.leaf(&[HOST], -100, -3, SignedBy::Ca);
-    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
     let ca = pki.ca_file();
     let (doc, code) = run(&smtp, &["--ca-file", &ca]);
     assert_eq!(code, 1);
@@ -166,7 +156,7 @@ fn expired_certificate_says_since_when() {
 fn not_yet_valid_certificate() {
     let pki = Pki::new();
     let leaf = pki.leaf(&[HOST], 10, 400, SignedBy::Ca);
-    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
     let ca = pki.ca_file();
     let (doc, _) = run(&smtp, &["--ca-file", &ca]);
     assert_eq!(cert_problems(&doc), json!(["not_yet_valid"]));
@@ -180,7 +170,7 @@ fn not_yet_valid_certificate() {
 fn name_mismatch_says_what_was_presented_and_expected() {
     let pki = Pki::new();
     let leaf = pki.leaf(&["mail.other.test", "other.test"], -1, 365, SignedBy::Ca);
-    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
     let ca = pki.ca_file();
     let (doc, _) = run(&smtp, &["--ca-file", &ca]);
     assert_eq!(cert_problems(&doc), json!(["name_mismatch"]));
@@ -199,7 +189,7 @@ fn name_mismatch_says_what_was_presented_and_expected() {
 fn self_signed_certificate() {
     let pki = Pki::new();
     let leaf = pki.leaf(&[HOST], -1, 365, SignedBy::Itself);
-    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
     let ca = pki.ca_file();
     let (doc, _) = run(&smtp, &["--ca-file", &ca]);
     assert_eq!(cert_problems(&doc), json!(["self_signed"]));
@@ -218,7 +208,7 @@ fn missing_intermediate_is_named_and_a_full_chain_passes() {
             send_intermediate: false,
         },
     );
-    let smtp = starttls_server(Upgrade::Accept(bare.server_config()));
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(bare.server_config()));
     let (doc, _) = run(&smtp, &["--ca-file", &ca]);
     assert_eq!(cert_problems(&doc), json!(["missing_intermediate"]));
     assert!(check(&doc, "tls.certificate")["summary"]
@@ -233,7 +223,7 @@ fn missing_intermediate_is_named_and_a_full_chain_passes() {
             send_intermediate: true,
         },
     );
-    let smtp = starttls_server(Upgrade::Accept(full.server_config()));
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(full.server_config()));
     let (doc, code) = run(&smtp, &["--ca-file", &ca]);
     assert_eq!(code, 0, "{doc:#}");
     assert_eq!(check(&doc, "tls.certificate")["data"]["chain_length"], 2);
@@ -243,7 +233,7 @@ fn missing_intermediate_is_named_and_a_full_chain_passes() {
 fn several_problems_are_all_named() {
     let pki = Pki::new();
     let leaf = pki.leaf(&["other.test"], -100, -1, SignedBy::Itself);
-    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
     let (doc, _) = run(&smtp, &[]);
     assert_eq!(
         cert_problems(&doc),
@@ -255,7 +245,7 @@ fn several_problems_are_all_named() {
 fn expiring_soon_warns_with_the_days_left() {
     let pki = Pki::new();
     let leaf = pki.leaf(&[HOST], -80, 5, SignedBy::Ca);
-    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
     let ca = pki.ca_file();
     let (doc, code) = run(&smtp, &["--ca-file", &ca]);
     assert_eq!(code, 1);
@@ -357,13 +347,13 @@ fn starttls_not_offered_warns_and_fails_under_require() {
 
 #[test]
 fn legacy_tls_only_server_is_named_a_protocol_version_problem() {
-    let smtp = starttls_server(Upgrade::Alert(70));
+    let smtp = FakeSmtp::starttls(Upgrade::Alert(70));
     let (doc, code) = run(&smtp, &[]);
     assert_eq!(code, 2);
     let tls = check(&doc, "tls.starttls");
     assert_eq!(tls["data"]["error_kind"], "protocol_version", "{tls:#}");
     assert!(tls["summary"].as_str().unwrap().contains("TLS 1.0/1.1"));
-    let smtp = starttls_server(Upgrade::Alert(40));
+    let smtp = FakeSmtp::starttls(Upgrade::Alert(40));
     let (doc, _) = run(&smtp, &[]);
     assert_eq!(
         check(&doc, "tls.starttls")["data"]["error_kind"],
@@ -453,7 +443,7 @@ fn capabilities_that_appear_inside_tls_are_reported() {
 fn tls_command_stops_after_the_certificate() {
     let pki = Pki::new();
     let leaf = pki.leaf(&[HOST], -1, 365, SignedBy::Ca);
-    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
     let dns = zone();
     let (resolver, port, ca) = (dns.resolver_arg(), smtp.port().to_string(), pki.ca_file());
     let (doc, code) = smtpcheck_json(&[
@@ -475,7 +465,7 @@ fn tls_command_stops_after_the_certificate() {
 
 #[test]
 fn handshake_that_never_comes_is_a_timeout() {
-    let smtp = starttls_server(Upgrade::Stall);
+    let smtp = FakeSmtp::starttls(Upgrade::Stall);
     let (doc, code) = run(&smtp, &["--timeout", "1"]);
     assert_eq!(code, 2);
     assert_eq!(
@@ -487,7 +477,7 @@ fn handshake_that_never_comes_is_a_timeout() {
 
 #[test]
 fn reset_during_the_handshake_is_named() {
-    let smtp = starttls_server(Upgrade::Reset);
+    let smtp = FakeSmtp::starttls(Upgrade::Reset);
     let (doc, code) = run(&smtp, &[]);
     assert_eq!(code, 2);
     assert_eq!(
@@ -502,7 +492,7 @@ fn injection_test_finds_a_vulnerable_server_and_clears_a_safe_one() {
     let pki = Pki::new();
     let leaf = pki.leaf(&[HOST], -1, 365, SignedBy::Ca);
     let ca = pki.ca_file();
-    let vulnerable = starttls_server(Upgrade::AcceptVulnerable(leaf.server_config()));
+    let vulnerable = FakeSmtp::starttls(Upgrade::AcceptVulnerable(leaf.server_config()));
     let (doc, code) = run(&vulnerable, &["--ca-file", &ca, "--tls-injection-test"]);
     assert_eq!(
         code, 1,
@@ -514,7 +504,7 @@ fn injection_test_finds_a_vulnerable_server_and_clears_a_safe_one() {
         (Some("fail"), Some("vulnerable")),
         "{inj:#}"
     );
-    let safe = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let safe = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
     let (doc, code) = run(&safe, &["--ca-file", &ca, "--tls-injection-test"]);
     assert_eq!(code, 0, "{doc:#}");
     assert_eq!(check(&doc, "tls.injection")["data"]["result"], "safe");
@@ -563,7 +553,7 @@ fn auth_before_tls_on_the_submission_port_warns() {
 fn verbose_transcript_marks_lines_inside_tls() {
     let pki = Pki::new();
     let leaf = pki.leaf(&[HOST], -1, 365, SignedBy::Ca);
-    let smtp = starttls_server(Upgrade::Accept(leaf.server_config()));
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
     let dns = zone();
     let (resolver, port, ca) = (dns.resolver_arg(), smtp.port().to_string(), pki.ca_file());
     let out = support::smtpcheck(&[
@@ -743,13 +733,7 @@ mod mta_sts {
         };
         // None: a server that offers no STARTTLS at all
         let smtp = match leaf {
-            Some(leaf) => FakeSmtp::with(
-                "127.0.0.1:0",
-                Config {
-                    upgrade: Upgrade::Accept(leaf.server_config()),
-                    ..Config::new(responder(&["PIPELINING", "STARTTLS"], "250 2.1.5 Ok"))
-                },
-            ),
+            Some(leaf) => FakeSmtp::starttls(Upgrade::Accept(leaf.server_config())),
             None => FakeSmtp::standard("127.0.0.1:0", &["PIPELINING"], "250 2.1.5 Ok"),
         };
         let dns = zone(ip);
@@ -770,14 +754,7 @@ mod mta_sts {
         Some(doc)
     }
 
-    fn sender<'a>(doc: &'a Value, kind: &str) -> &'a Value {
-        doc["senders"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["kind"] == kind)
-            .unwrap()
-    }
+    use support::sender;
 
     #[test]
     fn mta_sts_senders_deliver_defer_as_the_policy_and_certificate_say() {

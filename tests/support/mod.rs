@@ -62,3 +62,14 @@ pub fn check<'a>(doc: &'a serde_json::Value, id: &str) -> &'a serde_json::Value 
     assert_eq!(found.len(), 1, "expected one {id} check in {doc:#}");
     found[0]
 }
+
+/// The sender simulation's outcome for one kind (`opportunistic`, `dane`,
+/// `mta_sts`).
+pub fn sender<'a>(doc: &'a serde_json::Value, kind: &str) -> &'a serde_json::Value {
+    doc["senders"]
+        .as_array()
+        .expect("senders array")
+        .iter()
+        .find(|s| s["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} sender: {doc:#}"))
+}

@@ -163,6 +163,18 @@ impl FakeSmtp {
         Self::with(bind, Config::new(responder(capabilities, rcpt_reply)))
     }
 
+    /// A well-behaved server offering PIPELINING and STARTTLS, which it
+    /// handles as `upgrade` says.
+    pub fn starttls(upgrade: Upgrade) -> Self {
+        Self::with(
+            "127.0.0.1:0",
+            Config {
+                upgrade,
+                ..Config::new(responder(&["PIPELINING", "STARTTLS"], "250 2.1.5 Ok"))
+            },
+        )
+    }
+
     pub fn port(&self) -> u16 {
         self.addr.port()
     }
