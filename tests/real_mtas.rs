@@ -513,19 +513,22 @@ fn knot_signed_zone_validates_and_its_tlsa_matches_postfix() {
     if !require_postfix() || !require_knot() {
         return;
     }
-    let (doc, code) = smtpcheck_json(&[
-        "probe",
-        "postfix.test",
-        "--resolver",
-        KNOT,
-        "--allow-private",
-        "--helo",
-        "client.smtpcheck.test",
-        "--ca-file",
-        CA_FILE,
-        "--dnssec-anchor",
-        KNOT_ANCHOR,
-    ]);
+    let knot_probe = |extra: &[&str]| {
+        let mut args = vec![
+            "probe",
+            "postfix.test",
+            "--resolver",
+            KNOT,
+            "--allow-private",
+            "--helo",
+            "client.smtpcheck.test",
+            "--ca-file",
+            CA_FILE,
+        ];
+        args.extend_from_slice(extra);
+        smtpcheck_json(&args)
+    };
+    let (doc, code) = knot_probe(&["--dnssec-anchor", KNOT_ANCHOR]);
     let dnssec = check(&doc, "dns.dnssec");
     assert_eq!(
         (dnssec["status"].as_str(), dnssec["data"]["status"].as_str()),
@@ -544,17 +547,7 @@ fn knot_signed_zone_validates_and_its_tlsa_matches_postfix() {
     }
     assert_eq!(code, 0, "{doc:#}");
     // Without the anchor the same zone cannot be judged, and nothing else changes.
-    let (doc, code) = smtpcheck_json(&[
-        "probe",
-        "postfix.test",
-        "--resolver",
-        KNOT,
-        "--allow-private",
-        "--helo",
-        "client.smtpcheck.test",
-        "--ca-file",
-        CA_FILE,
-    ]);
+    let (doc, code) = knot_probe(&[]);
     assert_eq!(check(&doc, "dns.dnssec")["data"]["status"], "indeterminate");
     assert_eq!(code, 0, "{doc:#}");
 }
