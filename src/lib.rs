@@ -11,6 +11,7 @@ pub mod dnssec;
 pub mod explain;
 pub mod generate;
 pub mod message;
+pub mod observe;
 pub mod probe;
 pub mod render;
 pub mod report;

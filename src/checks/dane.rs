@@ -1,20 +1,13 @@
 //! `dns.dnssec` and `tls.dane`: whether the answers a sender relies on are
 //! signed, and whether the certificates match the TLSA records (RFC 7672).
 
+use super::{Check, CheckId, Status};
 use crate::dane::{self, Outcome, Tlsa};
 use crate::dns::DnsError;
-use crate::dnssec::{Security, Validation};
-use crate::report::{Check, Status};
+use crate::dnssec::Security;
+pub use crate::observe::dns::{Answer, TlsaAnswer};
 use rustls::pki_types::{CertificateDer, UnixTime};
 use serde_json::json;
-
-/// One validated answer: `MX example.com`, `A mx1.example.com`, `TLSA _25._tcp.mx1...`.
-#[derive(Debug, Clone)]
-pub struct Answer {
-    pub name: String,
-    pub rtype: &'static str,
-    pub validation: Validation,
-}
 
 /// `dns.dnssec`: bogus fails (validating resolvers answer SERVFAIL, so mail
 /// stops); all secure passes; otherwise info, with the reason.
@@ -37,13 +30,11 @@ pub fn dnssec_check(answers: &[Answer]) -> Check {
         .find(|a| a.validation.status == worst)
         .and_then(|a| a.validation.reason.clone());
     let check = match worst {
-        Security::Secure => Check::new(
-            "dns.dnssec",
+        Security::Secure => Check::new(CheckId::DnsDnssec,
             Status::Pass,
             format!("DNSSEC secure: {}", listed.join(", ")),
         ),
-        Security::Bogus => Check::new(
-            "dns.dnssec",
+        Security::Bogus => Check::new(CheckId::DnsDnssec,
             Status::Fail,
             format!("DNSSEC bogus: {}", listed.join(", ")),
         )
@@ -51,13 +42,11 @@ pub fn dnssec_check(answers: &[Answer]) -> Check {
             "Validating resolvers (most large senders use one) answer SERVFAIL for bogus data, so mail stops ({}). Re-sign the zone or fix the DS at the parent.",
             first_reason.unwrap_or_else(|| "the signatures do not validate".into())
         )),
-        Security::Indeterminate => Check::new(
-            "dns.dnssec",
+        Security::Indeterminate => Check::new(CheckId::DnsDnssec,
             Status::Info,
             format!("DNSSEC indeterminate: {}", first_reason.unwrap_or_default()),
         ),
-        Security::Insecure => Check::new(
-            "dns.dnssec",
+        Security::Insecure => Check::new(CheckId::DnsDnssec,
             Status::Info,
             format!("not DNSSEC-signed (insecure): {}", listed.join(", ")),
         )
@@ -81,15 +70,6 @@ pub enum Presented<'a> {
     Chain(&'a [CertificateDer<'static>]),
 }
 
-/// The TLSA answer for one exchange.
-#[derive(Debug, Clone)]
-pub struct TlsaAnswer {
-    /// `_25._tcp.mx.example.com`
-    pub name: String,
-    pub records: Result<Vec<Tlsa>, DnsError>,
-    pub validation: Validation,
-}
-
 /// `tls.dane` for one address (or one exchange, without SMTP).
 /// `names` are the reference identifiers for DANE-TA: the MX host, then the
 /// next-hop domain (RFC 7672 §3.2.2).
@@ -100,7 +80,7 @@ pub fn dane_check(tlsa: &TlsaAnswer, presented: Presented<'_>, names: &[&str]) -
             return match tlsa.validation.status {
                 Security::Bogus => bogus(tlsa),
                 _ => Check::new(
-                    "tls.dane",
+                    CheckId::TlsDane,
                     Status::Info,
                     format!("no TLSA records at {}: DANE does not apply", tlsa.name),
                 ),
@@ -109,8 +89,7 @@ pub fn dane_check(tlsa: &TlsaAnswer, presented: Presented<'_>, names: &[&str]) -
             .with("dnssec", tlsa.validation.status.word());
         }
         Err(e) => {
-            return Check::new(
-                "tls.dane",
+            return Check::new(CheckId::TlsDane,
                 if tlsa.validation.status == Security::Secure {
                     Status::Warn
                 } else {
@@ -126,8 +105,7 @@ pub fn dane_check(tlsa: &TlsaAnswer, presented: Presented<'_>, names: &[&str]) -
     let shown: Vec<String> = records.iter().map(Tlsa::describe).collect();
     let check = match tlsa.validation.status {
         Security::Bogus => bogus(tlsa),
-        Security::Insecure | Security::Indeterminate => Check::new(
-            "tls.dane",
+        Security::Insecure | Security::Indeterminate => Check::new(CheckId::TlsDane,
             Status::Info,
             format!(
                 "TLSA {} published but not DNSSEC-secure ({}): senders ignore it",
@@ -145,8 +123,7 @@ pub fn dane_check(tlsa: &TlsaAnswer, presented: Presented<'_>, names: &[&str]) -
 }
 
 fn bogus(tlsa: &TlsaAnswer) -> Check {
-    Check::new(
-        "tls.dane",
+    Check::new(CheckId::TlsDane,
         Status::Fail,
         format!(
             "the TLSA answer at {} is DNSSEC-bogus: DANE senders will defer mail",
@@ -166,33 +143,28 @@ fn bogus(tlsa: &TlsaAnswer) -> Check {
 fn matched(records: &[Tlsa], presented: Presented<'_>, names: &[&str]) -> Check {
     let defer = "DANE senders will defer mail";
     let check = match presented {
-        Presented::NotProbed => Check::new(
-            "tls.dane",
+        Presented::NotProbed => Check::new(CheckId::TlsDane,
             Status::Info,
             format!(
                 "TLSA {} (DNSSEC secure); not matched, no TLS handshake in this run",
                 records.iter().map(Tlsa::describe).collect::<Vec<_>>().join(", ")
             ),
         ),
-        Presented::Unreached => Check::new(
-            "tls.dane",
+        Presented::Unreached => Check::new(CheckId::TlsDane,
             Status::Skip,
             "skipped: the conversation ended before TLS",
         ),
-        Presented::NoStartTls => Check::new(
-            "tls.dane",
+        Presented::NoStartTls => Check::new(CheckId::TlsDane,
             Status::Fail,
             format!("TLSA records are published but the server does not do STARTTLS: {defer}"),
         )
         .advice("RFC 7672 §2.2: with usable TLSA records a sender must use TLS; enable STARTTLS or withdraw the records."),
-        Presented::HandshakeFailed(why) => Check::new(
-            "tls.dane",
+        Presented::HandshakeFailed(why) => Check::new(CheckId::TlsDane,
             Status::Fail,
             format!("TLSA records are published but the TLS handshake failed ({why}): {defer}"),
         ),
         Presented::Chain(chain) => match dane::authenticate(records, chain, names, UnixTime::now()) {
-            Outcome::Match { record, depth } => Check::new(
-                "tls.dane",
+            Outcome::Match { record, depth } => Check::new(CheckId::TlsDane,
                 Status::Pass,
                 format!(
                     "TLSA {} ({}) matches the {}",
@@ -208,14 +180,12 @@ fn matched(records: &[Tlsa], presented: Presented<'_>, names: &[&str]) -> Check 
             )
             .with("matched", serde_json::to_value(&record).unwrap_or_default())
             .with("depth", depth as u64),
-            Outcome::NoMatch(why) => Check::new(
-                "tls.dane",
+            Outcome::NoMatch(why) => Check::new(CheckId::TlsDane,
                 Status::Fail,
                 format!("no TLSA record matches: {why}: {defer}"),
             )
             .advice("Publish a TLSA record for the certificate the server presents now (e.g. 3 1 1 of its public key), keep it beside the old one until caches expire, then retire the old one (RFC 7671 §8.1)."),
-            Outcome::NoneUsable => Check::new(
-                "tls.dane",
+            Outcome::NoneUsable => Check::new(CheckId::TlsDane,
                 Status::Warn,
                 "only PKIX-TA(0) / PKIX-EE(1) TLSA records: unusable for SMTP; DANE senders will use TLS without authenticating",
             )
@@ -238,6 +208,7 @@ fn matched(records: &[Tlsa], presented: Presented<'_>, names: &[&str]) -> Check 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dnssec::Validation;
 
     fn secure() -> Validation {
         Validation::new(Security::Secure, None)

@@ -1,29 +1,11 @@
 //! `dns.mx` and `dns.address`: where mail for the domain goes (RFC 5321 §5.1).
 
+use super::{Check, CheckId, Status};
 use crate::dns::{DnsError, MxRecord};
-use crate::report::{Check, Status};
+pub use crate::observe::dns::{MxOutcome, Published};
 use serde_json::{json, Value};
 use std::net::IpAddr;
 use std::time::Duration;
-
-/// What the MX question established.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MxOutcome {
-    /// MX records, in preference order (may include a null MX among others).
-    Records(Vec<MxRecord>),
-    /// No MX, but the domain has addresses: it is its own exchange.
-    Implicit(Vec<IpAddr>),
-    /// Neither MX records nor addresses.
-    NoMailHost,
-    Failed(DnsError),
-}
-
-impl MxOutcome {
-    /// RFC 7505: a single `MX 0 .` is the whole answer.
-    pub fn is_null_mx(&self) -> bool {
-        matches!(self, Self::Records(r) if r.len() == 1 && r[0].is_null())
-    }
-}
 
 fn records_json(records: &[MxRecord]) -> Value {
     records
@@ -33,7 +15,7 @@ fn records_json(records: &[MxRecord]) -> Value {
 }
 
 pub fn mx_check(domain: &str, outcome: &MxOutcome, elapsed: Duration) -> Check {
-    let check = |status, summary: String| Check::new("dns.mx", status, summary).took(elapsed);
+    let check = |status, summary: String| Check::new(CheckId::DnsMx, status, summary).took(elapsed);
     match outcome {
         MxOutcome::Records(records) if outcome.is_null_mx() => check(
             Status::Fail,
@@ -110,7 +92,7 @@ pub fn address_check(
     elapsed: Duration,
 ) -> Check {
     let c = |status, summary: String| {
-        Check::new("dns.address", status, summary)
+        Check::new(CheckId::DnsAddress, status, summary)
             .host(host)
             .took(elapsed)
     };
@@ -128,14 +110,6 @@ pub fn address_check(
                 other => dns_advice(other).to_string(),
             }),
     }
-}
-
-/// An exchange as published in MX (or the implicit MX), with what DNS said.
-#[derive(Debug, Clone)]
-pub struct Published {
-    pub name: String,
-    pub cname: Option<String>,
-    pub addresses: Vec<IpAddr>,
 }
 
 /// Why an address cannot be reached from the internet, if it cannot.
@@ -191,7 +165,7 @@ pub fn hygiene_checks(
 ) -> Vec<Check> {
     let mut out = Vec::new();
     let finding = |host: &str, cause: &str, summary: String, advice: &str| {
-        Check::new("dns.hygiene", Status::Warn, summary)
+        Check::new(CheckId::DnsHygiene, Status::Warn, summary)
             .host(host)
             .with("cause", cause)
             .advice(advice)

@@ -2,21 +2,14 @@
 //! resolves back (forward-confirmed), and do the names a server goes by agree?
 //! Warn at most: for receiving mail these are hygiene, not breakage.
 
+use super::{Check, CheckId, Status};
 use crate::dns::DnsError;
-use crate::probe::conversation::Observation;
-use crate::report::{Check, Status};
+pub use crate::observe::conversation::Observation;
+pub use crate::observe::dns::Identity;
 use crate::smtp::Timed;
 use crate::tls::cert::name_matches;
 use serde_json::json;
 use std::net::IpAddr;
-
-/// What reverse DNS says about one address.
-#[derive(Debug, Clone)]
-pub struct Identity {
-    pub ptr: Result<Vec<String>, DnsError>,
-    /// PTR names whose A/AAAA records include the address.
-    pub confirmed: Vec<String>,
-}
 
 pub fn identity_checks(obs: &Observation, identity: &Identity) -> Vec<Check> {
     vec![
@@ -27,22 +20,21 @@ pub fn identity_checks(obs: &Observation, identity: &Identity) -> Vec<Check> {
 
 fn ptr_check(ip: IpAddr, identity: &Identity) -> Check {
     match &identity.ptr {
-        Err(DnsError::NoRecords | DnsError::NxDomain) => Check::new("dns.ptr", Status::Info, format!("no PTR record for {ip}"))
+        Err(DnsError::NoRecords | DnsError::NxDomain) => Check::new(CheckId::DnsPtr, Status::Info, format!("no PTR record for {ip}"))
             .with("ptr", json!([]))
             .with("cause", "no_ptr")
             .advice("Receiving does not need it, but if this host also sends mail, receivers (Gmail among them) reject mail from addresses without forward-confirmed reverse DNS."),
-        Err(e) => Check::new("dns.ptr", Status::Info, format!("PTR lookup for {ip} failed: {e}"))
+        Err(e) => Check::new(CheckId::DnsPtr, Status::Info, format!("PTR lookup for {ip} failed: {e}"))
             .with("ptr", json!([]))
             .with("cause", "ptr_lookup_failed"),
         Ok(names) if !identity.confirmed.is_empty() => {
-            Check::new("dns.ptr", Status::Pass, format!("{ip} has PTR {} (forward-confirmed)", names.join(", ")))
+            Check::new(CheckId::DnsPtr, Status::Pass, format!("{ip} has PTR {} (forward-confirmed)", names.join(", ")))
                 .with("ptr", names.clone())
                 .with("fcrdns", true)
         }
         // Reverse DNS of a private or loopback address means nothing on the
         // internet (and resolvers answer 127.x themselves): info only.
-        Ok(names) => Check::new(
-            "dns.ptr",
+        Ok(names) => Check::new(CheckId::DnsPtr,
             if crate::checks::dns::non_public(ip).is_some() { Status::Info } else { Status::Warn },
             format!("{ip} has PTR {}, which does not resolve back to {ip} (not forward-confirmed)", names.join(", ")),
         )
@@ -102,7 +94,7 @@ fn names_check(obs: &Observation, identity: &Identity) -> Check {
             .filter_map(|(what, n)| n.as_ref().map(|n| format!("{what} {n}")))
             .collect();
         let mut check = Check::new(
-            "smtp.identity",
+            CheckId::SmtpIdentity,
             Status::Info,
             format!(
                 "probed by address; the names seen: {}",
@@ -118,12 +110,12 @@ fn names_check(obs: &Observation, identity: &Identity) -> Check {
     }
     let mut check = if differ.is_empty() {
         Check::new(
-            "smtp.identity",
+            CheckId::SmtpIdentity,
             Status::Pass,
             format!("every name the server goes by is {mx}"),
         )
     } else {
-        Check::new("smtp.identity", Status::Info, format!("the MX is {mx}, but {}", differ.join("; ")))
+        Check::new(CheckId::SmtpIdentity, Status::Info, format!("the MX is {mx}, but {}", differ.join("; ")))
             .with("cause", "names_disagree")
             .advice("Harmless for delivery when each name resolves, but agreeing names (MX, PTR, greeting, EHLO, certificate) make the server easier to trust and to debug; certificate names matter for senders that verify.")
     };

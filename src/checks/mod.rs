@@ -4,6 +4,7 @@
 
 pub mod dane;
 pub mod dns;
+pub mod finding;
 pub mod identity;
 pub mod net;
 pub mod policy;
@@ -11,10 +12,10 @@ pub mod senders;
 pub mod smtp;
 pub mod tls;
 
-use crate::report::{Check, Status};
+pub use finding::{Check, CheckId, Detail, Status};
 
 /// The check standing in for a step that was not reached.
-pub(crate) fn skipped(id: &str, because: &str) -> Check {
+pub(crate) fn skipped(id: CheckId, because: CheckId) -> Check {
     Check::new(id, Status::Skip, format!("skipped: {because} failed"))
 }
 

@@ -1,16 +1,10 @@
 //! Findings about the network path rather than one server: outbound port 25
 //! blocked, and IPv6 failing where IPv4 works.
 
-use crate::probe::conversation::{ConnectError, Observation};
-use crate::report::{Check, Endpoint, Status};
+use super::{Check, CheckId, Status};
+use crate::observe::conversation::{ConnectError, Observation};
+pub use crate::observe::dns::Control;
 use std::net::IpAddr;
-
-/// A control connection to another port of an MX address.
-#[derive(Debug, Clone)]
-pub struct Control {
-    pub endpoint: Endpoint,
-    pub connected: bool,
-}
 
 pub fn path_checks(observations: &[Observation], controls: &[Control]) -> Vec<Check> {
     let mut out = Vec::new();
@@ -27,8 +21,7 @@ fn port_blocked(observations: &[Observation], controls: &[Control]) -> Option<Ch
     let first = answered.first()?;
     let port = observations.first()?.endpoint.port;
     Some(
-        Check::new(
-            "net.path",
+        Check::new(CheckId::NetPath,
             Status::Fail,
             format!(
                 "outbound port {port} appears blocked on your network path: every connection to port {port} timed out, while {} answers on port {}",
@@ -69,7 +62,7 @@ fn broken_ipv6(observations: &[Observation]) -> Option<Check> {
         )
     };
     Some(
-        Check::new("net.path", Status::Warn, summary)
+        Check::new(CheckId::NetPath, Status::Warn, summary)
             .with("cause", cause)
             .with(
                 "failed",
@@ -85,6 +78,7 @@ fn broken_ipv6(observations: &[Observation]) -> Option<Check> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::observe::Endpoint;
     use crate::smtp::Timed;
     use std::time::Duration;
 

@@ -3,12 +3,14 @@
 //! fails (DMARC, RFC 7489), and where to report TLS failures (TLS-RPT,
 //! RFC 8460).
 
+use super::{Check, CheckId, Status};
 use crate::dns::DnsError;
-use crate::probe::policy::{DmarcObservation, SpfObservation, TlsRptObservation, SPF_LOOKUP_LIMIT};
-use crate::report::{Check, Status};
+use crate::observe::policy::{
+    DmarcObservation, SpfObservation, TlsRptObservation, SPF_LOOKUP_LIMIT,
+};
 
 pub fn spf_check(domain: &str, obs: &SpfObservation) -> Check {
-    let id = "policy.spf";
+    let id = CheckId::PolicySpf;
     let records = match &obs.records {
         Err(DnsError::NoRecords | DnsError::NxDomain) => {
             return Check::new(id, Status::Warn, format!("{domain} publishes no SPF record"))
@@ -129,7 +131,7 @@ fn tags(record: &str) -> Vec<(String, String)> {
 }
 
 pub fn dmarc_check(domain: &str, obs: &DmarcObservation) -> Check {
-    let id = "policy.dmarc";
+    let id = CheckId::PolicyDmarc;
     let records = match &obs.records {
         Ok(r) => r,
         Err(DnsError::NoRecords | DnsError::NxDomain) => {
@@ -195,7 +197,7 @@ pub fn dmarc_check(domain: &str, obs: &DmarcObservation) -> Check {
 }
 
 pub fn tls_rpt_check(domain: &str, obs: &TlsRptObservation) -> Check {
-    let id = "policy.tls_rpt";
+    let id = CheckId::PolicyTlsRpt;
     let records = match &obs.records {
         Ok(r) => r,
         Err(DnsError::NoRecords | DnsError::NxDomain) => {
@@ -321,11 +323,11 @@ pub fn sts_mx_matches(pattern: &str, host: &str) -> bool {
 /// certificates when a probe saw them (`certificate_ok` per host).
 pub fn mta_sts_check(
     domain: &str,
-    obs: &crate::probe::policy::MtaStsObservation,
+    obs: &crate::observe::policy::MtaStsObservation,
     mx_hosts: &[String],
     certificate_ok: &[(String, bool)],
 ) -> Check {
-    let id = "policy.mta_sts";
+    let id = CheckId::PolicyMtaSts;
     let txt = match &obs.txt {
         Err(DnsError::NoRecords | DnsError::NxDomain) => {
             return Check::new(id, Status::Info, format!("{domain} publishes no MTA-STS policy"))
@@ -460,28 +462,5 @@ mod tests {
         assert!(!sts_mx_matches("*.example.net", "a.mx1.example.net"));
         assert!(!sts_mx_matches("*.example.net", "example.net"));
         assert!(sts_mx_matches("mail.example.com", "MAIL.example.com."));
-    }
-
-    #[test]
-    fn http_responses() {
-        use crate::probe::policy::parse_http;
-        assert_eq!(
-            parse_http(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nversion: STSv1\r\n")
-                .unwrap(),
-            "version: STSv1\r\n"
-        );
-        assert!(
-            parse_http(b"HTTP/1.1 301 Moved\r\nLocation: https://x/\r\n\r\n")
-                .unwrap_err()
-                .contains("redirect")
-        );
-        assert!(
-            parse_http(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\nx")
-                .unwrap_err()
-                .contains("text/html")
-        );
-        let mut big = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n".to_vec();
-        big.extend(vec![b'x'; 70 * 1024]);
-        assert!(parse_http(&big).unwrap_err().contains("larger than"));
     }
 }

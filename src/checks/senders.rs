@@ -4,7 +4,7 @@
 //! MTA-STS (RFC 8461: Gmail, Microsoft). Each walks the MX hosts in
 //! preference order (RFC 5321 §5.1) and skips the ones its policy forbids.
 
-use crate::report::{Check, Status};
+use super::{Check, CheckId, Status};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -89,13 +89,13 @@ pub fn simulate(checks: &[Check], hosts: &[String]) -> Vec<Sender> {
     }
     // RFC 7672 §2.2: DANE applies when the MX answer is secure; then each
     // host on its own (a host in an unsigned zone gets plain TLS).
-    let dnssec = checks.iter().find(|c| c.id == "dns.dnssec");
+    let dnssec = checks.iter().find(|c| c.id == CheckId::DnsDnssec);
     let dane_applies = dnssec.map(|c| match answer_status(c, "MX", None) {
         Some(status) => status,
         // --server or `policy` without an MX answer: the weakest status
         None => c.data.get("status").and_then(|s| s.as_str()).unwrap_or(""),
     });
-    let sts = checks.iter().find(|c| c.id == "policy.mta_sts");
+    let sts = checks.iter().find(|c| c.id == CheckId::PolicyMtaSts);
     let sts_mode = sts
         .and_then(|c| c.data.get("mode"))
         .and_then(|m| m.as_str());
@@ -132,7 +132,7 @@ pub fn simulate(checks: &[Check], hosts: &[String]) -> Vec<Sender> {
 /// The MX lookup already decides for everyone: null MX or no domain bounces,
 /// a DNS failure defers.
 fn before_smtp(checks: &[Check]) -> Option<Sender> {
-    let mx = checks.iter().find(|c| c.id == "dns.mx")?;
+    let mx = checks.iter().find(|c| c.id == CheckId::DnsMx)?;
     if mx.status != Status::Fail {
         return None;
     }
@@ -241,7 +241,7 @@ fn answer(checks: &[Check], host: &str) -> Answer {
 }
 
 fn address_answer(checks: &[&Check]) -> Answer {
-    let rcpt = checks.iter().find(|c| c.id == "smtp.rcpt");
+    let rcpt = checks.iter().find(|c| c.id == CheckId::SmtpRcpt);
     if let Some(rcpt) = rcpt {
         match rcpt.status {
             Status::Pass | Status::Warn | Status::Info => return Answer::Accepted,
@@ -257,17 +257,22 @@ fn address_answer(checks: &[&Check]) -> Answer {
         }
     }
     // The first step that failed on the way, if any.
-    let on_path = ["tcp.connect", "smtp.banner", "smtp.ehlo", "smtp.mail"];
+    let on_path = [
+        CheckId::TcpConnect,
+        CheckId::SmtpBanner,
+        CheckId::SmtpEhlo,
+        CheckId::SmtpMail,
+    ];
     if let Some(failed) = checks
         .iter()
-        .find(|c| on_path.contains(&c.id.as_str()) && c.status == Status::Fail)
+        .find(|c| on_path.contains(&c.id) && c.status == Status::Fail)
     {
         let code = failed
             .data
             .get("code")
             .and_then(|c| c.as_u64())
             .unwrap_or(0);
-        return if failed.id == "smtp.mail" && (500..600).contains(&code) {
+        return if failed.id == CheckId::SmtpMail && (500..600).contains(&code) {
             Answer::Refused(failed.summary.clone())
         } else {
             Answer::Failed(failed.summary.clone())
@@ -282,7 +287,7 @@ fn address_answer(checks: &[&Check]) -> Answer {
 fn dane_block(checks: &[Check], host: &str) -> Option<String> {
     let bogus_address = checks
         .iter()
-        .find(|c| c.id == "dns.dnssec")
+        .find(|c| c.id == CheckId::DnsDnssec)
         .is_some_and(|c| {
             ["A", "AAAA"]
                 .iter()
@@ -293,7 +298,9 @@ fn dane_block(checks: &[Check], host: &str) -> Option<String> {
     }
     checks
         .iter()
-        .find(|c| c.id == "tls.dane" && c.host.as_deref() == Some(host) && c.status == Status::Fail)
+        .find(|c| {
+            c.id == CheckId::TlsDane && c.host.as_deref() == Some(host) && c.status == Status::Fail
+        })
         .map(|c| format!("DANE: {}", c.summary))
 }
 
@@ -339,14 +346,14 @@ mod tests {
 
     fn rcpt(host: &str, ip: &str, status: Status, code: u64) -> Check {
         at(
-            Check::new("smtp.rcpt", status, "RCPT").with("code", code),
+            Check::new(CheckId::SmtpRcpt, status, "RCPT").with("code", code),
             host,
             ip,
         )
     }
 
     fn dnssec(status: &str) -> Check {
-        Check::new("dns.dnssec", Status::Info, "").with("status", status)
+        Check::new(CheckId::DnsDnssec, Status::Info, "").with("status", status)
     }
 
     fn answer(name: &str, rtype: &str, status: &str) -> serde_json::Value {
@@ -379,7 +386,7 @@ mod tests {
             dnssec("secure"),
             rcpt("mx1.test", "127.0.0.1", Status::Pass, 250),
             at(
-                Check::new("tls.dane", Status::Fail, "no TLSA record matches"),
+                Check::new(CheckId::TlsDane, Status::Fail, "no TLSA record matches"),
                 "mx1.test",
                 "127.0.0.1",
             ),
@@ -401,7 +408,7 @@ mod tests {
             dnssec("secure"),
             rcpt("mx1.test", "127.0.0.1", Status::Pass, 250),
             at(
-                Check::new("tls.dane", Status::Fail, "no match"),
+                Check::new(CheckId::TlsDane, Status::Fail, "no match"),
                 "mx1.test",
                 "127.0.0.1",
             ),
@@ -423,7 +430,7 @@ mod tests {
     fn dane_goes_by_the_mx_answer_then_host_by_host() {
         // MX secure, mx1's address bogus, mx2 in an unsigned zone: DANE applies,
         // mx1 is skipped, mx2 gets mail (plain TLS, no TLSA to check).
-        let dnssec = Check::new("dns.dnssec", Status::Fail, "")
+        let dnssec = Check::new(CheckId::DnsDnssec, Status::Fail, "")
             .with("status", "bogus")
             .with(
                 "answers",
@@ -451,7 +458,7 @@ mod tests {
             dane.reason
         );
         // the MX answer itself bogus: everything defers
-        let bogus_mx = Check::new("dns.dnssec", Status::Fail, "")
+        let bogus_mx = Check::new(CheckId::DnsDnssec, Status::Fail, "")
             .with("status", "bogus")
             .with("answers", vec![answer("d.test", "MX", "bogus")]);
         let out = simulate(
@@ -463,7 +470,7 @@ mod tests {
 
     #[test]
     fn mta_sts_enforce_skips_uncovered_hosts() {
-        let sts = Check::new("policy.mta_sts", Status::Fail, "")
+        let sts = Check::new(CheckId::PolicyMtaSts, Status::Fail, "")
             .with("mode", "enforce")
             .with("uncovered_mx", vec!["mx1.test"])
             .with("certificate_failures", Vec::<String>::new());
@@ -496,7 +503,7 @@ mod tests {
             &[
                 rcpt("mx1.test", "127.0.0.1", Status::Fail, 451),
                 at(
-                    Check::new("tcp.connect", Status::Fail, "refused"),
+                    Check::new(CheckId::TcpConnect, Status::Fail, "refused"),
                     "mx2.test",
                     "127.0.0.2",
                 ),
@@ -504,7 +511,7 @@ mod tests {
             &hosts(),
         );
         assert_eq!(kind(&out, "opportunistic").action, Action::Defer);
-        let null = Check::new("dns.mx", Status::Fail, "null MX").with("source", "null");
+        let null = Check::new(CheckId::DnsMx, Status::Fail, "null MX").with("source", "null");
         assert_eq!(simulate(&[null], &hosts())[2].action, Action::Bounce);
     }
 

@@ -3,18 +3,18 @@
 //! every later step of that address `skip`.
 
 use super::{skipped, tls, Policy};
+use super::{Check, CheckId, Status};
 use crate::explain;
-use crate::probe::conversation::{ConnectError, Observation};
-use crate::probe::Stage;
-use crate::report::{Check, Status};
+use crate::observe::conversation::{ConnectError, Observation};
+use crate::observe::{Endpoint, Stage};
 use crate::smtp::{Capabilities, Reply, SessionError, Timed};
 use serde_json::json;
 
 /// Builds the checks of one conversation in order: once a step fails,
 /// every later one is a skip naming it.
 struct Steps<'a> {
-    endpoint: &'a crate::report::Endpoint,
-    failed: Option<&'static str>,
+    endpoint: &'a Endpoint,
+    failed: Option<CheckId>,
     /// `--quit-after`: steps past this phase were not run.
     cut: Option<Stage>,
     /// The phase the next `add` belongs to.
@@ -23,7 +23,7 @@ struct Steps<'a> {
 }
 
 impl Steps<'_> {
-    fn add(&mut self, id: &'static str, rule: impl FnOnce() -> Check) {
+    fn add(&mut self, id: CheckId, rule: impl FnOnce() -> Check) {
         let check = match (self.failed, self.cut) {
             (_, Some(cut)) if self.phase > cut => Check::new(
                 id,
@@ -55,66 +55,68 @@ pub fn conversation_checks(
         phase: Stage::Connect,
         out: Vec::new(),
     };
-    steps.add("tcp.connect", || connect_check(obs));
+    steps.add(CheckId::TcpConnect, || connect_check(obs));
     steps.phase = Stage::Banner;
     let implicit = obs.tls.as_ref().filter(|t| t.implicit);
     if let (Some(tls), true) = (implicit, stage > Stage::Connect) {
-        steps.add("tls.implicit", || tls::session_check(tls, policy));
-        steps.add("tls.certificate", || {
+        steps.add(CheckId::TlsImplicit, || tls::session_check(tls, policy));
+        steps.add(CheckId::TlsCertificate, || {
             tls::certificate_check(Some(tls), policy)
         });
     }
     if stage >= Stage::Banner {
-        steps.add("smtp.banner", || banner_check(obs));
+        steps.add(CheckId::SmtpBanner, || banner_check(obs));
     }
     if stage >= Stage::Ehlo {
         steps.phase = Stage::Ehlo;
-        steps.add("smtp.ehlo", || ehlo_check(obs, implicit.is_some()));
+        steps.add(CheckId::SmtpEhlo, || ehlo_check(obs, implicit.is_some()));
     }
     steps.phase = Stage::Tls;
     if stage >= Stage::Tls && implicit.is_none() {
         match &obs.tls {
             Some(tls) => {
-                steps.add("tls.starttls", || tls::session_check(tls, policy));
-                steps.add("tls.certificate", || {
+                steps.add(CheckId::TlsStarttls, || tls::session_check(tls, policy));
+                steps.add(CheckId::TlsCertificate, || {
                     tls::certificate_check(Some(tls), policy)
                 });
                 if obs.ehlo_after_tls.is_some() {
-                    steps.add("smtp.ehlo", || ehlo_after_tls_check(obs));
+                    steps.add(CheckId::SmtpEhlo, || ehlo_after_tls_check(obs));
                 }
             }
             None if steps.failed.is_none() => {
-                steps.add("tls.starttls", || {
+                steps.add(CheckId::TlsStarttls, || {
                     Check::new(
-                        "tls.starttls",
+                        CheckId::TlsStarttls,
                         Status::Skip,
                         "TLS not attempted (--tls off)",
                     )
                 });
             }
-            None => steps.add("tls.starttls", || unreachable_check("tls.starttls")),
+            None => steps.add(CheckId::TlsStarttls, || {
+                unreachable_check(CheckId::TlsStarttls)
+            }),
         }
     }
     if policy.auth_planned && stage >= Stage::Auth {
         steps.phase = Stage::Auth;
-        steps.add("smtp.auth", || match &obs.auth {
+        steps.add(CheckId::SmtpAuth, || match &obs.auth {
             Some(outcome) => auth_check(outcome),
-            None => unreachable_check("smtp.auth"),
+            None => unreachable_check(CheckId::SmtpAuth),
         });
     }
     if stage >= Stage::Rcpt {
         steps.phase = Stage::Mail;
-        steps.add("smtp.mail", || mail_check(obs));
+        steps.add(CheckId::SmtpMail, || mail_check(obs));
         steps.phase = Stage::Rcpt;
-        steps.add("smtp.rcpt", || rcpt_check(obs));
+        steps.add(CheckId::SmtpRcpt, || rcpt_check(obs));
         for (address, reply) in &obs.extra_rcpts {
-            steps.add("smtp.rcpt", || rcpt_reply_check(obs, address, reply));
+            steps.add(CheckId::SmtpRcpt, || rcpt_reply_check(obs, address, reply));
         }
     }
     if stage >= Stage::Data {
         steps.phase = Stage::Data;
-        steps.add("smtp.data", || data_check(obs));
-        steps.add("smtp.data_end", || data_end_check(obs));
+        steps.add(CheckId::SmtpData, || data_check(obs));
+        steps.add(CheckId::SmtpDataEnd, || data_end_check(obs));
     }
     // Their own connections, off the delivery path: last, blocking nothing.
     if let Some(outcome) = &obs.injection {
@@ -132,7 +134,7 @@ pub fn conversation_checks(
 }
 
 /// Only called when an earlier step failed, which `Steps::add` turns into a skip.
-fn unreachable_check(id: &str) -> Check {
+fn unreachable_check(id: CheckId) -> Check {
     Check::new(id, Status::Skip, "not reached")
 }
 
@@ -141,12 +143,12 @@ fn connect_check(obs: &Observation) -> Check {
     let target = format!("{}:{}", bracket(obs), obs.endpoint.port);
     match &obs.connect.value {
         Ok(()) => Check::new(
-            "tcp.connect",
+            CheckId::TcpConnect,
             Status::Pass,
             format!("connected to {target}"),
         )
         .took(elapsed),
-        Err(e) => Check::new("tcp.connect", Status::Fail, format!("{target}: {e}"))
+        Err(e) => Check::new(CheckId::TcpConnect, Status::Fail, format!("{target}: {e}"))
             .took(elapsed)
             .with("error_kind", e.kind())
             .advice(connect_advice(e, obs)),
@@ -182,7 +184,12 @@ fn reply_data(check: Check, reply: &Reply) -> Check {
 }
 
 /// A step that ended without a reply.
-fn session_failure(id: &str, what: &str, e: &SessionError, elapsed: std::time::Duration) -> Check {
+fn session_failure(
+    id: CheckId,
+    what: &str,
+    e: &SessionError,
+    elapsed: std::time::Duration,
+) -> Check {
     let advice = match e {
         SessionError::Timeout { .. } => format!("The server stopped answering during {what}: it may be overloaded, deliberately slow (a tarpit), or a firewall or proxy is holding the connection."),
         SessionError::Closed { .. } => format!("The server hung up during {what}: often a connection limit, a block on your IP address, or a crash in the server."),
@@ -200,16 +207,18 @@ pub const SLOW_BANNER: std::time::Duration = std::time::Duration::from_secs(5);
 
 fn banner_check(obs: &Observation) -> Check {
     let Some(Timed { value, elapsed }) = &obs.banner else {
-        return skipped("smtp.banner", "tcp.connect");
+        return skipped(CheckId::SmtpBanner, CheckId::TcpConnect);
     };
     let reply = match value {
         Ok(r) => r,
-        Err(e) => return session_failure("smtp.banner", "waiting for the greeting", e, *elapsed),
+        Err(e) => {
+            return session_failure(CheckId::SmtpBanner, "waiting for the greeting", e, *elapsed)
+        }
     };
     let c = |status, summary: String| {
-        reply_data(Check::new("smtp.banner", status, summary), reply)
+        reply_data(Check::new(CheckId::SmtpBanner, status, summary), reply)
             .took(*elapsed)
-            .with("time_to_banner_ms", crate::report::millis(*elapsed))
+            .with("time_to_banner_ms", crate::smtp::millis(*elapsed))
     };
     match reply.code {
         220 => greeting_ok(obs, reply, *elapsed, c(Status::Pass, String::new())),
@@ -281,7 +290,7 @@ fn greeting_ok(
 
 fn ehlo_check(obs: &Observation, inside_tls: bool) -> Check {
     let Some(step) = &obs.ehlo else {
-        return skipped("smtp.ehlo", "smtp.banner");
+        return skipped(CheckId::SmtpEhlo, CheckId::SmtpBanner);
     };
     if let Ok(reply) = &step.value {
         if reply.is_permanent() {
@@ -305,7 +314,7 @@ fn ehlo_check(obs: &Observation, inside_tls: bool) -> Check {
 /// EHLO inside STARTTLS, with what appeared or vanished across the upgrade.
 fn ehlo_after_tls_check(obs: &Observation) -> Check {
     let Some(step) = &obs.ehlo_after_tls else {
-        return skipped("smtp.ehlo", "tls.starttls");
+        return skipped(CheckId::SmtpEhlo, CheckId::TlsStarttls);
     };
     let mut check = ehlo_reply_check(step, true);
     let (Some(before), Some(after)) = (obs.capabilities(), obs.capabilities_after_tls()) else {
@@ -347,7 +356,7 @@ fn ehlo_reply_check(step: &Timed<Result<Reply, SessionError>>, after_tls: bool) 
     let ehlo = match &step.value {
         Ok(r) => r,
         Err(e) => {
-            return session_failure("smtp.ehlo", "EHLO", e, elapsed)
+            return session_failure(CheckId::SmtpEhlo, "EHLO", e, elapsed)
                 .with("helo_fallback", false)
                 .with("after_tls", after_tls)
         }
@@ -355,7 +364,7 @@ fn ehlo_reply_check(step: &Timed<Result<Reply, SessionError>>, after_tls: bool) 
     if !ehlo.is_positive() {
         return reply_data(
             Check::new(
-                "smtp.ehlo",
+                CheckId::SmtpEhlo,
                 Status::Fail,
                 format!("EHLO rejected: {}", ehlo.summary()),
             ),
@@ -383,7 +392,7 @@ fn ehlo_reply_check(step: &Timed<Result<Reply, SessionError>>, after_tls: bool) 
     } else {
         format!("EHLO accepted{inside}: {}", shown.join(", "))
     };
-    reply_data(Check::new("smtp.ehlo", Status::Pass, summary), ehlo)
+    reply_data(Check::new(CheckId::SmtpEhlo, Status::Pass, summary), ehlo)
         .took(elapsed)
         .with("capabilities", caps.keywords())
         .with("greeting_name", caps.greeting_name.clone())
@@ -399,7 +408,7 @@ fn helo_fallback_check(
 ) -> Check {
     let Some(Timed { value, elapsed }) = &obs.helo else {
         return Check::new(
-            "smtp.ehlo",
+            CheckId::SmtpEhlo,
             Status::Fail,
             format!("EHLO refused: {}", ehlo.summary()),
         );
@@ -407,8 +416,7 @@ fn helo_fallback_check(
     let total = ehlo_elapsed + *elapsed;
     match value {
         Ok(helo) if helo.is_positive() => reply_data(
-            Check::new(
-                "smtp.ehlo",
+            Check::new(CheckId::SmtpEhlo,
                 Status::Warn,
                 format!("EHLO refused ({}); HELO accepted: {}", ehlo.summary(), helo.summary()),
             ),
@@ -421,8 +429,7 @@ fn helo_fallback_check(
         .with("ehlo_code", ehlo.code)
         .advice("The server speaks only old-style SMTP: no extensions, so no STARTTLS, SIZE or PIPELINING. Senders fall back to HELO and deliver in plaintext; enable ESMTP (RFC 5321) on the server."),
         Ok(helo) => reply_data(
-            Check::new(
-                "smtp.ehlo",
+            Check::new(CheckId::SmtpEhlo,
                 Status::Fail,
                 format!("EHLO refused ({}) and HELO refused: {}", ehlo.summary(), helo.summary()),
             ),
@@ -431,7 +438,7 @@ fn helo_fallback_check(
         .took(total)
         .with("helo_fallback", true)
         .advice(helo_name_advice(helo)),
-        Err(e) => session_failure("smtp.ehlo", "HELO after EHLO was refused", e, total).with("helo_fallback", true),
+        Err(e) => session_failure(CheckId::SmtpEhlo, "HELO after EHLO was refused", e, total).with("helo_fallback", true),
     }
 }
 
@@ -455,7 +462,7 @@ fn transient_advice(reply: &Reply) -> String {
 
 fn mail_check(obs: &Observation) -> Check {
     if let Some(why) = &obs.refused_locally {
-        return Check::new("smtp.mail", Status::Fail, format!("not sent: {why}"))
+        return Check::new(CheckId::SmtpMail, Status::Fail, format!("not sent: {why}"))
             .with("cause", if why.contains("SIZE") { "size_exceeded" } else { "smtputf8_missing" })
             .advice(if why.contains("SIZE") {
                 "Send a smaller message, or ask the server's admin to raise its limit (Postfix: message_size_limit)."
@@ -464,13 +471,13 @@ fn mail_check(obs: &Observation) -> Check {
             });
     }
     let Some(Timed { value, elapsed }) = &obs.mail else {
-        return skipped("smtp.mail", "smtp.ehlo");
+        return skipped(CheckId::SmtpMail, CheckId::SmtpEhlo);
     };
     let reply = match value {
         Ok(r) => r,
-        Err(e) => return session_failure("smtp.mail", "MAIL FROM", e, *elapsed),
+        Err(e) => return session_failure(CheckId::SmtpMail, "MAIL FROM", e, *elapsed),
     };
-    let check = reply_data(Check::new("smtp.mail", Status::Pass, ""), reply)
+    let check = reply_data(Check::new(CheckId::SmtpMail, Status::Pass, ""), reply)
         .took(*elapsed)
         .with("sender", format!("<{}>", obs.sender))
         .with("pipelined", obs.pipelined)
@@ -537,7 +544,7 @@ fn rcpt_check(obs: &Observation) -> Check {
 
 fn rcpt_once(obs: &Observation) -> Check {
     let Some(step) = &obs.rcpt else {
-        return skipped("smtp.rcpt", "smtp.mail");
+        return skipped(CheckId::SmtpRcpt, CheckId::SmtpMail);
     };
     rcpt_reply_check(obs, &obs.recipient, step)
 }
@@ -551,9 +558,9 @@ fn rcpt_reply_check(
     let Timed { value, elapsed } = step;
     let reply = match value {
         Ok(r) => r,
-        Err(e) => return session_failure("smtp.rcpt", "RCPT TO", e, *elapsed),
+        Err(e) => return session_failure(CheckId::SmtpRcpt, "RCPT TO", e, *elapsed),
     };
-    let check = reply_data(Check::new("smtp.rcpt", Status::Pass, ""), reply)
+    let check = reply_data(Check::new(CheckId::SmtpRcpt, Status::Pass, ""), reply)
         .took(*elapsed)
         .with("recipient", recipient.to_string())
         .with("pipelined", obs.pipelined);
@@ -632,9 +639,9 @@ fn with_cause(
 }
 
 /// `smtp.auth`: did AUTH work (RFC 4954)? The secret is never in the check.
-fn auth_check(outcome: &crate::probe::conversation::AuthOutcome) -> Check {
-    use crate::probe::conversation::AuthOutcome;
-    let id = "smtp.auth";
+fn auth_check(outcome: &crate::observe::conversation::AuthOutcome) -> Check {
+    use crate::observe::conversation::AuthOutcome;
+    let id = CheckId::SmtpAuth;
     match outcome {
         AuthOutcome::NotOffered => Check::new(id, Status::Fail, "the server offers no AUTH")
             .with("cause", "auth_not_offered")
@@ -677,7 +684,7 @@ fn auth_check(outcome: &crate::probe::conversation::AuthOutcome) -> Check {
 fn data_check(obs: &Observation) -> Check {
     if obs.chunked {
         return Check::new(
-            "smtp.data",
+            CheckId::SmtpData,
             Status::Pass,
             "CHUNKING: the message went as BDAT ... LAST instead of DATA (RFC 3030)",
         )
@@ -685,13 +692,13 @@ fn data_check(obs: &Observation) -> Check {
         .with("extensions", obs.extensions.clone());
     }
     let Some(Timed { value, elapsed }) = &obs.data else {
-        return skipped("smtp.data", "smtp.rcpt");
+        return skipped(CheckId::SmtpData, CheckId::SmtpRcpt);
     };
     let reply = match value {
         Ok(r) => r,
-        Err(e) => return session_failure("smtp.data", "DATA", e, *elapsed),
+        Err(e) => return session_failure(CheckId::SmtpData, "DATA", e, *elapsed),
     };
-    let check = reply_data(Check::new("smtp.data", Status::Pass, ""), reply).took(*elapsed);
+    let check = reply_data(Check::new(CheckId::SmtpData, Status::Pass, ""), reply).took(*elapsed);
     match reply.code {
         354 => Check {
             summary: format!("ready for the message: {}", reply.summary()),
@@ -718,14 +725,16 @@ fn data_check(obs: &Observation) -> Check {
 /// responsibility for it), with the queue id when the server gives one.
 fn data_end_check(obs: &Observation) -> Check {
     let Some(Timed { value, elapsed }) = &obs.data_end else {
-        return skipped("smtp.data_end", "smtp.data");
+        return skipped(CheckId::SmtpDataEnd, CheckId::SmtpData);
     };
     let reply = match value {
         Ok(r) => r,
-        Err(e) => return session_failure("smtp.data_end", "the end of the message", e, *elapsed),
+        Err(e) => {
+            return session_failure(CheckId::SmtpDataEnd, "the end of the message", e, *elapsed)
+        }
     };
     let queue_id = crate::message::queue_id(&reply.text());
-    let check = reply_data(Check::new("smtp.data_end", Status::Pass, ""), reply)
+    let check = reply_data(Check::new(CheckId::SmtpDataEnd, Status::Pass, ""), reply)
         .took(*elapsed)
         .with("queue_id", queue_id.clone());
     match reply.code / 100 {
@@ -755,7 +764,7 @@ fn data_end_check(obs: &Observation) -> Check {
 
 /// `smtp.relay` (`--relay-test`): RCPT for a foreign domain from a foreign sender.
 fn relay_check(outcome: &Result<Reply, String>) -> Check {
-    let id = "smtp.relay";
+    let id = CheckId::SmtpRelay;
     match outcome {
         Err(why) => Check::new(id, Status::Info, format!("relay test inconclusive: {why}")).with("result", "inconclusive"),
         Ok(r) if r.is_positive() => reply_data(
@@ -773,7 +782,7 @@ fn relay_check(outcome: &Result<Reply, String>) -> Check {
 
 /// `smtp.vrfy` (`--vrfy`): does the server disclose addresses (RFC 5321 §7.3)?
 fn vrfy_check(outcome: &Result<(Reply, Reply), String>) -> Check {
-    let id = "smtp.vrfy";
+    let id = CheckId::SmtpVrfy;
     let (vrfy, expn) = match outcome {
         Err(why) => {
             return Check::new(id, Status::Info, format!("VRFY test inconclusive: {why}"))
@@ -815,8 +824,8 @@ fn vrfy_check(outcome: &Result<(Reply, Reply), String>) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Endpoint;
     use std::time::Duration;
+    use Endpoint;
 
     fn refused_at(addr: &str, e: ConnectError) -> Check {
         let endpoint = Endpoint {

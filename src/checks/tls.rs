@@ -4,8 +4,9 @@
 //! delivery, so most TLS problems warn; `--tls require` makes them fail.
 
 use super::Policy;
-use crate::probe::conversation::{InjectionOutcome, TlsObservation};
-use crate::report::{millis, Check, Status};
+use super::{Check, CheckId, Status};
+use crate::observe::conversation::{InjectionOutcome, TlsObservation};
+use crate::smtp::millis;
 use crate::smtp::reply::escape_bytes;
 use crate::smtp::Timed;
 use crate::tls::HandshakeError;
@@ -24,9 +25,9 @@ fn tls_problem(policy: &Policy) -> Status {
 /// `tls.starttls` (or `tls.implicit`, same data): offered, the reply, the handshake.
 pub fn session_check(tls: &TlsObservation, policy: &Policy) -> Check {
     let id = if tls.implicit {
-        "tls.implicit"
+        CheckId::TlsImplicit
     } else {
-        "tls.starttls"
+        CheckId::TlsStarttls
     };
     let c = |status, summary: String| Check::new(id, status, summary).with("offered", tls.offered);
     if !tls.offered {
@@ -103,7 +104,7 @@ fn handshake_advice(e: &HandshakeError) -> &'static str {
 
 /// `tls.certificate`: the chain presented in the handshake.
 pub fn certificate_check(tls: Option<&TlsObservation>, policy: &Policy) -> Check {
-    let id = "tls.certificate";
+    let id = CheckId::TlsCertificate;
     let Some(result) = tls.and_then(|t| t.certificate.as_ref()) else {
         return Check::new(
             id,
@@ -165,7 +166,7 @@ pub fn certificate_check(tls: Option<&TlsObservation>, policy: &Policy) -> Check
 
 /// `tls.injection`: the outcome of `--tls-injection-test`.
 pub fn injection_check(outcome: &InjectionOutcome) -> Check {
-    let id = "tls.injection";
+    let id = CheckId::TlsInjection;
     match outcome {
         InjectionOutcome::Safe => Check::new(id, Status::Pass, "not vulnerable: a command sent with STARTTLS was discarded")
             .with("result", "safe"),

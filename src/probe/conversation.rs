@@ -3,14 +3,15 @@
 //! QUIT; never DATA). It only observes: turning what it saw into findings is
 //! the job of `checks`.
 
-use super::Stage;
-use crate::report::Endpoint;
-use crate::smtp::{
-    BoxStream, Capabilities, Command, Deadlines, Reply, Session, SessionError, SessionState, Timed,
-    Transcript,
+pub use crate::observe::conversation::{
+    AuthOutcome, ConnectError, InjectionOutcome, Observation, TlsMode, TlsObservation,
 };
-use crate::tls::cert::{self, CertFacts};
-use crate::tls::{HandshakeError, Negotiated, TlsClient};
+use crate::observe::{Endpoint, Stage};
+use crate::smtp::{
+    BoxStream, Command, Deadlines, Reply, Session, SessionError, SessionState, Timed, Transcript,
+};
+use crate::tls::cert;
+use crate::tls::TlsClient;
 use rustls::pki_types::UnixTime;
 use std::io;
 use std::net::SocketAddr;
@@ -18,212 +19,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio::time::Instant;
-
-/// What went wrong opening the TCP connection.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ConnectError {
-    #[error("connection refused")]
-    Refused,
-    #[error("no answer to the connection attempt within {:.1} s", .0.as_secs_f64())]
-    Timeout(Duration),
-    #[error("address unreachable: {0}")]
-    Unreachable(String),
-    #[error("connection failed: {0}")]
-    Other(String),
-}
-
-impl ConnectError {
-    /// The JSON `error_kind`: `refused`, `timeout`, `unreachable` or `other`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::Refused => "refused",
-            Self::Timeout(_) => "timeout",
-            Self::Unreachable(_) => "unreachable",
-            Self::Other(_) => "other",
-        }
-    }
-
-    fn from_io(e: &io::Error) -> Self {
-        // ENETUNREACH (101) and EHOSTUNREACH (113) on Linux; the ErrorKind
-        // names cover other systems.
-        match e.kind() {
-            io::ErrorKind::ConnectionRefused => Self::Refused,
-            io::ErrorKind::NetworkUnreachable | io::ErrorKind::HostUnreachable => {
-                Self::Unreachable(e.to_string())
-            }
-            _ if matches!(e.raw_os_error(), Some(101 | 113)) => Self::Unreachable(e.to_string()),
-            _ => Self::Other(e.to_string()),
-        }
-    }
-}
-
-/// How TLS is used on this connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TlsMode {
-    /// STARTTLS when offered; plaintext otherwise (opportunistic, RFC 3207).
-    Auto,
-    /// STARTTLS must work and the certificate must verify.
-    Require,
-    /// Never attempt TLS.
-    Off,
-    /// TLS from the first byte (RFC 8314; port 465).
-    Implicit,
-}
-
-/// Everything TLS-related one conversation observed.
-#[derive(Debug, Clone)]
-pub struct TlsObservation {
-    pub implicit: bool,
-    /// STARTTLS was advertised in EHLO (true for implicit TLS).
-    pub offered: bool,
-    /// The reply to STARTTLS.
-    pub reply: Option<Timed<Result<Reply, SessionError>>>,
-    /// Bytes that followed the 220 to STARTTLS before any handshake: plaintext
-    /// injection, never processed.
-    pub injected: Vec<u8>,
-    pub handshake: Option<Timed<Result<Negotiated, HandshakeError>>>,
-    /// The presented chain, inspected and verified for the exchange name.
-    pub certificate: Option<Result<CertFacts, String>>,
-}
-
-impl TlsObservation {
-    fn new(implicit: bool, offered: bool) -> Self {
-        Self {
-            implicit,
-            offered,
-            reply: None,
-            injected: Vec::new(),
-            handshake: None,
-            certificate: None,
-        }
-    }
-
-    /// True when a TLS session is up.
-    pub fn established(&self) -> bool {
-        matches!(&self.handshake, Some(Timed { value: Ok(_), .. }))
-    }
-}
-
-/// What the active STARTTLS injection test (`--tls-injection-test`) found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum InjectionOutcome {
-    /// The NOOP sent with STARTTLS was discarded: not vulnerable.
-    Safe,
-    /// The server answered the NOOP inside TLS: it executed a command that
-    /// arrived before the handshake (CVE-2011-0411 class).
-    Vulnerable { reply: String },
-    /// The server answered the NOOP in plaintext, before any handshake.
-    AnsweredInPlaintext { reply: String },
-    /// The test could not run to the end; says where it stopped.
-    Inconclusive(String),
-}
-
-/// Everything one conversation observed, step by step. A step that was not
-/// reached is `None`.
-#[derive(Debug, Clone)]
-pub struct Observation {
-    pub endpoint: Endpoint,
-    pub connect: Timed<Result<(), ConnectError>>,
-    pub banner: Option<Timed<Result<Reply, SessionError>>>,
-    pub ehlo: Option<Timed<Result<Reply, SessionError>>>,
-    /// Only when EHLO was refused with 5xx (RFC 5321 §4.1.4 fallback).
-    pub helo: Option<Timed<Result<Reply, SessionError>>>,
-    /// `None` when TLS was not part of the plan (stage or `--tls off`).
-    pub tls: Option<TlsObservation>,
-    /// EHLO again inside STARTTLS (RFC 3207 §4.2: forget what was learnt before).
-    pub ehlo_after_tls: Option<Timed<Result<Reply, SessionError>>>,
-    pub mail: Option<Timed<Result<Reply, SessionError>>>,
-    pub rcpt: Option<Timed<Result<Reply, SessionError>>>,
-    /// AUTH, when credentials were given or AUTH was expected.
-    pub auth: Option<AuthOutcome>,
-    /// `send`: RCPT for the recipients after the first.
-    pub extra_rcpts: Vec<(String, Timed<Result<Reply, SessionError>>)>,
-    /// `send`: the reply to DATA (354 expected) and to the end of data (250).
-    pub data: Option<Timed<Result<Reply, SessionError>>>,
-    pub data_end: Option<Timed<Result<Reply, SessionError>>>,
-    /// The message went as `BDAT n LAST` (data_end holds its reply).
-    pub chunked: bool,
-    /// Refused locally before MAIL: why (SIZE limit, SMTPUTF8 missing).
-    pub refused_locally: Option<String>,
-    /// ESMTP parameters used, and extensions asked for but not offered.
-    pub extensions: Vec<String>,
-    /// The opt-in injection test, on a connection of its own.
-    pub injection: Option<InjectionOutcome>,
-    /// `--relay-test`: the reply to RCPT for a foreign domain, on its own connection.
-    pub relay: Option<Result<Reply, String>>,
-    /// `--vrfy`: the replies to VRFY and EXPN postmaster, on its own connection.
-    pub vrfy: Option<Result<(Reply, Reply), String>>,
-    /// `--retry-greylist`: the whole conversation again, after the wait.
-    pub retry: Option<Box<Observation>>,
-    /// MAIL, RCPT, RSET and QUIT went out in one write (RFC 2920).
-    pub pipelined: bool,
-    pub sender: String,
-    pub recipient: String,
-    pub transcript: Transcript,
-}
-
-fn capabilities_of(step: &Option<Timed<Result<Reply, SessionError>>>) -> Option<Capabilities> {
-    match step {
-        Some(Timed { value: Ok(r), .. }) if r.is_positive() => Some(Capabilities::from_ehlo(r)),
-        _ => None,
-    }
-}
-
-impl Observation {
-    /// An observation of the connect step only; later steps fill in the rest.
-    pub fn connected(
-        endpoint: Endpoint,
-        connect: Timed<Result<(), ConnectError>>,
-        sender: &str,
-        recipient: &str,
-    ) -> Self {
-        Self {
-            endpoint,
-            connect,
-            banner: None,
-            ehlo: None,
-            helo: None,
-            tls: None,
-            ehlo_after_tls: None,
-            mail: None,
-            rcpt: None,
-            auth: None,
-            extra_rcpts: Vec::new(),
-            data: None,
-            data_end: None,
-            chunked: false,
-            refused_locally: None,
-            extensions: Vec::new(),
-            injection: None,
-            relay: None,
-            vrfy: None,
-            retry: None,
-            pipelined: false,
-            sender: sender.to_string(),
-            recipient: recipient.to_string(),
-            transcript: Vec::new(),
-        }
-    }
-
-    /// Capabilities from the first successful EHLO.
-    pub fn capabilities(&self) -> Option<Capabilities> {
-        capabilities_of(&self.ehlo)
-    }
-
-    /// Capabilities from EHLO inside STARTTLS.
-    pub fn capabilities_after_tls(&self) -> Option<Capabilities> {
-        capabilities_of(&self.ehlo_after_tls)
-    }
-
-    /// The capabilities the transaction runs under.
-    pub fn current_capabilities(&self) -> Option<Capabilities> {
-        if self.ehlo_after_tls.is_some() {
-            self.capabilities_after_tls()
-        } else {
-            self.capabilities()
-        }
-    }
-}
 
 /// What the conversation says and how long it may take.
 #[derive(Clone, Debug)]
@@ -264,33 +59,6 @@ pub struct AuthPlan {
     pub mechanism: Option<crate::smtp::auth::Mechanism>,
     /// `--allow-plaintext-auth`: send credentials without TLS.
     pub allow_plaintext: bool,
-}
-
-/// What happened at the AUTH step.
-#[derive(Debug, Clone)]
-pub enum AuthOutcome {
-    /// EHLO listed no AUTH.
-    NotOffered,
-    /// AUTH offered, but no --auth-user to try it with.
-    NoCredentials {
-        advertised: Vec<String>,
-    },
-    /// The connection is not encrypted and --allow-plaintext-auth was not given.
-    RefusedPlaintext {
-        advertised: Vec<String>,
-    },
-    NoMechanism(String),
-    Done {
-        mechanism: &'static str,
-        user: String,
-        reply: Timed<Result<Reply, SessionError>>,
-    },
-}
-
-impl AuthOutcome {
-    pub fn succeeded(&self) -> bool {
-        matches!(self, AuthOutcome::Done { reply: Timed { value: Ok(r), .. }, .. } if r.code == 235)
-    }
 }
 
 impl Plan {

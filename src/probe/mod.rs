@@ -7,7 +7,8 @@ pub mod policy;
 use crate::checks;
 use crate::checks::dns::MxOutcome;
 use crate::dns::{Dns, DnsError};
-use crate::report::{Check, Conversation, Endpoint, Report, Status};
+pub use crate::observe::Stage;
+use crate::report::{Check, CheckId, Conversation, Endpoint, Report, Status};
 use crate::smtp::{Deadlines, Timed};
 use crate::target::{Host, Server, Target};
 use crate::tls::TlsClient;
@@ -19,55 +20,6 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
-
-/// How far a command goes. Each stage includes the ones before it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Stage {
-    Mx,
-    Connect,
-    Banner,
-    Ehlo,
-    /// STARTTLS, the certificate, and EHLO again inside TLS.
-    Tls,
-    /// AUTH (RFC 4954), when credentials are given or AUTH is expected.
-    Auth,
-    /// MAIL FROM (only reachable with `--quit-after mail`).
-    Mail,
-    /// The whole test transaction: MAIL, RCPT, RSET, QUIT.
-    Rcpt,
-    /// `send`: the transaction with DATA and the message.
-    Data,
-}
-
-impl Stage {
-    /// The phase's own word (`--quit-after ehlo`).
-    pub fn phase(self) -> &'static str {
-        match self {
-            Stage::Mx => "mx",
-            Stage::Connect => "connect",
-            Stage::Banner => "banner",
-            Stage::Ehlo => "ehlo",
-            Stage::Tls => "tls",
-            Stage::Auth => "auth",
-            Stage::Mail => "mail",
-            Stage::Rcpt => "rcpt",
-            Stage::Data => "data",
-        }
-    }
-
-    /// The subcommand that stops at this stage.
-    pub fn command(self) -> &'static str {
-        match self {
-            Stage::Mx => "mx",
-            Stage::Connect => "connect",
-            Stage::Banner => "banner",
-            Stage::Ehlo => "ehlo",
-            Stage::Tls => "tls",
-            Stage::Auth | Stage::Mail | Stage::Rcpt => "probe",
-            Stage::Data => "send",
-        }
-    }
-}
 
 /// Most exchanges probed for one domain; more are listed but not contacted
 /// (a domain with dozens of MX records is misconfigured or hostile).
@@ -284,7 +236,7 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
     let mut exchanges = match &opts.server {
         Some(server) => {
             checks.push(Check::new(
-                "dns.mx",
+                CheckId::DnsMx,
                 Status::Skip,
                 "skipped: --server names the host to probe",
             ));
@@ -498,13 +450,13 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
 fn certificates_seen(checks: &[Check]) -> Vec<(String, bool)> {
     let mut seen: Vec<(String, bool)> = Vec::new();
     for c in checks.iter().filter(|c| c.status != Status::Skip) {
-        let ok = match c.id.as_str() {
-            "tls.certificate" => c
+        let ok = match c.id {
+            CheckId::TlsCertificate => c
                 .data
                 .get("problems")
                 .and_then(|p| p.as_array())
                 .is_some_and(|p| p.is_empty()),
-            "tls.starttls" => c.status == Status::Pass,
+            CheckId::TlsStarttls => c.status == Status::Pass,
             _ => continue,
         };
         let host = c.host.clone().unwrap_or_default();

@@ -4,36 +4,11 @@
 //! that judge them are in `checks::policy`.
 
 use crate::dns::{Dns, DnsError};
+pub use crate::observe::dns::ExchangeSecurity;
+pub use crate::observe::policy::*;
 use std::future::Future;
 use std::pin::Pin;
 use tokio::time::Instant;
-
-/// RFC 7208 §4.6.4: at most 10 terms that cause DNS lookups.
-pub const SPF_LOOKUP_LIMIT: u32 = 10;
-
-#[derive(Debug, Clone)]
-pub struct SpfObservation {
-    /// The `v=spf1` records at the domain.
-    pub records: Result<Vec<String>, DnsError>,
-    /// DNS-querying terms, counted through include and redirect.
-    pub lookups: u32,
-    /// Lookups that found nothing (RFC 7208 §4.6.4: at most 2).
-    pub void_lookups: u32,
-    /// Problems found while following includes and redirects.
-    pub problems: Vec<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct DmarcObservation {
-    /// Where the record was looked for, and found (domain or organizational domain).
-    pub found_at: Option<String>,
-    pub records: Result<Vec<String>, DnsError>,
-}
-
-#[derive(Debug, Clone)]
-pub struct TlsRptObservation {
-    pub records: Result<Vec<String>, DnsError>,
-}
 
 fn is_spf(txt: &str) -> bool {
     let lower = txt.to_ascii_lowercase();
@@ -194,15 +169,6 @@ async fn tagged_txt(
     }
 }
 
-/// What MTA-STS (RFC 8461) publishes: the `_mta-sts` TXT record, and the
-/// policy file fetched from `https://mta-sts.DOMAIN/.well-known/mta-sts.txt`.
-#[derive(Debug, Clone)]
-pub struct MtaStsObservation {
-    pub txt: Result<Vec<String>, DnsError>,
-    /// `None` when there is no TXT record, so nothing was fetched.
-    pub fetched: Option<Result<String, String>>,
-}
-
 /// RFC 8461 §3.2: policy files are small; refuse more.
 pub const MTA_STS_MAX_BODY: usize = 64 * 1024;
 
@@ -322,18 +288,6 @@ pub fn parse_http(response: &[u8]) -> Result<String, String> {
     Ok(String::from_utf8_lossy(body).into_owned())
 }
 
-/// The DNSSEC status of an exchange's address answers, and its TLSA
-/// records (RFC 7672 §2.2: TLSA at `_PORT._tcp.HOST`), validated.
-#[derive(Debug, Clone)]
-pub struct ExchangeSecurity {
-    pub host: String,
-    /// The MX host's CNAME target, when that expansion is secure: TLSA was
-    /// asked there first, and the certificate may carry it (RFC 7672 §3.2.2).
-    pub expanded: Option<String>,
-    pub answers: Vec<crate::checks::dane::Answer>,
-    pub tlsa: crate::checks::dane::TlsaAnswer,
-}
-
 pub async fn exchange_security(
     dns: &Dns,
     host: &str,
@@ -342,8 +296,8 @@ pub async fn exchange_security(
     ipv6: bool,
     deadline: Instant,
 ) -> ExchangeSecurity {
-    use crate::checks::dane::{Answer, TlsaAnswer};
     use crate::dns::{DnsError, RecordType};
+    use crate::observe::dns::{Answer, TlsaAnswer};
     let (a, aaaa) = tokio::join!(dns.validate(host, RecordType::A, deadline), async {
         match ipv6 {
             true => Some(dns.validate(host, RecordType::AAAA, deadline).await),
@@ -397,5 +351,32 @@ pub async fn exchange_security(
             records,
             validation: tlsa_validation,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_responses() {
+        assert_eq!(
+            parse_http(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nversion: STSv1\r\n")
+                .unwrap(),
+            "version: STSv1\r\n"
+        );
+        assert!(
+            parse_http(b"HTTP/1.1 301 Moved\r\nLocation: https://x/\r\n\r\n")
+                .unwrap_err()
+                .contains("redirect")
+        );
+        assert!(
+            parse_http(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\nx")
+                .unwrap_err()
+                .contains("text/html")
+        );
+        let mut big = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n".to_vec();
+        big.extend(vec![b'x'; 70 * 1024]);
+        assert!(parse_http(&big).unwrap_err().contains("larger than"));
     }
 }

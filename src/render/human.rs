@@ -98,7 +98,7 @@ pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result
 
 /// Checks about the domain's policy rather than its DNS plumbing.
 fn is_policy(check: &Check) -> bool {
-    check.id.starts_with("policy.") || check.id == "dns.dnssec" || check.id == "tls.dane"
+    check.id.is_policy()
 }
 
 /// The sender simulation: one line per kind of sender.
@@ -244,7 +244,7 @@ fn verdict_line(report: &Report, style: Style, out: &mut impl Write) -> io::Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Report;
+    use crate::report::{CheckId, Report};
     use std::time::Duration;
 
     fn sample() -> Report {
@@ -254,16 +254,21 @@ mod tests {
             port: 25,
         };
         let checks = vec![
-            Check::new("dns.mx", Status::Pass, "1 MX record: 10 mx.d.test")
+            Check::new(CheckId::DnsMx, Status::Pass, "1 MX record: 10 mx.d.test")
                 .took(Duration::from_micros(800)),
             Check::new(
-                "tcp.connect",
+                CheckId::TcpConnect,
                 Status::Fail,
                 "127.0.0.1:25: connection refused",
             )
             .at(&e)
             .advice("start the server"),
-            Check::new("smtp.banner", Status::Skip, "skipped: tcp.connect failed").at(&e),
+            Check::new(
+                CheckId::SmtpBanner,
+                Status::Skip,
+                "skipped: tcp.connect failed",
+            )
+            .at(&e),
         ];
         let mut report = Report::finished(
             "probe",

@@ -2,7 +2,7 @@
 //! (https://www.monitoring-plugins.org/doc/guidelines.html#AEN200), with
 //! performance data: `SMTP OK - summary | label=value[unit];warn;crit;min`.
 
-use crate::report::{Check, Report, Status, Verdict};
+use crate::report::{Check, CheckId, Report, Status, Verdict};
 use std::io::{self, Write};
 use std::time::Duration;
 
@@ -60,7 +60,7 @@ fn accepted(report: &Report) -> String {
     let rcpt: Vec<&Check> = report
         .checks
         .iter()
-        .filter(|c| c.id == "smtp.rcpt")
+        .filter(|c| c.id == CheckId::SmtpRcpt)
         .collect();
     if rcpt.is_empty() {
         return "every check passed".to_string();
@@ -70,11 +70,11 @@ fn accepted(report: &Report) -> String {
 }
 
 /// The slowest address decides each timing (what a user waits for).
-fn max_seconds(report: &Report, ids: &[&str]) -> Option<f64> {
+fn max_seconds(report: &Report, ids: &[CheckId]) -> Option<f64> {
     report
         .checks
         .iter()
-        .filter(|c| ids.contains(&c.id.as_str()))
+        .filter(|c| ids.contains(&c.id))
         .filter_map(|c| c.duration_ms)
         .reduce(f64::max)
         .map(|ms| ms / 1000.0)
@@ -86,11 +86,11 @@ fn perfdata(report: &Report, t: &Thresholds) -> String {
             .unwrap_or_default()
     };
     let mut items = Vec::new();
-    let timings: [(&str, &[&str]); 4] = [
-        ("time_dns", &["dns.mx", "dns.address"]),
-        ("time_connect", &["tcp.connect"]),
-        ("time_banner", &["smtp.banner"]),
-        ("time_tls", &["tls.starttls", "tls.implicit"]),
+    let timings: [(&str, &[CheckId]); 4] = [
+        ("time_dns", &[CheckId::DnsMx, CheckId::DnsAddress]),
+        ("time_connect", &[CheckId::TcpConnect]),
+        ("time_banner", &[CheckId::SmtpBanner]),
+        ("time_tls", &[CheckId::TlsStarttls, CheckId::TlsImplicit]),
     ];
     for (label, ids) in timings {
         if let Some(s) = max_seconds(report, ids) {
@@ -106,7 +106,7 @@ fn perfdata(report: &Report, t: &Thresholds) -> String {
     let cert_days = report
         .checks
         .iter()
-        .filter(|c| c.id == "tls.certificate")
+        .filter(|c| c.id == CheckId::TlsCertificate)
         .filter_map(|c| c.data.get("days_left").and_then(|d| d.as_i64()))
         .min();
     if let Some(days) = cert_days {
@@ -132,12 +132,12 @@ mod tests {
             port: 25,
         };
         let checks = vec![
-            Check::new("dns.mx", Status::Pass, "1 MX").took(Duration::from_millis(3)),
-            Check::new("tcp.connect", Status::Pass, "ok")
+            Check::new(CheckId::DnsMx, Status::Pass, "1 MX").took(Duration::from_millis(3)),
+            Check::new(CheckId::TcpConnect, Status::Pass, "ok")
                 .at(&e)
                 .took(Duration::from_millis(1)),
             Check::new(
-                "smtp.rcpt",
+                CheckId::SmtpRcpt,
                 status,
                 "recipient refused: 550 5.1.1 no | such",
             )

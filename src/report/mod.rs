@@ -5,26 +5,17 @@
 //! in docs/json-schema.md and pinned by tests/json_contract.rs): fields may be
 //! added, never renamed or removed, without a new schema version.
 
+pub use crate::checks::finding::{Check, CheckId, Detail, Status};
 use crate::checks::senders::Sender;
+pub use crate::observe::Endpoint;
+pub use crate::smtp::millis;
 use crate::smtp::TranscriptLine;
 use serde::Serialize;
-use serde_json::{Map, Value};
 use std::net::IpAddr;
 use std::time::Duration;
 
 /// Version of the JSON document; bumped only on incompatible changes.
 pub const SCHEMA_VERSION: u32 = 1;
-
-/// The outcome of one check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Pass,
-    Info,
-    Skip,
-    Warn,
-    Fail,
-}
 
 /// The outcome for the whole target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -54,86 +45,6 @@ impl Verdict {
             Verdict::Warn => "warn",
             Verdict::Fail => "fail",
             Verdict::Error => "error",
-        }
-    }
-}
-
-/// One finding: what was checked, where, how it went and what to do.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Check {
-    pub id: String,
-    pub status: Status,
-    pub summary: String,
-    pub host: Option<String>,
-    pub address: Option<IpAddr>,
-    pub port: Option<u16>,
-    pub duration_ms: Option<f64>,
-    pub advice: Option<String>,
-    pub data: Map<String, Value>,
-}
-
-impl Check {
-    pub fn new(id: &str, status: Status, summary: impl Into<String>) -> Self {
-        Self {
-            id: id.to_string(),
-            status,
-            summary: summary.into(),
-            host: None,
-            address: None,
-            port: None,
-            duration_ms: None,
-            advice: None,
-            data: Map::new(),
-        }
-    }
-
-    pub fn host(mut self, host: &str) -> Self {
-        self.host = Some(host.to_string());
-        self
-    }
-
-    /// Places the check at one exchange address and port.
-    pub fn at(mut self, endpoint: &Endpoint) -> Self {
-        self.host = Some(endpoint.host.clone());
-        self.address = Some(endpoint.address);
-        self.port = Some(endpoint.port);
-        self
-    }
-
-    pub fn took(mut self, elapsed: Duration) -> Self {
-        self.duration_ms = Some(millis(elapsed));
-        self
-    }
-
-    pub fn advice(mut self, advice: impl Into<String>) -> Self {
-        self.advice = Some(advice.into());
-        self
-    }
-
-    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
-        self.data.insert(key.to_string(), value.into());
-        self
-    }
-}
-
-/// Milliseconds with microsecond resolution: loopback steps take well under 1 ms.
-pub fn millis(d: Duration) -> f64 {
-    (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
-}
-
-/// Where an SMTP conversation took place.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Endpoint {
-    pub host: String,
-    pub address: IpAddr,
-    pub port: u16,
-}
-
-impl std::fmt::Display for Endpoint {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.address {
-            IpAddr::V4(a) => write!(f, "{} [{a}]:{}", self.host, self.port),
-            IpAddr::V6(a) => write!(f, "{} [{a}]:{}", self.host, self.port),
         }
     }
 }
@@ -208,7 +119,7 @@ impl Report {
             (Status::Pass, "within the thresholds")
         };
         let check = Check::new(
-            "threshold.time",
+            CheckId::ThresholdTime,
             status,
             format!("total time {total:.3} s, {words}"),
         )
@@ -285,10 +196,10 @@ enum Weight {
 }
 
 fn weight(check: &Check) -> Weight {
-    match check.id.as_str() {
-        "dns.mx" | "dns.dnssec" | "policy.mta_sts" => Weight::Outright,
-        id if id.starts_with("threshold.") => Weight::Outright,
-        "tls.injection" | "smtp.relay" | "smtp.vrfy" => Weight::OffPath,
+    match check.id {
+        CheckId::DnsMx | CheckId::DnsDnssec | CheckId::PolicyMtaSts => Weight::Outright,
+        CheckId::ThresholdTime => Weight::Outright,
+        CheckId::TlsInjection | CheckId::SmtpRelay | CheckId::SmtpVrfy => Weight::OffPath,
         _ => Weight::Path,
     }
 }
@@ -307,7 +218,7 @@ fn any_path_works(checks: &[Check]) -> bool {
     if endpoints.is_empty() {
         return checks
             .iter()
-            .any(|c| c.id == "dns.address" && c.status != Status::Fail);
+            .any(|c| c.id == CheckId::DnsAddress && c.status != Status::Fail);
     }
     endpoints.iter().any(|key| {
         checks
@@ -322,7 +233,7 @@ fn any_path_works(checks: &[Check]) -> bool {
 mod tests {
     use super::*;
 
-    fn at(id: &str, status: Status, addr: &str) -> Check {
+    fn at(id: CheckId, status: Status, addr: &str) -> Check {
         Check::new(id, status, "").at(&Endpoint {
             host: "mx.test".into(),
             address: addr.parse().unwrap(),
@@ -342,9 +253,9 @@ mod tests {
     #[test]
     fn all_good_is_pass() {
         let checks = vec![
-            Check::new("dns.mx", Status::Pass, ""),
-            at("tcp.connect", Status::Pass, "127.0.0.1"),
-            at("smtp.rcpt", Status::Pass, "127.0.0.1"),
+            Check::new(CheckId::DnsMx, Status::Pass, ""),
+            at(CheckId::TcpConnect, Status::Pass, "127.0.0.1"),
+            at(CheckId::SmtpRcpt, Status::Pass, "127.0.0.1"),
         ];
         assert_eq!(decide(&checks), Verdict::Pass);
     }
@@ -353,29 +264,29 @@ mod tests {
     fn bogus_dnssec_or_a_broken_enforced_sts_policy_fails_outright() {
         let path = || {
             vec![
-                Check::new("dns.mx", Status::Pass, ""),
-                at("smtp.rcpt", Status::Pass, "127.0.0.1"),
+                Check::new(CheckId::DnsMx, Status::Pass, ""),
+                at(CheckId::SmtpRcpt, Status::Pass, "127.0.0.1"),
             ]
         };
-        for id in ["dns.dnssec", "policy.mta_sts"] {
+        for id in [CheckId::DnsDnssec, CheckId::PolicyMtaSts] {
             let mut checks = path();
             checks.push(Check::new(id, Status::Fail, ""));
             assert_eq!(decide(&checks), Verdict::Fail, "{id}");
         }
         // other policy failures (SPF, say) only warn
         let mut checks = path();
-        checks.push(Check::new("policy.spf", Status::Fail, ""));
+        checks.push(Check::new(CheckId::PolicySpf, Status::Fail, ""));
         assert_eq!(decide(&checks), Verdict::Warn);
     }
 
     #[test]
     fn backup_carrying_the_load_is_warn() {
         let checks = vec![
-            Check::new("dns.mx", Status::Pass, ""),
-            at("tcp.connect", Status::Fail, "127.0.0.2"),
-            at("smtp.banner", Status::Skip, "127.0.0.2"),
-            at("tcp.connect", Status::Pass, "127.0.0.3"),
-            at("smtp.rcpt", Status::Pass, "127.0.0.3"),
+            Check::new(CheckId::DnsMx, Status::Pass, ""),
+            at(CheckId::TcpConnect, Status::Fail, "127.0.0.2"),
+            at(CheckId::SmtpBanner, Status::Skip, "127.0.0.2"),
+            at(CheckId::TcpConnect, Status::Pass, "127.0.0.3"),
+            at(CheckId::SmtpRcpt, Status::Pass, "127.0.0.3"),
         ];
         assert_eq!(decide(&checks), Verdict::Warn);
     }
@@ -383,10 +294,10 @@ mod tests {
     #[test]
     fn no_working_address_is_fail() {
         let checks = vec![
-            Check::new("dns.mx", Status::Pass, ""),
-            at("tcp.connect", Status::Pass, "127.0.0.2"),
-            at("smtp.rcpt", Status::Fail, "127.0.0.2"),
-            at("tcp.connect", Status::Fail, "127.0.0.3"),
+            Check::new(CheckId::DnsMx, Status::Pass, ""),
+            at(CheckId::TcpConnect, Status::Pass, "127.0.0.2"),
+            at(CheckId::SmtpRcpt, Status::Fail, "127.0.0.2"),
+            at(CheckId::TcpConnect, Status::Fail, "127.0.0.3"),
         ];
         assert_eq!(decide(&checks), Verdict::Fail);
     }
@@ -394,8 +305,8 @@ mod tests {
     #[test]
     fn transient_rcpt_is_warn_not_fail() {
         let checks = vec![
-            Check::new("dns.mx", Status::Pass, ""),
-            at("smtp.rcpt", Status::Warn, "127.0.0.2"),
+            Check::new(CheckId::DnsMx, Status::Pass, ""),
+            at(CheckId::SmtpRcpt, Status::Warn, "127.0.0.2"),
         ];
         assert_eq!(decide(&checks), Verdict::Warn);
     }
@@ -403,9 +314,9 @@ mod tests {
     #[test]
     fn off_path_failure_is_warn_not_fail() {
         let checks = vec![
-            Check::new("dns.mx", Status::Pass, ""),
-            at("smtp.rcpt", Status::Pass, "127.0.0.2"),
-            at("tls.injection", Status::Fail, "127.0.0.2"),
+            Check::new(CheckId::DnsMx, Status::Pass, ""),
+            at(CheckId::SmtpRcpt, Status::Pass, "127.0.0.2"),
+            at(CheckId::TlsInjection, Status::Fail, "127.0.0.2"),
         ];
         assert_eq!(decide(&checks), Verdict::Warn);
     }
@@ -413,7 +324,7 @@ mod tests {
     #[test]
     fn dns_failure_is_fail_even_without_addresses() {
         assert_eq!(
-            decide(&[Check::new("dns.mx", Status::Fail, "")]),
+            decide(&[Check::new(CheckId::DnsMx, Status::Fail, "")]),
             Verdict::Fail
         );
     }
@@ -421,13 +332,13 @@ mod tests {
     #[test]
     fn mx_only_needs_one_exchange_with_an_address() {
         let ok = vec![
-            Check::new("dns.mx", Status::Warn, ""),
-            Check::new("dns.address", Status::Pass, ""),
+            Check::new(CheckId::DnsMx, Status::Warn, ""),
+            Check::new(CheckId::DnsAddress, Status::Pass, ""),
         ];
         assert_eq!(decide(&ok), Verdict::Warn);
         let none = vec![
-            Check::new("dns.mx", Status::Pass, ""),
-            Check::new("dns.address", Status::Fail, ""),
+            Check::new(CheckId::DnsMx, Status::Pass, ""),
+            Check::new(CheckId::DnsAddress, Status::Fail, ""),
         ];
         assert_eq!(decide(&none), Verdict::Fail);
     }

@@ -11,6 +11,6 @@ pub use capability::{Capabilities, Capability};
 pub use command::{check_argument, Command, UnsafeArgument};
 pub use reply::{EnhancedCode, Reply, ReplyDecoder, ReplyError};
 pub use session::{
-    BoxStream, Deadlines, Direction, Session, SessionError, SessionState, Stream, Timed,
+    millis, BoxStream, Deadlines, Direction, Session, SessionError, SessionState, Stream, Timed,
     Transcript, TranscriptLine,
 };

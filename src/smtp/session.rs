@@ -146,7 +146,7 @@ impl SessionState {
     }
 
     fn record(&mut self, dir: Direction, text: String) {
-        let t_ms = crate::report::millis(self.origin.elapsed());
+        let t_ms = millis(self.origin.elapsed());
         let tls = self.encrypted;
         self.transcript.push(TranscriptLine {
             dir,
@@ -377,6 +377,11 @@ impl<T> Timed<T> {
             elapsed: start.elapsed(),
         }
     }
+}
+
+/// Milliseconds with microsecond resolution: loopback steps take well under 1 ms.
+pub fn millis(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
 }
 
 #[cfg(test)]
