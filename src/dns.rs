@@ -52,6 +52,12 @@ impl DnsError {
         }
     }
 
+    /// No DNS response came back at all (nothing answered, or the
+    /// question could not be sent): as opposed to an answer that says no.
+    pub fn is_transport(&self) -> bool {
+        matches!(self, Self::Timeout(_) | Self::Other(_))
+    }
+
     fn from_net(e: &NetError, timeout: Duration) -> Self {
         if e.is_nx_domain() {
             return Self::NxDomain;
@@ -148,6 +154,29 @@ impl Dns {
         })
     }
 
+    /// The resolver smtpcheck asks, in words (`127.0.0.1:53`, or the
+    /// system's), for messages that blame it.
+    pub fn resolver_name(&self) -> String {
+        match self.validator.source {
+            Source::System => "the system resolver (/etc/resolv.conf)".to_string(),
+            Source::Server(server) => server.to_string(),
+        }
+    }
+
+    /// Whether the resolver answers at all: a question for the root's NS
+    /// set gets some response (even REFUSED or NXDOMAIN) from any resolver
+    /// that is up. A timeout or a transport error means smtpcheck could not
+    /// ask, so a failed lookup says nothing about the domain.
+    pub async fn resolver_answers(&self, deadline: Instant) -> bool {
+        match self
+            .bounded(deadline, self.resolver.lookup(Name::root(), RecordType::NS))
+            .await
+        {
+            Ok(_) => true,
+            Err(e) => !e.is_transport(),
+        }
+    }
+
     /// Validates with `anchors` as well as the root's (`--dnssec-anchor`).
     pub fn with_anchors(mut self, anchors: Anchors) -> Self {
         self.validator = Validator::new(self.validator.source, Some(anchors));
@@ -217,16 +246,23 @@ impl Dns {
         if covered {
             return true;
         }
-        *self
-            .validator
-            .root_secure
-            .get_or_init(|| async {
-                matches!(
-                    tokio::time::timeout_at(deadline, validator.lookup(Name::root(), RecordType::DNSKEY)).await,
-                    Ok(Ok(lookup)) if Validation::of_records(lookup.answers()).status == Security::Secure
-                )
-            })
-            .await
+        if let Some(known) = self.validator.root_secure.get() {
+            return *known;
+        }
+        // Only a definite answer is remembered for the run (and a scan): a
+        // timeout says nothing about the root, so the next answer asks again.
+        let found = match tokio::time::timeout_at(
+            deadline,
+            validator.lookup(Name::root(), RecordType::DNSKEY),
+        )
+        .await
+        {
+            Ok(Ok(lookup)) => Validation::of_records(lookup.answers()).status == Security::Secure,
+            Ok(Err(e)) if !DnsError::from_net(&e, self.timeout).is_transport() => false,
+            _ => return false,
+        };
+        let _ = self.validator.root_secure.set(found);
+        found
     }
 
     async fn validator(&self) -> Result<&Built, String> {

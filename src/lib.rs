@@ -3,6 +3,7 @@
 //! The engine (DNS, SMTP, checks, report model) lives here so tests can drive
 //! it; the binary only parses arguments, runs, renders and exits.
 
+pub mod assess;
 pub mod checks;
 pub mod cli;
 pub mod dane;

@@ -115,7 +115,7 @@ fn run_one(
                 Err(e) => return Report::error(command, input, e),
             };
             let spinner = spinner(output.format() == Format::Human, &target.domain);
-            let report = probe::run(&dns, &target, &opts).await;
+            let report = smtpcheck::assess::run(&dns, &target, &opts).await;
             if let Some(s) = spinner {
                 s.finish_and_clear();
             }

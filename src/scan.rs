@@ -3,7 +3,7 @@
 //! `jobs` probes are in flight and nothing else is kept but the counts.
 
 use crate::dns::Dns;
-use crate::probe::{self, Options};
+use crate::probe::Options;
 use crate::report::{Report, Verdict};
 use crate::target;
 use serde::Serialize;
@@ -192,7 +192,7 @@ enum Job {
 impl Job {
     async fn run(self, dns: Dns) -> Report {
         match self {
-            Job::Probe(target, opts) => probe::run(&dns, &target, &opts).await,
+            Job::Probe(target, opts) => crate::assess::run(&dns, &target, &opts).await,
             Job::Invalid(report) => report,
         }
     }

@@ -333,14 +333,20 @@ fn relay_test_finds_an_open_relay() {
     );
     let (doc, code) = probe(&smtp, &["--relay-test"]);
     assert_eq!(
-        code, 1,
-        "delivery works, the open relay is a failed finding: {doc:#}"
+        (code, doc["verdict"].as_str()),
+        (2, Some("fail")),
+        "an open relay gets the domain block-listed: the run fails: {doc:#}"
     );
     let relay = check(&doc, "smtp.relay");
     assert_eq!(
         (relay["status"].as_str(), relay["data"]["cause"].as_str()),
         (Some("fail"), Some("open_relay"))
     );
+    // The probe came from loopback, which servers trust: the finding says
+    // so, and keeps the fail.
+    assert_eq!(relay["data"]["trusted_source"], true, "{relay:#}");
+    assert!(relay["summary"].as_str().unwrap().contains("repeat it from outside"));
+    assert!(doc["summary"].as_str().unwrap().contains("smtp.relay"), "{doc:#}");
     assert!(smtp
         .received()
         .iter()

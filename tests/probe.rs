@@ -696,11 +696,13 @@ fn json_contract_v1_shape() {
             "exit_code",
             "schema_version",
             "senders",
+            "summary",
             "target",
             "transcripts",
             "verdict"
         ]
     );
+    assert!(doc["summary"].as_str().unwrap().contains("can get through"));
     for s in doc["senders"].as_array().unwrap() {
         assert_eq!(
             keys(s).len(),
@@ -708,7 +710,7 @@ fn json_contract_v1_shape() {
             "{s}"
         );
         assert!(["opportunistic", "dane", "mta_sts"].contains(&s["kind"].as_str().unwrap()));
-        assert!(["deliver", "defer", "bounce", "unknown"].contains(&s["action"].as_str().unwrap()));
+        assert!(["deliver", "deliver_later", "defer", "bounce", "unknown"].contains(&s["action"].as_str().unwrap()));
         assert!(s["reason"].is_string());
     }
     assert_eq!(doc["senders"][0]["via"], "up.contract.test");
@@ -813,7 +815,7 @@ fn json_contract_v1_shape() {
             "{s}"
         );
         assert!(["opportunistic", "dane", "mta_sts"].contains(&s["kind"].as_str().unwrap()));
-        assert!(["deliver", "defer", "bounce", "unknown"].contains(&s["action"].as_str().unwrap()));
+        assert!(["deliver", "deliver_later", "defer", "bounce", "unknown"].contains(&s["action"].as_str().unwrap()));
         assert!(s["reason"].is_string());
     }
     assert_eq!(doc["senders"][0]["via"], "up.contract.test");

@@ -1,7 +1,8 @@
 //! `dns.dnssec` and `tls.dane`: whether the answers a sender relies on are
 //! signed, and whether the certificates match the TLSA records (RFC 7672).
 
-use super::{Check, CheckId, Status};
+use super::finding::AnswerSecurity;
+use super::{Check, CheckId, Detail, Status};
 use crate::dane::{self, Outcome, Tlsa};
 use crate::dns::DnsError;
 use crate::dnssec::Security;
@@ -52,7 +53,21 @@ pub fn dnssec_check(answers: &[Answer]) -> Check {
         )
         .advice("Without DNSSEC, DANE cannot protect mail to this domain; MTA-STS still can."),
     };
-    check.with("answers", data).with("status", worst.word())
+    let typed = answers
+        .iter()
+        .map(|a| AnswerSecurity {
+            name: a.name.clone(),
+            rtype: a.rtype,
+            security: a.validation.status,
+        })
+        .collect();
+    check
+        .with("answers", data)
+        .with("status", worst.word())
+        .detail(Detail::Dnssec {
+            overall: worst,
+            answers: typed,
+        })
 }
 
 /// What the probe's TLS step left for DANE to match.

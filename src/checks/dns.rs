@@ -1,6 +1,7 @@
 //! `dns.mx` and `dns.address`: where mail for the domain goes (RFC 5321 §5.1).
 
-use super::{Check, CheckId, Status};
+use super::{Check, CheckId, Detail, Status};
+use crate::checks::finding::MxKind;
 use crate::dns::{DnsError, MxRecord};
 pub use crate::observe::dns::{MxOutcome, Published};
 use serde_json::{json, Value};
@@ -23,6 +24,7 @@ pub fn mx_check(domain: &str, outcome: &MxOutcome, elapsed: Duration) -> Check {
         )
         .with("source", "null")
         .with("records", records_json(records))
+        .detail(Detail::Mx(MxKind::Null))
         .advice("If this domain should receive mail, replace the null MX record with MX records naming your mail servers."),
         MxOutcome::Records(records) => {
             let listed: Vec<String> = records
@@ -38,7 +40,8 @@ pub fn mx_check(domain: &str, outcome: &MxOutcome, elapsed: Duration) -> Check {
             );
             let c = check(if has_null { Status::Warn } else { Status::Pass }, summary)
                 .with("source", "mx")
-                .with("records", records_json(records));
+                .with("records", records_json(records))
+                .detail(Detail::Mx(MxKind::Records));
             if has_null {
                 c.advice("A null MX (\"MX 0 .\") must be the only MX record (RFC 7505 §3); senders may treat the domain as not accepting mail. Remove the null MX or the others.")
             } else {
@@ -50,6 +53,7 @@ pub fn mx_check(domain: &str, outcome: &MxOutcome, elapsed: Duration) -> Check {
             format!("no MX records: mail goes to {domain} itself (implicit MX, RFC 5321 §5.1)"),
         )
         .with("source", "implicit")
+        .detail(Detail::Mx(MxKind::Implicit))
         .with("records", json!([{"preference": 0, "exchange": domain}]))
         .with("addresses", addresses.iter().map(|a| a.to_string()).collect::<Vec<_>>())
         .advice(format!("Publish an MX record for {domain}: the implicit MX works, but it is fragile and some senders and checkers treat a missing MX as a misconfiguration.")),
@@ -60,12 +64,28 @@ pub fn mx_check(domain: &str, outcome: &MxOutcome, elapsed: Duration) -> Check {
         .with("source", Value::Null)
         .with("records", json!([]))
         .with("dns_error", "nodata")
+        .detail(Detail::Mx(MxKind::NoMailHost))
         .advice(format!("Publish MX records for {domain} naming the servers that receive its mail.")),
         MxOutcome::Failed(e) => check(Status::Fail, mx_failure_summary(domain, e))
             .with("source", Value::Null)
             .with("records", json!([]))
             .with("dns_error", e.kind())
+            .detail(Detail::Mx(match e {
+                DnsError::NxDomain => MxKind::NoMailHost,
+                _ => MxKind::Failed,
+            }))
             .advice(dns_advice(e)),
+        MxOutcome::ResolverDown { resolver, error } => check(
+            Status::Fail,
+            format!("could not check: the DNS resolver {resolver} did not answer the MX question ({error})"),
+        )
+        .with("source", Value::Null)
+        .with("records", json!([]))
+        .with("dns_error", error.kind())
+        .with("resolver", resolver.clone())
+        .with("cause", "resolver_unreachable")
+        .detail(Detail::Mx(MxKind::ResolverDown))
+        .advice("This says nothing about the domain: the resolver smtpcheck asks is down, unreachable or refuses to serve this machine. Check --resolver (or /etc/resolv.conf) and try again."),
     }
 }
 
@@ -160,7 +180,7 @@ pub fn non_public(ip: IpAddr) -> Option<&'static str> {
 /// check per finding (none when all is well).
 pub fn hygiene_checks(
     published: &[Published],
-    records: Option<&Value>,
+    records: &[MxRecord],
     allow_private: bool,
 ) -> Vec<Check> {
     let mut out = Vec::new();
@@ -170,10 +190,7 @@ pub fn hygiene_checks(
             .with("cause", cause)
             .advice(advice)
     };
-    let names: Vec<&str> = records
-        .and_then(|r| r.as_array())
-        .map(|rs| rs.iter().filter_map(|r| r["exchange"].as_str()).collect())
-        .unwrap_or_default();
+    let names: Vec<&str> = records.iter().map(|r| r.exchange.as_str()).collect();
     let mut seen: Vec<&str> = Vec::new();
     for name in &names {
         if seen.contains(name) && *name != "." {
@@ -305,6 +322,13 @@ mod tests {
 mod hygiene_tests {
     use super::*;
 
+    fn mx(p: u16, e: &str) -> MxRecord {
+        MxRecord {
+            preference: p,
+            exchange: e.into(),
+        }
+    }
+
     fn published(name: &str, cname: Option<&str>, ips: &[&str]) -> Published {
         Published {
             name: name.into(),
@@ -335,12 +359,12 @@ mod hygiene_tests {
 
     #[test]
     fn findings() {
-        let records = json!([{"preference": 10, "exchange": "a.d.test"}, {"preference": 20, "exchange": "a.d.test"}]);
+        let records = [mx(10, "a.d.test"), mx(20, "a.d.test")];
         let p = [
             published("a.d.test", Some("b.d.test"), &["10.0.0.1"]),
             published("192.0.2.7", None, &[]),
         ];
-        let causes: Vec<String> = hygiene_checks(&p, Some(&records), false)
+        let causes: Vec<String> = hygiene_checks(&p, &records, false)
             .iter()
             .map(|c| c.data["cause"].as_str().unwrap().to_string())
             .collect();
@@ -353,7 +377,7 @@ mod hygiene_tests {
                 "mx_is_ip_literal"
             ]
         );
-        let allowed: Vec<Check> = hygiene_checks(&p, Some(&records), true);
+        let allowed: Vec<Check> = hygiene_checks(&p, &records, true);
         assert!(allowed
             .iter()
             .all(|c| c.data["cause"] != "non_public_address"));

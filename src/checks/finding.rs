@@ -152,10 +152,10 @@ pub enum Detail {
     /// A step answered by an SMTP reply.
     Reply {
         code: u16,
-        /// The enhanced code's class digit (2, 4, 5), when there is one.
-        enhanced_class: Option<u8>,
         /// The reply is greylisting (the classifier's rule).
         greylisted: bool,
+        /// The queue id the server gave for an accepted message.
+        queue_id: Option<String>,
     },
     Mx(MxKind),
     Dnssec {
@@ -172,10 +172,6 @@ pub enum Detail {
         days_left: Option<i64>,
         /// Verified for the name with no problem at all.
         clean: bool,
-    },
-    /// `smtp.data_end`: the server took the message.
-    Accepted {
-        queue_id: Option<String>,
     },
     /// `smtp.relay`: the server relayed for a foreign domain.
     OpenRelay {

@@ -12,11 +12,25 @@ pub mod senders;
 pub mod smtp;
 pub mod tls;
 
+#[cfg(test)]
+pub(crate) mod testkit;
+
 pub use finding::{Check, CheckId, Detail, Status};
 
 /// The check standing in for a step that was not reached.
 pub(crate) fn skipped(id: CheckId, because: CheckId) -> Check {
     Check::new(id, Status::Skip, format!("skipped: {because} failed"))
+}
+
+/// A step that failed inside smtpcheck (a bug): the run cannot vouch for
+/// what that step would have found, so the verdict is `error`.
+pub fn internal_error(what: &str) -> Check {
+    Check::new(
+        CheckId::Internal,
+        Status::Fail,
+        format!("internal error in smtpcheck, so this was not checked: {what}"),
+    )
+    .advice("This is a bug in smtpcheck, not a finding about the domain: please report it with the command line.")
 }
 
 /// How strict the checks are, from the command line.

@@ -3,7 +3,8 @@
 //! fails (DMARC, RFC 7489), and where to report TLS failures (TLS-RPT,
 //! RFC 8460).
 
-use super::{Check, CheckId, Status};
+use super::finding::StsMode;
+use super::{Check, CheckId, Detail, Status};
 use crate::dns::DnsError;
 use crate::observe::policy::{
     DmarcObservation, SpfObservation, TlsRptObservation, SPF_LOOKUP_LIMIT,
@@ -253,7 +254,7 @@ pub fn tls_rpt_check(domain: &str, obs: &TlsRptObservation) -> Check {
 /// An MTA-STS policy file (RFC 8461 §3.2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StsPolicy {
-    pub mode: String,
+    pub mode: StsMode,
     pub mx: Vec<String>,
     pub max_age: u64,
 }
@@ -292,17 +293,19 @@ pub fn parse_sts_policy(body: &str) -> Result<StsPolicy, String> {
     if version.as_deref() != Some("STSv1") {
         return Err("version must be STSv1".into());
     }
-    let mode = mode.ok_or("no mode")?;
-    if !matches!(mode.as_str(), "enforce" | "testing" | "none") {
-        return Err(format!("mode \"{mode}\" is not enforce, testing or none"));
-    }
+    let mode = match mode.as_deref().ok_or("no mode")? {
+        "enforce" => StsMode::Enforce,
+        "testing" => StsMode::Testing,
+        "none" => StsMode::None,
+        other => return Err(format!("mode \"{other}\" is not enforce, testing or none")),
+    };
     let max_age = max_age.ok_or("no max_age")?;
     if max_age > STS_MAX_AGE {
         return Err(format!(
             "max_age {max_age} exceeds {STS_MAX_AGE} (RFC 8461 §3.2)"
         ));
     }
-    if mx.is_empty() && mode != "none" {
+    if mx.is_empty() && mode != StsMode::None {
         return Err("no mx patterns".into());
     }
     Ok(StsPolicy { mode, mx, max_age })
@@ -372,9 +375,15 @@ pub fn mta_sts_check(
         .filter(|(_, ok)| !ok)
         .map(|(h, _)| h)
         .collect();
+    let detail = Detail::MtaSts {
+        mode: Some(policy.mode),
+        uncovered: uncovered.iter().map(|s| s.to_string()).collect(),
+        tls_failures: bad_certs.iter().map(|s| s.to_string()).collect(),
+    };
     let c = |status, summary: String| {
         Check::new(id, status, summary)
-            .with("mode", policy.mode.clone())
+            .detail(detail.clone())
+            .with("mode", policy.mode.as_str())
             .with("mx", policy.mx.clone())
             .with("max_age", policy.max_age)
             .with(
@@ -386,7 +395,7 @@ pub fn mta_sts_check(
                 bad_certs.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
             )
     };
-    if policy.mode == "none" {
+    if policy.mode == StsMode::None {
         return c(
             Status::Info,
             "MTA-STS mode none: senders are told to drop the policy".into(),
@@ -397,7 +406,7 @@ pub fn mta_sts_check(
             Status::Pass,
             format!(
                 "MTA-STS mode {}: every MX matches {} with a valid certificate",
-                policy.mode,
+                policy.mode.as_str(),
                 policy.mx.join(", ")
             ),
         );
@@ -423,7 +432,7 @@ pub fn mta_sts_check(
                 .join(", ")
         ));
     }
-    let (status, consequence) = if policy.mode == "enforce" {
+    let (status, consequence) = if policy.mode == StsMode::Enforce {
         (
             Status::Fail,
             "MTA-STS-enforcing senders (Gmail, Microsoft) will defer mail to those MX",
@@ -431,7 +440,7 @@ pub fn mta_sts_check(
     } else {
         (Status::Warn, "mode testing: senders only report it (TLS-RPT), but enforce would break delivery there")
     };
-    c(status, format!("MTA-STS mode {}: {}; {consequence}", policy.mode, problems.join("; ")))
+    c(status, format!("MTA-STS mode {}: {}; {consequence}", policy.mode.as_str(), problems.join("; ")))
         .with("cause", if uncovered.is_empty() { "mta_sts_certificate" } else { "mta_sts_mx_mismatch" })
         .advice("Add an mx line for every MX (a \"*.\" pattern covers one label), and give every MX a certificate valid for its name.")
 }
@@ -444,8 +453,8 @@ mod tests {
     fn sts_policy_parsing() {
         let p = parse_sts_policy("version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmx: *.example.net\r\nmax_age: 604800\r\n").unwrap();
         assert_eq!(
-            (p.mode.as_str(), p.mx.len(), p.max_age),
-            ("enforce", 2, 604_800)
+            (p.mode, p.mx.len(), p.max_age),
+            (StsMode::Enforce, 2, 604_800)
         );
         assert!(
             parse_sts_policy("version: STSv1\nmode: enforce\nmx: a\nmax_age: 99999999")

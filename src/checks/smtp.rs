@@ -3,7 +3,7 @@
 //! every later step of that address `skip`.
 
 use super::{skipped, tls, Policy};
-use super::{Check, CheckId, Status};
+use super::{Check, CheckId, Detail, Status};
 use crate::explain;
 use crate::observe::conversation::{ConnectError, Observation};
 use crate::observe::{Endpoint, Stage};
@@ -48,6 +48,9 @@ pub fn conversation_checks(
     quit_after: Option<Stage>,
     policy: &Policy,
 ) -> Vec<Check> {
+    if let Some(what) = &obs.internal_error {
+        return vec![super::internal_error(what).at(&obs.endpoint)];
+    }
     let mut steps = Steps {
         endpoint: &obs.endpoint,
         failed: None,
@@ -125,7 +128,7 @@ pub fn conversation_checks(
             .push(tls::injection_check(outcome).at(&obs.endpoint));
     }
     if let Some(outcome) = &obs.relay {
-        steps.out.push(relay_check(outcome).at(&obs.endpoint));
+        steps.out.push(relay_check(outcome, obs).at(&obs.endpoint));
     }
     if let Some(outcome) = &obs.vrfy {
         steps.out.push(vrfy_check(outcome).at(&obs.endpoint));
@@ -181,6 +184,11 @@ fn reply_data(check: Check, reply: &Reply) -> Check {
         .with("code", reply.code)
         .with("enhanced_code", reply.enhanced.map(|e| e.to_string()))
         .with("text", reply.text())
+        .detail(Detail::Reply {
+            code: reply.code,
+            greylisted: is_greylisting(reply),
+            queue_id: None,
+        })
 }
 
 /// A step that ended without a reply.
@@ -504,42 +512,55 @@ fn mail_check(obs: &Observation) -> Check {
     }
 }
 
-/// True when RCPT got a greylisting reply (the rule `explain` uses).
-pub fn is_greylisted(obs: &Observation) -> bool {
-    match &obs.rcpt {
-        Some(Timed { value: Ok(r), .. }) if r.is_transient() => {
-            let enhanced = r.enhanced.map(|e| e.to_string());
-            explain::diagnose(r.code, enhanced.as_deref(), &r.text()) == Some(explain::GREYLISTING)
-        }
-        _ => false,
-    }
+/// True when a reply is greylisting (the rule `explain` uses): a
+/// transient refusal that a retry after a few minutes gets past.
+pub fn is_greylisting(r: &Reply) -> bool {
+    let enhanced = r.enhanced.map(|e| e.to_string());
+    r.is_transient()
+        && explain::diagnose(r.code, enhanced.as_deref(), &r.text()) == Some(explain::GREYLISTING)
 }
 
-/// RCPT, and with `--retry-greylist` the outcome of the retry.
+/// RCPT, and with `--retry-greylist` the outcome of the retry (or why the
+/// deadline left no time for it).
 fn rcpt_check(obs: &Observation) -> Check {
     let first = rcpt_once(obs);
+    if let Some(why) = &obs.retry_cut {
+        return Check {
+            summary: format!("{} | {why}", first.summary),
+            ..first
+        }
+        .with("retry", json!({"outcome": "not_made", "reason": why}));
+    }
     let Some(retry) = &obs.retry else {
         return first;
     };
     let again = rcpt_once(retry);
-    let outcome = match (&again.status, again.data.get("code")) {
-        (Status::Pass, _) => "accepted",
-        (Status::Warn, _) => "deferred again",
+    let outcome = match again.status {
+        Status::Pass => "accepted",
+        Status::Warn => "deferred again",
         _ => "refused",
     };
+    let reply = match &retry.rcpt {
+        Some(Timed { value: Ok(r), .. }) => Some(r),
+        _ => None,
+    };
     let summary = format!("{} | retried: {outcome}: {}", first.summary, again.summary);
-    let mut check = Check {
+    let advice = if again.status == Status::Pass {
+        Some("Greylisting confirmed: the retry was accepted, so mail from real servers arrives after their first retry.".into())
+    } else {
+        again.advice.or(first.advice.clone())
+    };
+    Check {
         status: again.status,
         summary,
+        advice,
+        detail: again.detail,
         ..first
-    };
-    check.data.insert("retry".into(), json!({"outcome": outcome, "code": again.data.get("code"), "text": again.data.get("text"), "status": again.status}));
-    if again.status == Status::Pass {
-        check.advice = Some("Greylisting confirmed: the retry was accepted, so mail from real servers arrives after their first retry.".into());
-    } else {
-        check.advice = again.advice.or(check.advice);
     }
-    check
+    .with(
+        "retry",
+        json!({"outcome": outcome, "code": reply.map(|r| r.code), "text": reply.map(|r| r.text()), "status": again.status}),
+    )
 }
 
 fn rcpt_once(obs: &Observation) -> Check {
@@ -736,7 +757,12 @@ fn data_end_check(obs: &Observation) -> Check {
     let queue_id = crate::message::queue_id(&reply.text());
     let check = reply_data(Check::new(CheckId::SmtpDataEnd, Status::Pass, ""), reply)
         .took(*elapsed)
-        .with("queue_id", queue_id.clone());
+        .with("queue_id", queue_id.clone())
+        .detail(Detail::Reply {
+            code: reply.code,
+            greylisted: false,
+            queue_id: queue_id.clone(),
+        });
     match reply.code / 100 {
         2 => Check {
             summary: match &queue_id {
@@ -763,20 +789,50 @@ fn data_end_check(obs: &Observation) -> Check {
 }
 
 /// `smtp.relay` (`--relay-test`): RCPT for a foreign domain from a foreign sender.
-fn relay_check(outcome: &Result<Reply, String>) -> Check {
+fn relay_check(outcome: &Result<Reply, String>, obs: &Observation) -> Check {
     let id = CheckId::SmtpRelay;
     match outcome {
         Err(why) => Check::new(id, Status::Info, format!("relay test inconclusive: {why}")).with("result", "inconclusive"),
-        Ok(r) if r.is_positive() => reply_data(
-            Check::new(id, Status::Fail, format!("open relay: RCPT TO a foreign domain from a foreign sender was accepted ({})", r.summary())),
-            r,
-        )
-        .with("result", "open_relay")
-        .with("cause", "open_relay")
-        .advice("The server accepts mail from anyone to anyone: spammers will use it and block lists will list it. Restrict relaying to your own users (Postfix: smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination)."),
+        Ok(r) if r.is_positive() => {
+            let trusted = obs.local_address.filter(|local| commonly_trusted(*local, obs.endpoint.address));
+            let mut summary = format!("open relay: RCPT TO a foreign domain from a foreign sender was accepted ({})", r.summary());
+            let mut advice = "The server accepts mail from anyone to anyone: spammers will use it and block lists will list it. Restrict relaying to your own users (Postfix: smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination).".to_string();
+            if let Some(local) = trusted {
+                summary.push_str(&format!("; this probe came from {local}, an address servers commonly trust (Postfix mynetworks, sendmail and Courier trust 127.0.0.1), so repeat it from outside"));
+                advice.push_str(" Relaying for a trusted network is normal: run the test again from an address outside the server's own networks before acting on this.");
+            }
+            reply_data(Check::new(id, Status::Fail, summary), r)
+                .with("result", "open_relay")
+                .with("cause", "open_relay")
+                .with("trusted_source", trusted.is_some())
+                .with("source_address", obs.local_address.map(|a| a.to_string()))
+                .advice(advice)
+        }
         Ok(r) if r.is_transient() => reply_data(Check::new(id, Status::Info, format!("relaying deferred, not refused: {}", r.summary())), r)
             .with("result", "deferred"),
         Ok(r) => reply_data(Check::new(id, Status::Pass, format!("relaying refused: {}", r.summary())), r).with("result", "refused"),
+    }
+}
+
+/// Whether a server would commonly trust `local` to relay: loopback, the
+/// server's own address, or the same private network (RFC 1918 /24, or a
+/// unique-local or link-local /64): Postfix `mynetworks` (style `host` or
+/// `subnet`), sendmail's and Courier's defaults for 127.0.0.1.
+fn commonly_trusted(local: std::net::IpAddr, server: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    if local.is_loopback() || local == server {
+        return true;
+    }
+    match (local, server) {
+        (IpAddr::V4(l), IpAddr::V4(s)) => l.is_private() && s.is_private() && l.octets()[..3] == s.octets()[..3],
+        (IpAddr::V6(l), IpAddr::V6(s)) => {
+            let private = |a: std::net::Ipv6Addr| {
+                let first = a.segments()[0];
+                first & 0xfe00 == 0xfc00 || first & 0xffc0 == 0xfe80
+            };
+            private(l) && private(s) && l.segments()[..4] == s.segments()[..4]
+        }
+        _ => false,
     }
 }
 

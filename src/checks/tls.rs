@@ -4,7 +4,7 @@
 //! delivery, so most TLS problems warn; `--tls require` makes them fail.
 
 use super::Policy;
-use super::{Check, CheckId, Status};
+use super::{Check, CheckId, Detail, Status};
 use crate::observe::conversation::{InjectionOutcome, TlsObservation};
 use crate::smtp::millis;
 use crate::smtp::reply::escape_bytes;
@@ -127,7 +127,10 @@ pub fn certificate_check(tls: Option<&TlsObservation>, policy: &Policy) -> Check
     let ids: Vec<&str> = facts.problems.iter().map(|p| p.id()).collect();
     data.insert("problems".into(), json!(ids));
     data.insert("cause".into(), json!(ids.first()));
-    let mut check = Check::new(id, Status::Pass, String::new());
+    let mut check = Check::new(id, Status::Pass, String::new()).detail(Detail::Certificate {
+        days_left: Some(facts.days_left),
+        clean: facts.problems.is_empty(),
+    });
     check.data = data;
     if !facts.problems.is_empty() {
         let words: Vec<String> = facts.problems.iter().map(|p| p.describe()).collect();

@@ -145,6 +145,13 @@ pub struct Observation {
     pub vrfy: Option<Result<(Reply, Reply), String>>,
     /// `--retry-greylist`: the whole conversation again, after the wait.
     pub retry: Option<Box<Observation>>,
+    /// `--retry-greylist` wanted a retry that `--deadline` cut short: why.
+    pub retry_cut: Option<String>,
+    /// The conversation's task failed inside smtpcheck (a bug): nothing
+    /// after `connect` is known. Reported, never dropped.
+    pub internal_error: Option<String>,
+    /// This side's address of the connection (what the server saw).
+    pub local_address: Option<std::net::IpAddr>,
     /// MAIL, RCPT, RSET and QUIT went out in one write (RFC 2920).
     pub pipelined: bool,
     pub sender: String,
@@ -188,6 +195,9 @@ impl Observation {
             relay: None,
             vrfy: None,
             retry: None,
+            retry_cut: None,
+            internal_error: None,
+            local_address: None,
             pipelined: false,
             sender: sender.to_string(),
             recipient: recipient.to_string(),

@@ -17,6 +17,9 @@ pub enum MxOutcome {
     /// Neither MX records nor addresses.
     NoMailHost,
     Failed(DnsError),
+    /// The resolver smtpcheck asks gave no response at all (or refused to
+    /// serve it): nothing was learnt about the domain.
+    ResolverDown { resolver: String, error: DnsError },
 }
 
 impl MxOutcome {

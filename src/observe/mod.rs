@@ -7,8 +7,13 @@ pub mod conversation;
 pub mod dns;
 pub mod policy;
 
+use crate::dns::DnsError;
+use crate::dnssec::Validation;
+use crate::smtp::Timed;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::net::IpAddr;
+use std::time::Duration;
 
 /// How far a command goes. Each stage includes the ones before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -74,4 +79,50 @@ impl std::fmt::Display for Endpoint {
             IpAddr::V6(a) => write!(f, "{} [{a}]:{}", self.host, self.port),
         }
     }
+}
+
+/// One exchange as routing found it.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub name: String,
+    /// Published in MX records (not --server), so MX hygiene applies.
+    pub from_mx: bool,
+    /// The exchange is a CNAME to this name.
+    pub cname: Option<String>,
+    /// The address lookup, when one was made (not for an IP literal or the
+    /// implicit MX, whose addresses came with the MX answer).
+    pub lookup: Option<Timed<Result<Vec<IpAddr>, DnsError>>>,
+    /// The addresses to probe.
+    pub addresses: Vec<IpAddr>,
+}
+
+/// The transport-security records: DNSSEC of the MX answer, TLS-RPT,
+/// MTA-STS, and per exchange its address and TLSA answers.
+#[derive(Debug, Clone)]
+pub struct Transport {
+    pub mx_validation: Option<Validation>,
+    pub tls_rpt: policy::TlsRptObservation,
+    pub mta_sts: policy::MtaStsObservation,
+    pub security: Vec<dns::ExchangeSecurity>,
+}
+
+/// Everything one run observed, in the order the report shows it.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// The MX answer; `None` with `--server`.
+    pub mx: Option<Timed<dns::MxOutcome>>,
+    /// The exchanges probed, in MX order (at most the engine's cap).
+    pub routes: Vec<Route>,
+    /// How many exchanges the MX answer listed (before the cap).
+    pub listed: usize,
+    pub port: u16,
+    /// One per (exchange, address), in route order.
+    pub conversations: Vec<conversation::Observation>,
+    pub identities: HashMap<IpAddr, dns::Identity>,
+    pub controls: Vec<dns::Control>,
+    pub transport: Option<Transport>,
+    pub policy: Option<(policy::SpfObservation, policy::DmarcObservation)>,
+    /// Background work that failed inside smtpcheck (a bug), by what it was.
+    pub internal_errors: Vec<String>,
+    pub elapsed: Duration,
 }

@@ -106,6 +106,7 @@ pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
     };
     // Commands are small and latency matters more than packet count.
     let _ = tcp.set_nodelay(true);
+    obs.local_address = tcp.local_addr().ok().map(|a| a.ip());
     let mut session: Session<BoxStream> = Session::new(Box::new(tcp), origin, plan.deadlines);
     session.note(format!("connected to {socket}"));
     if plan.stage == Stage::Connect {

@@ -1,15 +1,17 @@
-//! The probe pipeline: MX lookup, addresses of every exchange (in parallel),
-//! then one conversation per (exchange, address), all at once under a cap.
+//! The engine: route (MX lookup, addresses of every exchange, in parallel),
+//! converse (one conversation per exchange and address, all at once under
+//! the caps) and the policy lookups beside them. It records observations
+//! (`observe`) and knows nothing of findings or output.
 
 pub mod conversation;
 pub mod policy;
 
-use crate::checks;
-use crate::checks::dns::MxOutcome;
 use crate::dns::{Dns, DnsError};
+use crate::observe::conversation::{ConnectError, Observation};
+use crate::observe::dns::{Control, ExchangeSecurity, Identity, MxOutcome};
 pub use crate::observe::Stage;
-use crate::report::{Check, CheckId, Conversation, Endpoint, Report, Status};
-use crate::smtp::{Deadlines, Timed};
+use crate::observe::{Endpoint, Route, Run, Transport};
+use crate::smtp::{Deadlines, Reply, Timed};
 use crate::target::{Host, Server, Target};
 use crate::tls::TlsClient;
 pub use conversation::TlsMode;
@@ -89,6 +91,9 @@ pub struct Options {
     pub transport: bool,
     /// The command name in the report, when not the stage's own.
     pub label: Option<&'static str>,
+    /// `--retry-greylist`: which RCPT replies are greylisting. The engine
+    /// knows no reply meanings; the caller passes the classifier's rule.
+    pub greylisting: Option<fn(&Reply) -> bool>,
 }
 
 impl Options {
@@ -125,6 +130,7 @@ impl Options {
             policy: false,
             transport: false,
             label: None,
+            greylisting: None,
         }
     }
 
@@ -183,94 +189,22 @@ impl PerIpGate {
     }
 }
 
-/// An exchange and, once known, its addresses.
-struct Exchange {
-    name: String,
-    addresses: Option<Vec<IpAddr>>,
-    /// Published in MX records (not --server), so MX hygiene applies.
-    from_mx: bool,
-    /// The exchange is a CNAME to this name.
-    cname: Option<String>,
-}
-
-/// Runs the pipeline for `target` and builds the report.
-pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
+/// Runs the engine for `target`: route (MX and addresses), converse (every
+/// address at once, under the caps), and the policy lookups beside them.
+/// Returns what it saw; judging it is the checks' job.
+pub async fn observe(dns: &Dns, target: &Target, opts: &Options) -> Run {
     let started = Instant::now();
     let deadlines = Deadlines {
         step: opts.step_timeout,
         overall: started + opts.overall_timeout,
     };
-    // The policy records are DNS only: ask them beside everything else.
-    let policy = opts.policy.then(|| {
-        let (dns, domain) = (dns.clone(), target.domain.clone());
-        tokio::spawn(async move {
-            let deadline = deadlines.next();
-            tokio::join!(
-                policy::spf(&dns, &domain, deadline),
-                policy::dmarc(&dns, &domain, deadline),
-            )
-        })
-    });
+    let policy = opts
+        .policy
+        .then(|| spawn_policy_records(dns, &target.domain, deadlines));
     let transport = opts.transport.then(|| {
-        let (dns, domain, tls) = (dns.clone(), target.domain.clone(), opts.tls.clone());
-        let mx = opts.server.is_none();
-        tokio::spawn(async move {
-            let deadline = deadlines.next();
-            let mx = async {
-                match mx {
-                    true => Some(
-                        dns.validate(&domain, crate::dns::RecordType::MX, deadline)
-                            .await,
-                    ),
-                    false => None,
-                }
-            };
-            tokio::join!(
-                mx,
-                policy::tls_rpt(&dns, &domain, deadline),
-                policy::mta_sts(&dns, tls.as_deref(), &domain, deadline)
-            )
-        })
+        spawn_transport_records(dns, opts.tls.clone(), &target.domain, opts.server.is_none(), deadlines)
     });
-    let mut checks = Vec::new();
-    let mut exchanges = match &opts.server {
-        Some(server) => {
-            checks.push(Check::new(
-                CheckId::DnsMx,
-                Status::Skip,
-                "skipped: --server names the host to probe",
-            ));
-            vec![match &server.host {
-                Host::Ip(ip) => Exchange {
-                    name: ip.to_string(),
-                    addresses: Some(vec![*ip]),
-                    from_mx: false,
-                    cname: None,
-                },
-                Host::Name(name) => Exchange {
-                    name: name.clone(),
-                    addresses: None,
-                    from_mx: false,
-                    cname: None,
-                },
-            }]
-        }
-        None => {
-            let t = Instant::now();
-            let outcome = lookup_mx(dns, &target.domain, deadlines).await;
-            let mut check = checks::dns::mx_check(&target.domain, &outcome, t.elapsed());
-            let exchanges = exchanges_of(&target.domain, &outcome);
-            if exchanges.len() > MAX_EXCHANGES {
-                check = check.with("probed_exchanges", MAX_EXCHANGES as u64);
-                check
-                    .summary
-                    .push_str(&format!(" (only the first {MAX_EXCHANGES} are probed)"));
-            }
-            checks.push(check);
-            exchanges.into_iter().take(MAX_EXCHANGES).collect()
-        }
-    };
-    checks.extend(resolve_exchanges(dns, &mut exchanges, deadlines).await);
+    let (mx, mut routes, listed) = route(dns, target, opts, deadlines).await;
     let port = opts
         .server
         .as_ref()
@@ -278,352 +212,378 @@ pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
         .unwrap_or(opts.port);
     let security = opts
         .transport
-        .then(|| spawn_exchange_security(dns, &exchanges, port, deadlines));
-    let published: Vec<checks::dns::Published> = exchanges
-        .iter()
-        .filter(|x| x.from_mx)
-        .map(|x| checks::dns::Published {
-            name: x.name.clone(),
-            cname: x.cname.clone(),
-            addresses: x.addresses.clone().unwrap_or_default(),
-        })
-        .collect();
-    let mx_records = checks.first().and_then(|c| c.data.get("records")).cloned();
-    checks.extend(checks::dns::hygiene_checks(
-        &published,
-        mx_records.as_ref(),
-        opts.allow_private,
-    ));
-    let mut transcripts = Vec::new();
-    let mut observations = Vec::new();
-    if opts.stage > Stage::Mx {
-        let endpoints: Vec<Endpoint> = exchanges
-            .iter()
-            .flat_map(|x| {
-                x.addresses
-                    .iter()
-                    .flatten()
-                    .take(MAX_ADDRESSES)
-                    .map(|a| Endpoint {
-                        host: x.name.clone(),
-                        address: *a,
-                        port,
-                    })
-            })
-            .collect();
-        let plan = Plan {
-            stage: opts.quit_after.map_or(opts.stage, |q| q.min(opts.stage)),
-            message: opts.message.clone(),
-            extra_recipients: opts.extra_recipients.clone(),
-            auth: opts.auth.clone(),
-            auth_expected: opts.auth_expected,
-            message_raw: opts.message_raw.clone(),
-            chunking: opts.chunking,
-            notify: opts.notify.clone(),
-            helo: opts.helo.clone(),
-            sender: opts.sender.clone(),
-            recipient: opts.recipient.clone(),
-            deadlines,
-            tls_mode: opts.tls_mode,
-            tls: opts.tls.clone(),
-            injection_test: opts.injection_test,
-            relay_test: opts.relay_test,
-            vrfy: opts.vrfy,
-        };
-        let policy = checks::Policy {
-            require_tls: opts.tls_mode == TlsMode::Require,
-            cert_warn_days: opts.cert_warn_days,
-            cert_crit_days: opts.cert_crit_days,
-            auth_planned: opts.auth.is_some() || opts.auth_expected,
-        };
-        let addresses: Vec<IpAddr> = endpoints.iter().map(|e| e.address).collect();
-        // Reverse DNS runs beside the conversations: no time added.
-        let identities;
-        (observations, identities) = tokio::join!(
-            converse_all(
-                endpoints,
-                plan.clone(),
-                opts.concurrency,
-                opts.per_ip.clone()
-            ),
-            async {
-                match opts.stage {
-                    Stage::Rcpt | Stage::Data => {
-                        // Reverse zones are often slow or lame, and identity is
-                        // hygiene: never let it hold the report up for long.
-                        let short = Deadlines {
-                            step: deadlines.step.min(IDENTITY_WAIT),
-                            ..deadlines
-                        };
-                        reverse_dns(dns, &addresses, short).await
-                    }
-                    _ => Default::default(),
-                }
-            }
-        );
-        if let Some(wait) = opts.retry_greylist {
-            retry_greylisted(&mut observations, &plan, wait).await;
-        }
-        let controls = control_connections(&observations, &plan).await;
-        for obs in &observations {
-            checks.extend(checks::smtp::conversation_checks(
-                obs,
-                opts.stage,
-                opts.quit_after,
-                &policy,
-            ));
-            if let Some(identity) = identities.get(&obs.endpoint.address) {
-                checks.extend(checks::identity::identity_checks(obs, identity));
-            }
-        }
-        checks.extend(checks::net::path_checks(&observations, &controls));
-    }
-    let mx_hosts: Vec<String> = exchanges
-        .iter()
-        .filter(|x| x.from_mx)
-        .map(|x| x.name.clone())
-        .collect();
-    if let (Some(Ok((mx_validation, tls_rpt, mta_sts))), Some(security)) = (
-        match transport {
-            Some(task) => Some(task.await),
-            None => None,
-        },
-        match security {
-            Some(task) => task.await.ok(),
-            None => None,
-        },
-    ) {
-        checks.extend(security_checks(
-            &target.domain,
-            mx_validation,
-            &security,
-            &observations,
-        ));
-        let certificate_ok = certificates_seen(&checks);
-        checks.push(checks::policy::mta_sts_check(
-            &target.domain,
-            &mta_sts,
-            &mx_hosts,
-            &certificate_ok,
-        ));
-        checks.push(checks::policy::tls_rpt_check(&target.domain, &tls_rpt));
-    }
-    if let Some(Ok((spf, dmarc))) = match policy {
-        Some(task) => Some(task.await),
-        None => None,
-    } {
-        checks.push(checks::policy::spf_check(&target.domain, &spf));
-        checks.push(checks::policy::dmarc_check(&target.domain, &dmarc));
-    }
-    for obs in observations {
-        let mut lines = obs.transcript;
-        if let Some(retry) = obs.retry {
-            lines.extend(retry.transcript);
-        }
-        transcripts.push(Conversation {
-            endpoint: obs.endpoint,
-            lines,
-        });
-    }
-    let senders = match opts.transport {
-        false => Vec::new(),
-        true => {
-            let hosts: Vec<String> = exchanges.iter().map(|x| x.name.clone()).collect();
-            checks::senders::simulate(&checks, &hosts)
-        }
+        .then(|| spawn_exchange_security(dns, &routes, port, deadlines));
+    let mut run = Run {
+        mx,
+        routes: Vec::new(),
+        listed,
+        port,
+        conversations: Vec::new(),
+        identities: Default::default(),
+        controls: Vec::new(),
+        transport: None,
+        policy: None,
+        internal_errors: Vec::new(),
+        elapsed: Duration::ZERO,
     };
-    let mut report = Report::finished(
-        opts.command(),
-        &target.input,
-        &target.domain,
-        checks,
-        transcripts,
-        started.elapsed(),
-    );
-    report.senders = senders;
-    report
+    if opts.stage > Stage::Mx {
+        converse_routes(dns, &routes, port, opts, deadlines, &mut run).await;
+    }
+    run.routes = std::mem::take(&mut routes);
+    let joined = |what: &str, e: tokio::task::JoinError, run: &mut Run| {
+        run.internal_errors.push(format!("{what}: {e}"));
+    };
+    if let Some(task) = transport {
+        let records = task.await;
+        let found = match security {
+            Some(task) => task.await,
+            None => Ok(Vec::new()),
+        };
+        match (records, found) {
+            (Ok((mx_validation, tls_rpt, mta_sts)), Ok(security)) => {
+                run.transport = Some(Transport {
+                    mx_validation,
+                    tls_rpt,
+                    mta_sts,
+                    security,
+                })
+            }
+            (Err(e), _) | (_, Err(e)) => joined("the DNSSEC, DANE and MTA-STS lookups", e, &mut run),
+        }
+    }
+    if let Some(task) = policy {
+        match task.await {
+            Ok(found) => run.policy = Some(found),
+            Err(e) => joined("the SPF and DMARC lookups", e, &mut run),
+        }
+    }
+    run.elapsed = started.elapsed();
+    run
 }
 
-/// Certificates as this probe saw them, per MX host: a host is fine when
-/// every address did STARTTLS and presented a certificate without problems
-/// (what an MTA-STS sender requires, RFC 8461 §4.2).
-fn certificates_seen(checks: &[Check]) -> Vec<(String, bool)> {
-    let mut seen: Vec<(String, bool)> = Vec::new();
-    for c in checks.iter().filter(|c| c.status != Status::Skip) {
-        let ok = match c.id {
-            CheckId::TlsCertificate => c
-                .data
-                .get("problems")
-                .and_then(|p| p.as_array())
-                .is_some_and(|p| p.is_empty()),
-            CheckId::TlsStarttls => c.status == Status::Pass,
-            _ => continue,
+type PolicyRecords = (
+    crate::observe::policy::SpfObservation,
+    crate::observe::policy::DmarcObservation,
+);
+
+/// SPF and DMARC: DNS only, asked beside everything else.
+fn spawn_policy_records(
+    dns: &Dns,
+    domain: &str,
+    deadlines: Deadlines,
+) -> tokio::task::JoinHandle<PolicyRecords> {
+    let (dns, domain) = (dns.clone(), domain.to_string());
+    tokio::spawn(async move {
+        let deadline = deadlines.next();
+        tokio::join!(
+            policy::spf(&dns, &domain, deadline),
+            policy::dmarc(&dns, &domain, deadline),
+        )
+    })
+}
+
+type TransportRecords = (
+    Option<crate::dnssec::Validation>,
+    crate::observe::policy::TlsRptObservation,
+    crate::observe::policy::MtaStsObservation,
+);
+
+/// DNSSEC of the MX answer, TLS-RPT and MTA-STS, beside everything else.
+fn spawn_transport_records(
+    dns: &Dns,
+    tls: Option<Arc<TlsClient>>,
+    domain: &str,
+    has_mx: bool,
+    deadlines: Deadlines,
+) -> tokio::task::JoinHandle<TransportRecords> {
+    let (dns, domain) = (dns.clone(), domain.to_string());
+    tokio::spawn(async move {
+        let deadline = deadlines.next();
+        let mx = async {
+            match has_mx {
+                true => Some(
+                    dns.validate(&domain, crate::dns::RecordType::MX, deadline)
+                        .await,
+                ),
+                false => None,
+            }
         };
-        let host = c.host.clone().unwrap_or_default();
-        match seen.iter_mut().find(|(h, _)| *h == host) {
-            Some(entry) => entry.1 &= ok,
-            None => seen.push((host, ok)),
+        tokio::join!(
+            mx,
+            policy::tls_rpt(&dns, &domain, deadline),
+            policy::mta_sts(&dns, tls.as_deref(), &domain, deadline)
+        )
+    })
+}
+
+/// The MX answer (none with `--server`), the exchanges to probe with their
+/// addresses, and how many exchanges the answer listed.
+async fn route(
+    dns: &Dns,
+    target: &Target,
+    opts: &Options,
+    deadlines: Deadlines,
+) -> (Option<Timed<MxOutcome>>, Vec<Route>, usize) {
+    let (mx, mut routes) = match &opts.server {
+        Some(server) => (None, vec![server_route(&server.host)]),
+        None => {
+            let t = Instant::now();
+            let outcome = lookup_mx(dns, &target.domain, deadlines).await;
+            let routes = routes_of(&target.domain, &outcome);
+            (Some(Timed::since(t, outcome)), routes)
         }
+    };
+    let listed = routes.len();
+    routes.truncate(MAX_EXCHANGES);
+    resolve_routes(dns, &mut routes, deadlines).await;
+    (mx, routes, listed)
+}
+
+fn server_route(host: &Host) -> Route {
+    match host {
+        Host::Ip(ip) => Route {
+            name: ip.to_string(),
+            from_mx: false,
+            cname: None,
+            lookup: None,
+            addresses: vec![*ip],
+        },
+        Host::Name(name) => Route {
+            name: name.clone(),
+            from_mx: false,
+            cname: None,
+            lookup: None,
+            addresses: Vec::new(),
+        },
     }
-    seen
+}
+
+/// Every conversation, reverse DNS beside them, the greylisting retry and
+/// the port-25 diagnosis, recorded into `run`.
+async fn converse_routes(
+    dns: &Dns,
+    routes: &[Route],
+    port: u16,
+    opts: &Options,
+    deadlines: Deadlines,
+    run: &mut Run,
+) {
+    let endpoints: Vec<Endpoint> = routes
+        .iter()
+        .flat_map(|x| {
+            x.addresses.iter().take(MAX_ADDRESSES).map(|a| Endpoint {
+                host: x.name.clone(),
+                address: *a,
+                port,
+            })
+        })
+        .collect();
+    let plan = plan_of(opts, deadlines);
+    let gates = Gates {
+        all: Arc::new(Semaphore::new(opts.concurrency.max(1))),
+        per_ip: opts.per_ip.clone(),
+    };
+    let addresses: Vec<IpAddr> = endpoints.iter().map(|e| e.address).collect();
+    // Reverse DNS runs beside the conversations: no time added.
+    let (mut conversations, identities) = tokio::join!(
+        converse_all(endpoints, &plan, &gates),
+        async {
+            match opts.stage {
+                Stage::Rcpt | Stage::Data => {
+                    // Reverse zones are often slow or lame, and identity is
+                    // hygiene: never let it hold the report up for long.
+                    let short = Deadlines {
+                        step: deadlines.step.min(IDENTITY_WAIT),
+                        ..deadlines
+                    };
+                    reverse_dns(dns, &addresses, short).await
+                }
+                _ => Default::default(),
+            }
+        }
+    );
+    if let (Some(wait), Some(rule)) = (opts.retry_greylist, opts.greylisting) {
+        retry_greylisted(&mut conversations, &plan, &gates, wait, rule).await;
+    }
+    run.controls = control_connections(&conversations, &plan, &gates).await;
+    run.conversations = conversations;
+    run.identities = identities;
+}
+
+fn plan_of(opts: &Options, deadlines: Deadlines) -> Plan {
+    Plan {
+        stage: opts.quit_after.map_or(opts.stage, |q| q.min(opts.stage)),
+        message: opts.message.clone(),
+        extra_recipients: opts.extra_recipients.clone(),
+        auth: opts.auth.clone(),
+        auth_expected: opts.auth_expected,
+        message_raw: opts.message_raw.clone(),
+        chunking: opts.chunking,
+        notify: opts.notify.clone(),
+        helo: opts.helo.clone(),
+        sender: opts.sender.clone(),
+        recipient: opts.recipient.clone(),
+        deadlines,
+        tls_mode: opts.tls_mode,
+        tls: opts.tls.clone(),
+        injection_test: opts.injection_test,
+        relay_test: opts.relay_test,
+        vrfy: opts.vrfy,
+    }
+}
+
+/// Every connection of a run passes both gates: the run's own cap
+/// (`--concurrency`) and, in a scan, the per-address cap (`--per-ip`).
+#[derive(Clone)]
+struct Gates {
+    all: Arc<Semaphore>,
+    per_ip: Option<Arc<PerIpGate>>,
+}
+
+/// Held while a connection is open.
+struct Passage {
+    _all: Option<tokio::sync::OwnedSemaphorePermit>,
+    _ip: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+impl Gates {
+    async fn enter(&self, ip: IpAddr) -> Passage {
+        // The semaphore is never closed, so acquiring only fails never.
+        let all = self.all.clone().acquire_owned().await.ok();
+        let ip = match &self.per_ip {
+            Some(g) => Some(g.enter(ip).await),
+            None => None,
+        };
+        Passage { _all: all, _ip: ip }
+    }
 }
 
 /// Looks up, beside the conversations, each exchange's address and TLSA
 /// answers with their DNSSEC status.
 fn spawn_exchange_security(
     dns: &Dns,
-    exchanges: &[Exchange],
+    routes: &[Route],
     port: u16,
     deadlines: Deadlines,
-) -> tokio::task::JoinHandle<Vec<policy::ExchangeSecurity>> {
-    let hosts: Vec<(String, Option<String>, bool)> = exchanges
+) -> tokio::task::JoinHandle<Vec<ExchangeSecurity>> {
+    let hosts: Vec<(String, Option<String>, bool)> = routes
         .iter()
-        .filter(|x| x.name.parse::<IpAddr>().is_err())
-        .filter_map(|x| {
-            let addresses = x.addresses.as_ref()?;
-            Some((
+        .filter(|x| x.name.parse::<IpAddr>().is_err() && !x.addresses.is_empty())
+        .map(|x| {
+            (
                 x.name.clone(),
                 x.cname.clone(),
-                addresses.iter().any(IpAddr::is_ipv6),
-            ))
+                x.addresses.iter().any(IpAddr::is_ipv6),
+            )
         })
         .collect();
     let dns = dns.clone();
     tokio::spawn(async move {
         let deadline = deadlines.next();
-        let mut set = JoinSet::new();
-        for (i, (host, cname, ipv6)) in hosts.into_iter().enumerate() {
-            let dns = dns.clone();
-            set.spawn(async move {
-                let found =
-                    policy::exchange_security(&dns, &host, cname.as_deref(), port, ipv6, deadline)
-                        .await;
-                (i, found)
-            });
-        }
-        let mut found: Vec<(usize, policy::ExchangeSecurity)> =
-            set.join_all().await.into_iter().collect();
-        found.sort_by_key(|(i, _)| *i);
-        found.into_iter().map(|(_, f)| f).collect()
+        let lookups = hosts.iter().map(|(host, cname, ipv6)| {
+            policy::exchange_security(&dns, host, cname.as_deref(), port, *ipv6, deadline)
+        });
+        // In order, all at once, in this one task: a panic fails the task,
+        // which the caller reports.
+        futures_join_all(lookups).await
     })
 }
 
-/// `dns.dnssec` for every answer, and `tls.dane` per address (or per
-/// exchange when no SMTP ran).
-fn security_checks(
-    domain: &str,
-    mx: Option<crate::dnssec::Validation>,
-    found: &[policy::ExchangeSecurity],
-    observations: &[conversation::Observation],
-) -> Vec<Check> {
-    use checks::dane::{Answer, Presented};
-    let mut answers: Vec<Answer> = mx
-        .map(|validation| Answer {
-            name: domain.to_string(),
-            rtype: "MX",
-            validation,
-        })
-        .into_iter()
-        .collect();
-    answers.extend(found.iter().flat_map(|f| f.answers.iter().cloned()));
-    let mut out = Vec::new();
-    if !answers.is_empty() {
-        out.push(checks::dane::dnssec_check(&answers));
-    }
-    for f in found {
-        let names: Vec<&str> = [Some(f.host.as_str()), f.expanded.as_deref(), Some(domain)]
-            .into_iter()
-            .flatten()
-            .collect();
-        let at: Vec<&conversation::Observation> = observations
-            .iter()
-            .filter(|o| o.endpoint.host == f.host)
-            .collect();
-        if at.is_empty() {
-            out.push(checks::dane::dane_check(&f.tlsa, Presented::NotProbed, &names).host(&f.host));
+/// Runs `futures` concurrently on this task and returns their outputs in order.
+async fn futures_join_all<F: std::future::Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+    let mut pending: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut done: Vec<Option<F::Output>> = pending.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut ready = true;
+        for (slot, fut) in done.iter_mut().zip(pending.iter_mut()) {
+            if slot.is_none() {
+                match fut.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => *slot = Some(v),
+                    std::task::Poll::Pending => ready = false,
+                }
+            }
         }
-        for obs in at {
-            out.push(checks::dane::dane_check(&f.tlsa, presented(obs), &names).at(&obs.endpoint));
+        if ready {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
         }
-    }
-    out
-}
-
-/// What the TLS step of a conversation left for DANE to match.
-fn presented(obs: &conversation::Observation) -> checks::dane::Presented<'_> {
-    use checks::dane::Presented;
-    let Some(tls) = &obs.tls else {
-        // No TLS step: either it was not planned (--tls off, --quit-after)
-        // after a good EHLO, or the conversation ended before it.
-        let greeted = matches!(&obs.ehlo, Some(Timed { value: Ok(r), .. }) if r.code == 250);
-        return match greeted {
-            true => Presented::NotProbed,
-            false => Presented::Unreached,
-        };
-    };
-    match &tls.handshake {
-        Some(Timed { value: Ok(n), .. }) => Presented::Chain(&n.chain),
-        Some(Timed { value: Err(e), .. }) => Presented::HandshakeFailed(&e.message),
-        None if !tls.offered => Presented::NoStartTls,
-        None => match &tls.reply {
-            Some(Timed { value: Ok(r), .. }) if r.code != 220 => Presented::NoStartTls,
-            _ => Presented::Unreached,
-        },
-    }
+    })
+    .await;
+    done.into_iter().flatten().collect()
 }
 
 /// MX, falling back to the implicit MX (RFC 5321 §5.1) on NODATA only:
 /// NXDOMAIN or a failure must not be papered over by an address lookup.
+/// A failure with no DNS response at all is checked against the resolver
+/// itself: when it does not answer, the domain is not to blame.
 async fn lookup_mx(dns: &Dns, domain: &str, deadlines: Deadlines) -> MxOutcome {
+    let failed = |e: DnsError| async move {
+        let down = match &e {
+            // A recursive resolver turns an upstream refusal into SERVFAIL
+            // (RFC 8914 lists both): REFUSED is the resolver refusing us.
+            DnsError::Refused => true,
+            e if e.is_transport() => !dns.resolver_answers(deadlines.next()).await,
+            _ => false,
+        };
+        match down {
+            true => MxOutcome::ResolverDown {
+                resolver: dns.resolver_name(),
+                error: e,
+            },
+            false => MxOutcome::Failed(e),
+        }
+    };
     match dns.mx(domain, deadlines.next()).await {
         Ok(records) => MxOutcome::Records(records),
         Err(DnsError::NoRecords) => match dns.addresses(domain, deadlines.next()).await {
             Ok(addresses) => MxOutcome::Implicit(addresses),
             Err(DnsError::NoRecords | DnsError::NxDomain) => MxOutcome::NoMailHost,
-            Err(e) => MxOutcome::Failed(e),
+            Err(e) => failed(e).await,
         },
-        Err(e) => MxOutcome::Failed(e),
+        Err(e) => failed(e).await,
     }
 }
 
-fn exchanges_of(domain: &str, outcome: &MxOutcome) -> Vec<Exchange> {
+fn routes_of(domain: &str, outcome: &MxOutcome) -> Vec<Route> {
     match outcome {
         MxOutcome::Records(records) => records
             .iter()
             .filter(|r| !r.is_null())
-            .map(|r| Exchange {
+            .map(|r| Route {
                 name: r.exchange.clone(),
-                addresses: None,
                 from_mx: true,
                 cname: None,
+                lookup: None,
+                addresses: Vec::new(),
             })
             .collect(),
-        MxOutcome::Implicit(addresses) => vec![Exchange {
+        MxOutcome::Implicit(addresses) => vec![Route {
             name: domain.to_string(),
-            addresses: Some(addresses.clone()),
             from_mx: true,
             cname: None,
+            lookup: None,
+            addresses: addresses.clone(),
         }],
-        MxOutcome::NoMailHost | MxOutcome::Failed(_) => Vec::new(),
+        MxOutcome::NoMailHost | MxOutcome::Failed(_) | MxOutcome::ResolverDown { .. } => {
+            Vec::new()
+        }
     }
 }
 
-type AddressLookup = Timed<Result<Vec<IpAddr>, DnsError>>;
-
-/// Looks up every exchange whose addresses are not known yet, all at once,
-/// and returns one `dns.address` check per exchange in MX order.
-async fn resolve_exchanges(
-    dns: &Dns,
-    exchanges: &mut [Exchange],
-    deadlines: Deadlines,
-) -> Vec<Check> {
+/// Looks up every exchange that needs it (a name from MX or `--server`,
+/// not the implicit MX), all at once. A lookup whose task fails is an
+/// error on that exchange, never a silent empty answer.
+async fn resolve_routes(dns: &Dns, routes: &mut [Route], deadlines: Deadlines) {
     let mut lookups = JoinSet::new();
-    for (i, x) in exchanges.iter().enumerate() {
-        if x.addresses.is_some() {
+    let mut index = std::collections::HashMap::new();
+    for (i, x) in routes.iter().enumerate() {
+        let known = x.name.parse::<IpAddr>().is_ok() || !x.addresses.is_empty();
+        if known {
             continue;
         }
         let (dns, name, from_mx) = (dns.clone(), x.name.clone(), x.from_mx);
-        lookups.spawn(async move {
+        let task = lookups.spawn(async move {
             let t = Instant::now();
             // The CNAME question runs beside A and AAAA: no extra round trip.
             let (result, cname) = tokio::join!(dns.addresses(&name, deadlines.next()), async {
@@ -632,80 +592,86 @@ async fn resolve_exchanges(
                     false => None,
                 }
             });
-            (i, Timed::since(t, result), cname)
+            (Timed::since(t, result), cname)
         });
+        index.insert(task.id(), (i, Instant::now()));
     }
-    let mut results: Vec<Option<AddressLookup>> = exchanges.iter().map(|_| None).collect();
-    while let Some(joined) = lookups.join_next().await {
-        if let Ok((i, timed, cname)) = joined {
-            results[i] = Some(timed);
-            exchanges[i].cname = cname;
-        }
-    }
-    let mut out = Vec::new();
-    for (x, result) in exchanges.iter_mut().zip(results) {
-        match result {
-            Some(timed) => {
-                out.push(checks::dns::address_check(
-                    &x.name,
-                    &timed.value,
-                    timed.elapsed,
-                ));
-                x.addresses = timed.value.ok();
+    while let Some(joined) = lookups.join_next_with_id().await {
+        let (i, (timed, cname)) = match joined {
+            Ok((id, found)) => (index[&id].0, found),
+            Err(e) => {
+                let (i, t) = index[&e.id()];
+                let failed = Err(DnsError::Other(format!("internal error in smtpcheck: {e}")));
+                (i, (Timed::since(t, failed), None))
             }
-            None if x.name.parse::<IpAddr>().is_err() => {
-                // Known without a lookup of its own (implicit MX).
-                let known = Ok(x.addresses.clone().unwrap_or_default());
-                out.push(checks::dns::address_check(&x.name, &known, Duration::ZERO));
-            }
-            None => {}
-        }
+        };
+        let route = &mut routes[i];
+        route.cname = cname;
+        route.addresses = timed.value.clone().unwrap_or_default();
+        route.lookup = Some(timed);
     }
-    out
 }
 
 /// `--retry-greylist`: wait once, then run every greylisted conversation
 /// again on a new connection (greylisting keys on the sender, recipient and
-/// client address, not the connection).
+/// client address, not the connection). `--deadline` bounds the wait and
+/// the retry: when the wait would not leave a step's time before it, the
+/// retry is not made and the observation says so.
 async fn retry_greylisted(
-    observations: &mut [conversation::Observation],
+    observations: &mut [Observation],
     plan: &Plan,
+    gates: &Gates,
     wait: Duration,
+    greylisting: fn(&Reply) -> bool,
 ) {
-    let greylisted: Vec<usize> = observations
+    let greylisted = |o: &Observation| {
+        matches!(&o.rcpt, Some(Timed { value: Ok(r), .. }) if r.is_transient() && greylisting(r))
+    };
+    let endpoints: Vec<Endpoint> = observations
         .iter()
-        .enumerate()
-        .filter(|(_, o)| checks::smtp::is_greylisted(o))
-        .map(|(i, _)| i)
+        .filter(|o| greylisted(o))
+        .map(|o| o.endpoint.clone())
         .collect();
-    if greylisted.is_empty() {
+    if endpoints.is_empty() {
         return;
     }
     let retry_at = Instant::now() + wait;
-    // The retry gets its own deadline: the user asked to wait.
-    let mut plan = plan.clone();
-    plan.deadlines.overall = plan
-        .deadlines
-        .overall
-        .max(retry_at + plan.deadlines.step * 8);
+    if retry_at + plan.deadlines.step > plan.deadlines.overall {
+        let left = plan
+            .deadlines
+            .overall
+            .saturating_duration_since(Instant::now());
+        let why = format!(
+            "the retry after {} s was not made: --deadline leaves {:.1} s",
+            wait.as_secs(),
+            left.as_secs_f64()
+        );
+        for o in observations.iter_mut().filter(|o| greylisted(o)) {
+            o.retry_cut = Some(why.clone());
+        }
+        return;
+    }
     tokio::time::sleep_until(retry_at).await;
-    let endpoints: Vec<Endpoint> = greylisted
-        .iter()
-        .map(|&i| observations[i].endpoint.clone())
-        .collect();
-    let retries = converse_all(endpoints, plan, greylisted.len(), None).await;
-    for (i, retry) in greylisted.into_iter().zip(retries) {
-        observations[i].retry = Some(Box::new(retry));
+    for retry in converse_all(endpoints, plan, gates).await {
+        if let Some(o) = observations
+            .iter_mut()
+            .find(|o| o.endpoint == retry.endpoint && o.retry.is_none())
+        {
+            o.retry = Some(Box::new(retry));
+        }
     }
 }
 
+/// PTR names of one address looked up, at most this many.
+const MAX_PTR_NAMES: usize = 4;
+
 /// PTR of every probed address and whether each PTR name resolves back
-/// (forward-confirmed reverse DNS), all addresses at once.
+/// (forward-confirmed reverse DNS), all addresses and names at once.
 async fn reverse_dns(
     dns: &Dns,
     addresses: &[IpAddr],
     deadlines: Deadlines,
-) -> std::collections::HashMap<IpAddr, checks::identity::Identity> {
+) -> std::collections::HashMap<IpAddr, Identity> {
     let mut set = JoinSet::new();
     let mut asked = std::collections::HashSet::new();
     for &ip in addresses {
@@ -715,20 +681,25 @@ async fn reverse_dns(
         let dns = dns.clone();
         set.spawn(async move {
             let ptr = dns.ptr(ip, deadlines.next()).await;
-            let mut confirmed = Vec::new();
-            for name in ptr.iter().flatten() {
-                if dns
-                    .addresses(name, deadlines.next())
-                    .await
-                    .is_ok_and(|a| a.contains(&ip))
-                {
-                    confirmed.push(name.clone());
-                }
-            }
-            (ip, checks::identity::Identity { ptr, confirmed })
+            let names: Vec<&String> = ptr.iter().flatten().take(MAX_PTR_NAMES).collect();
+            let forward = futures_join_all(
+                names
+                    .iter()
+                    .map(|name| dns.addresses(name, deadlines.next())),
+            )
+            .await;
+            let confirmed = names
+                .iter()
+                .zip(forward)
+                .filter(|(_, found)| found.as_ref().is_ok_and(|a| a.contains(&ip)))
+                .map(|(name, _)| name.to_string())
+                .collect();
+            (ip, Identity { ptr, confirmed })
         });
     }
     let mut out = std::collections::HashMap::new();
+    // A failed reverse lookup leaves the address without an identity
+    // check: hygiene, never the verdict.
     while let Some(Ok((ip, identity))) = set.join_next().await {
         out.insert(ip, identity);
     }
@@ -737,15 +708,13 @@ async fn reverse_dns(
 
 /// When every connection on the probed port timed out, try the same
 /// addresses on 587 and 465 (connect only): if those answer, the port is
-/// blocked on the path, not the servers down.
-async fn control_connections(
-    observations: &[conversation::Observation],
-    plan: &Plan,
-) -> Vec<checks::net::Control> {
+/// blocked on the path, not the servers down. They pass the same gates as
+/// every other connection.
+async fn control_connections(observations: &[Observation], plan: &Plan, gates: &Gates) -> Vec<Control> {
     let all_timed_out = !observations.is_empty()
         && observations
             .iter()
-            .all(|o| matches!(o.connect.value, Err(conversation::ConnectError::Timeout(_))));
+            .all(|o| matches!(o.connect.value, Err(ConnectError::Timeout(_))));
     if !all_timed_out {
         return Vec::new();
     }
@@ -759,14 +728,15 @@ async fn control_connections(
                 port,
                 ..obs.endpoint.clone()
             };
-            let deadline = plan.deadlines.next();
+            let (deadline, gates) = (plan.deadlines.next(), gates.clone());
             set.spawn(async move {
+                let _passage = gates.enter(endpoint.address).await;
                 let socket = std::net::SocketAddr::new(endpoint.address, endpoint.port);
                 let ok = matches!(
                     tokio::time::timeout_at(deadline, tokio::net::TcpStream::connect(socket)).await,
                     Ok(Ok(_))
                 );
-                checks::net::Control {
+                Control {
                     endpoint,
                     connected: ok,
                 }
@@ -774,40 +744,65 @@ async fn control_connections(
         }
     }
     let mut controls = Vec::new();
-    while let Some(Ok(c)) = set.join_next().await {
-        controls.push(c);
+    while let Some(joined) = set.join_next().await {
+        // A control that failed inside smtpcheck proves nothing either way.
+        if let Ok(c) = joined {
+            controls.push(c);
+        }
     }
+    controls.sort_by(|a, b| (a.endpoint.address, a.endpoint.port).cmp(&(b.endpoint.address, b.endpoint.port)));
     controls
 }
 
-/// One conversation per endpoint, at most `limit` at a time; results come
-/// back in endpoint order so reports are stable.
-async fn converse_all(
-    endpoints: Vec<Endpoint>,
-    plan: Plan,
-    limit: usize,
-    per_ip: Option<Arc<PerIpGate>>,
-) -> Vec<conversation::Observation> {
-    let gate = Arc::new(Semaphore::new(limit.max(1)));
-    let plan = Arc::new(plan);
+/// One conversation per endpoint under the gates; exactly one observation
+/// per endpoint comes back, in endpoint order. A conversation whose task
+/// fails (a bug) is an observation that says so.
+async fn converse_all(endpoints: Vec<Endpoint>, plan: &Plan, gates: &Gates) -> Vec<Observation> {
+    let plan = Arc::new(plan.clone());
     let mut set = JoinSet::new();
-    let count = endpoints.len();
-    for (i, endpoint) in endpoints.into_iter().enumerate() {
-        let (gate, plan, per_ip) = (gate.clone(), plan.clone(), per_ip.clone());
-        set.spawn(async move {
-            let _permit = gate.acquire_owned().await;
-            let _polite = match &per_ip {
-                Some(g) => Some(g.enter(endpoint.address).await),
-                None => None,
-            };
-            (i, converse(endpoint, &plan).await)
+    let mut index = std::collections::HashMap::new();
+    let mut slots: Vec<Option<Observation>> = endpoints.iter().map(|_| None).collect();
+    for (i, endpoint) in endpoints.iter().enumerate() {
+        let (gates, plan, endpoint) = (gates.clone(), plan.clone(), endpoint.clone());
+        let task = set.spawn(async move {
+            let _passage = gates.enter(endpoint.address).await;
+            converse(endpoint, &plan).await
         });
+        index.insert(task.id(), i);
     }
-    let mut slots: Vec<Option<conversation::Observation>> = (0..count).map(|_| None).collect();
-    while let Some(joined) = set.join_next().await {
-        if let Ok((i, obs)) = joined {
-            slots[i] = Some(obs);
+    while let Some(joined) = set.join_next_with_id().await {
+        match joined {
+            Ok((id, obs)) => slots[index[&id]] = Some(obs),
+            Err(e) => {
+                let i = index[&e.id()];
+                let mut obs = Observation::connected(
+                    endpoints[i].clone(),
+                    Timed {
+                        value: Ok(()),
+                        elapsed: Duration::ZERO,
+                    },
+                    &plan.sender,
+                    &plan.recipient,
+                );
+                obs.internal_error = Some(panic_words(e));
+                slots[i] = Some(obs);
+            }
         }
     }
     slots.into_iter().flatten().collect()
+}
+
+/// What a failed task says, in words.
+fn panic_words(e: tokio::task::JoinError) -> String {
+    match e.try_into_panic() {
+        Ok(payload) => match payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+        {
+            Some(message) => format!("the conversation task panicked: {message}"),
+            None => "the conversation task panicked".to_string(),
+        },
+        Err(e) => format!("the conversation task ended: {e}"),
+    }
 }

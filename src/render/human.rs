@@ -115,12 +115,12 @@ fn senders(report: &Report, style: Style, out: &mut impl Write) -> io::Result<()
         let word = sender.action.word().to_uppercase();
         let paint: fn(&str) -> ColoredString = match sender.action {
             Action::Deliver => |s| s.green(),
-            Action::Defer => |s| s.yellow(),
+            Action::Defer | Action::DeliverLater => |s| s.yellow(),
             Action::Bounce => |s| s.red(),
             Action::Unknown => |s| s.dimmed(),
         };
         let via = match (&sender.via, sender.action) {
-            (Some(host), Action::Deliver) => format!(" via {host}"),
+            (Some(host), Action::Deliver | Action::DeliverLater) => format!(" via {host}"),
             _ => String::new(),
         };
         writeln!(
@@ -212,32 +212,18 @@ fn transcript(conv: &Conversation, style: Style, out: &mut impl Write) -> io::Re
 }
 
 fn verdict_line(report: &Report, style: Style, out: &mut impl Write) -> io::Result<()> {
-    let domain = report.domain.as_deref().unwrap_or(&report.target);
-    let failing = report
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Fail)
-        .count();
-    let warning = report
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Warn)
-        .count();
-    let (label, how, words): (&str, fn(&str) -> ColoredString, String) = match report.verdict {
-        Verdict::Pass => ("PASS", |s| s.green().bold(), format!("every check passed for {domain}")),
-        Verdict::Warn => (
-            "WARN",
-            |s| s.yellow().bold(),
-            format!("mail for {domain} can get through, but {failing} check(s) failed and {warning} warned"),
-        ),
-        Verdict::Fail => ("FAIL", |s| s.red().bold(), format!("mail for {domain} cannot be delivered ({failing} check(s) failed)")),
-        Verdict::Error => ("ERROR", |s| s.magenta().bold(), "smtpcheck could not run the check".to_string()),
+    let (label, how): (&str, fn(&str) -> ColoredString) = match report.verdict {
+        Verdict::Pass => ("PASS", |s| s.green().bold()),
+        Verdict::Warn => ("WARN", |s| s.yellow().bold()),
+        Verdict::Fail => ("FAIL", |s| s.red().bold()),
+        Verdict::Error => ("ERROR", |s| s.magenta().bold()),
     };
     writeln!(
         out,
-        "Verdict: {} (exit {}): {words}",
+        "Verdict: {} (exit {}): {}",
         style.paint(label, how),
-        report.exit_code
+        report.exit_code,
+        report.summary
     )
 }
 
@@ -270,16 +256,16 @@ mod tests {
             )
             .at(&e),
         ];
-        let mut report = Report::finished(
+        let senders = crate::checks::senders::simulate(&checks, &["mx.d.test".into()]);
+        Report::finished(
             "probe",
             "d.test",
             "d.test",
             checks,
+            senders,
             vec![],
             Duration::from_millis(3),
-        );
-        report.senders = crate::checks::senders::simulate(&report.checks, &["mx.d.test".into()]);
-        report
+        )
     }
 
     #[test]

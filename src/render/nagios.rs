@@ -107,7 +107,10 @@ fn perfdata(report: &Report, t: &Thresholds) -> String {
         .checks
         .iter()
         .filter(|c| c.id == CheckId::TlsCertificate)
-        .filter_map(|c| c.data.get("days_left").and_then(|d| d.as_i64()))
+        .filter_map(|c| match c.detail {
+            crate::report::Detail::Certificate { days_left, .. } => days_left,
+            _ => None,
+        })
         .min();
     if let Some(days) = cert_days {
         let opt = |d: Option<i64>| d.map(|d| d.to_string()).unwrap_or_default();
@@ -148,6 +151,7 @@ mod tests {
             "d.test",
             "d.test",
             checks,
+            vec![],
             vec![],
             Duration::from_millis(12),
         )

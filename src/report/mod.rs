@@ -11,8 +11,10 @@ pub use crate::observe::Endpoint;
 pub use crate::smtp::millis;
 use crate::smtp::TranscriptLine;
 use serde::Serialize;
-use std::net::IpAddr;
 use std::time::Duration;
+
+pub mod verdict;
+pub use verdict::{decide, judge, Command, Judgement};
 
 /// Version of the JSON document; bumped only on incompatible changes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -66,6 +68,8 @@ pub struct Report {
     pub domain: Option<String>,
     pub verdict: Verdict,
     pub exit_code: u8,
+    /// The verdict in one sentence, naming the finding that decided it.
+    pub summary: String,
     pub duration_ms: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -77,29 +81,54 @@ pub struct Report {
 }
 
 impl Report {
-    /// A finished run: the verdict follows from the checks.
+    /// A finished run: the verdict and its sentence follow from the checks
+    /// and what the senders do.
     pub fn finished(
         command: &str,
         target: &str,
         domain: &str,
         checks: Vec<Check>,
+        senders: Vec<Sender>,
         transcripts: Vec<Conversation>,
         elapsed: Duration,
     ) -> Self {
-        let verdict = decide(&checks);
-        Self {
+        let mut report = Self {
             schema_version: SCHEMA_VERSION,
             command: command.to_string(),
             target: target.to_string(),
             domain: Some(domain.to_string()),
-            verdict,
-            exit_code: verdict.exit_code(),
+            verdict: Verdict::Pass,
+            exit_code: 0,
+            summary: String::new(),
             duration_ms: millis(elapsed),
             error: None,
             checks,
-            senders: Vec::new(),
+            senders,
             transcripts,
+        };
+        report.judge();
+        report
+    }
+
+    /// Decides the verdict, the exit code and the sentence; the one place
+    /// that does. When smtpcheck could not check because its resolver did
+    /// not answer, `error` says so too.
+    fn judge(&mut self) {
+        let domain = self.domain.as_deref().unwrap_or(&self.target);
+        let Judgement { verdict, summary } = judge(
+            Command::from_name(&self.command),
+            domain,
+            &self.checks,
+            &self.senders,
+        );
+        if let Some(down) = self.checks.iter().find(|c| {
+            c.detail == Detail::Mx(crate::checks::finding::MxKind::ResolverDown)
+        }) {
+            self.error = Some(down.summary.clone());
         }
+        self.verdict = verdict;
+        self.exit_code = verdict.exit_code();
+        self.summary = summary;
     }
 
     /// Adds a `threshold.time` check for `--warning` / `--critical` (seconds
@@ -127,12 +156,12 @@ impl Report {
         .with("warning_s", warning.map(|d| d.as_secs_f64()))
         .with("critical_s", critical.map(|d| d.as_secs_f64()));
         self.checks.push(check);
-        self.verdict = decide(&self.checks);
-        self.exit_code = self.verdict.exit_code();
+        self.judge();
     }
 
     /// smtpcheck could not check at all (bad input, unusable resolver).
     pub fn error(command: &str, target: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
         Self {
             schema_version: SCHEMA_VERSION,
             command: command.to_string(),
@@ -140,93 +169,14 @@ impl Report {
             domain: None,
             verdict: Verdict::Error,
             exit_code: Verdict::Error.exit_code(),
+            summary: message.clone(),
             duration_ms: 0.0,
-            error: Some(message.into()),
+            error: Some(message),
             checks: Vec::new(),
             senders: Vec::new(),
             transcripts: Vec::new(),
         }
     }
-}
-
-/// The verdict rule (README, "Verdicts and exit codes"):
-/// - `fail` when the domain's DNS says no mail (NXDOMAIN, null MX, lookup
-///   failure), or no address could do every step that was run;
-/// - `fail` when a check that weighs outright fails ([`Weight::Outright`]:
-///   bogus DNSSEC, a broken enforced MTA-STS policy, a `--critical` threshold);
-/// - `warn` when some address could, but any check warned or failed (a
-///   backup MX carrying the load, an implicit MX, greylisting);
-/// - `pass` otherwise.
-pub fn decide(checks: &[Check]) -> Verdict {
-    if checks
-        .iter()
-        .any(|c| weight(c) == Weight::Outright && c.status == Status::Fail)
-    {
-        return Verdict::Fail;
-    }
-    if !any_path_works(checks) {
-        return Verdict::Fail;
-    }
-    if checks
-        .iter()
-        .any(|c| matches!(c.status, Status::Warn | Status::Fail))
-    {
-        Verdict::Warn
-    } else {
-        Verdict::Pass
-    }
-}
-
-/// How a failed check weighs in the verdict. Kept here, by id, so the whole
-/// rule reads in one place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Weight {
-    /// A step on the delivery path of its address: a fail breaks that path;
-    /// the run fails when no path is left.
-    Path,
-    /// Made on a connection of its own (`--tls-injection-test`,
-    /// `--relay-test`, `--vrfy`): a finding about the server, not a break in
-    /// the delivery path; it warns at most.
-    OffPath,
-    /// Fails the run by itself: DNS says "no mail" (`dns.mx`), the DNSSEC
-    /// answers are bogus (validating resolvers answer SERVFAIL), an enforced
-    /// MTA-STS policy is broken by the MX hosts (enforcing senders defer
-    /// everything), or a threshold the user set was crossed.
-    Outright,
-}
-
-fn weight(check: &Check) -> Weight {
-    match check.id {
-        CheckId::DnsMx | CheckId::DnsDnssec | CheckId::PolicyMtaSts => Weight::Outright,
-        CheckId::ThresholdTime => Weight::Outright,
-        CheckId::TlsInjection | CheckId::SmtpRelay | CheckId::SmtpVrfy => Weight::OffPath,
-        _ => Weight::Path,
-    }
-}
-
-/// True when at least one address came through every step without a fail.
-/// Without any conversation (the `mx` command), an exchange with an address
-/// is enough.
-fn any_path_works(checks: &[Check]) -> bool {
-    let mut endpoints: Vec<(&Option<String>, &Option<IpAddr>, &Option<u16>)> = Vec::new();
-    for c in checks.iter().filter(|c| c.address.is_some()) {
-        let key = (&c.host, &c.address, &c.port);
-        if !endpoints.contains(&key) {
-            endpoints.push(key);
-        }
-    }
-    if endpoints.is_empty() {
-        return checks
-            .iter()
-            .any(|c| c.id == CheckId::DnsAddress && c.status != Status::Fail);
-    }
-    endpoints.iter().any(|key| {
-        checks
-            .iter()
-            .filter(|c| (&c.host, &c.address, &c.port) == *key)
-            .filter(|c| weight(c) == Weight::Path)
-            .all(|c| c.status != Status::Fail)
-    })
 }
 
 #[cfg(test)]

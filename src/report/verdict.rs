@@ -1,0 +1,275 @@
+//! The verdict, its exit code and its one sentence, decided once from the
+//! findings (README, "Verdicts and exit codes"):
+//! - `error` when smtpcheck could not check: its own resolver did not
+//!   answer, or a step failed inside smtpcheck;
+//! - `fail` when a check that weighs outright fails ([`Weight::Outright`]:
+//!   DNS says "no mail", bogus DNSSEC, a broken enforced MTA-STS policy, an
+//!   open relay, a `--critical` threshold), or no address came through
+//!   every step that was run;
+//! - `warn` when some address did, but any check warned or failed (a backup
+//!   MX carrying the load, an implicit MX, greylisting, a message accepted
+//!   for only some of its recipients);
+//! - `pass` otherwise.
+
+use super::{Check, CheckId, Detail, Status, Verdict};
+use crate::checks::finding::MxKind;
+use crate::checks::senders::{Action, Sender, SenderKind};
+use serde::Serialize;
+
+/// The command a report is for: what it may claim about delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Command {
+    Mx,
+    Policy,
+    Connect,
+    Banner,
+    Ehlo,
+    Tls,
+    Probe,
+    Send,
+}
+
+impl Command {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Mx => "mx",
+            Self::Policy => "policy",
+            Self::Connect => "connect",
+            Self::Banner => "banner",
+            Self::Ehlo => "ehlo",
+            Self::Tls => "tls",
+            Self::Probe => "probe",
+            Self::Send => "send",
+        }
+    }
+
+    /// The command whose report names it (`send`, `probe`, ...).
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            Self::Mx,
+            Self::Policy,
+            Self::Connect,
+            Self::Banner,
+            Self::Ehlo,
+            Self::Tls,
+            Self::Probe,
+            Self::Send,
+        ]
+        .into_iter()
+        .find(|c| c.name() == name)
+    }
+
+    /// Whether the run reached RCPT, so it can say "can be delivered".
+    fn tests_delivery(self) -> bool {
+        matches!(self, Self::Probe | Self::Send)
+    }
+}
+
+/// The verdict and the sentence that says why, naming the decisive finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judgement {
+    pub verdict: Verdict,
+    pub summary: String,
+}
+
+/// How a failed check weighs in the verdict. Kept here, by id, so the whole
+/// rule reads in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Weight {
+    /// A step on the delivery path of its address: a fail breaks that path;
+    /// the run fails when no path is left.
+    Path,
+    /// Made on a connection of its own (`--tls-injection-test`, `--vrfy`):
+    /// a finding about the server, not a break in the delivery path; it
+    /// warns at most.
+    OffPath,
+    /// Fails the run by itself: DNS says "no mail" (`dns.mx`), the DNSSEC
+    /// answers are bogus (validating resolvers answer SERVFAIL), an enforced
+    /// MTA-STS policy is broken by the MX hosts (enforcing senders defer
+    /// everything), an open relay (it gets the domain block-listed), or a
+    /// threshold the user set was crossed.
+    Outright,
+    /// smtpcheck could not check (its resolver, its own bug).
+    CouldNotCheck,
+}
+
+fn weight(check: &Check) -> Weight {
+    match (check.id, &check.detail) {
+        (CheckId::DnsMx, Detail::Mx(MxKind::ResolverDown)) => Weight::CouldNotCheck,
+        (CheckId::Internal, _) => Weight::CouldNotCheck,
+        (CheckId::DnsMx | CheckId::DnsDnssec | CheckId::PolicyMtaSts, _) => Weight::Outright,
+        (CheckId::ThresholdTime | CheckId::SmtpRelay, _) => Weight::Outright,
+        (CheckId::TlsInjection | CheckId::SmtpVrfy, _) => Weight::OffPath,
+        _ => Weight::Path,
+    }
+}
+
+/// The verdict of `checks` for `command`.
+pub fn decide(checks: &[Check]) -> Verdict {
+    verdict_of(checks).0
+}
+
+/// The verdict and the check that decided it, when one did.
+fn verdict_of(checks: &[Check]) -> (Verdict, Option<&Check>) {
+    let failed = |w: Weight| {
+        checks
+            .iter()
+            .find(|c| weight(c) == w && c.status == Status::Fail)
+    };
+    if let Some(c) = failed(Weight::CouldNotCheck) {
+        return (Verdict::Error, Some(c));
+    }
+    if let Some(c) = failed(Weight::Outright) {
+        return (Verdict::Fail, Some(c));
+    }
+    if !any_path_works(checks) {
+        let first = checks
+            .iter()
+            .find(|c| weight(c) == Weight::Path && c.status == Status::Fail);
+        return (Verdict::Fail, first);
+    }
+    let worst = checks
+        .iter()
+        .find(|c| c.status == Status::Fail)
+        .or_else(|| checks.iter().find(|c| c.status == Status::Warn));
+    match worst {
+        Some(c) => (Verdict::Warn, Some(c)),
+        None => (Verdict::Pass, None),
+    }
+}
+
+/// Places of the findings made at an address, in report order.
+fn endpoints(checks: &[Check]) -> Vec<&Check> {
+    let mut seen: Vec<&Check> = Vec::new();
+    for c in checks.iter().filter(|c| c.address.is_some()) {
+        if !seen.iter().any(|s| s.same_place(c)) {
+            seen.push(c);
+        }
+    }
+    seen
+}
+
+/// True when at least one address came through every step without a fail.
+/// Without any conversation (`mx`, `policy`), an exchange with an address
+/// is enough. A message the server accepted counts as through, even when
+/// some of its recipients were refused (RFC 5321 §3.3: the message goes to
+/// those that were accepted).
+fn any_path_works(checks: &[Check]) -> bool {
+    let places = endpoints(checks);
+    if places.is_empty() {
+        return checks
+            .iter()
+            .any(|c| c.id == CheckId::DnsAddress && c.status != Status::Fail);
+    }
+    places.iter().any(|place| {
+        let here: Vec<&Check> = checks.iter().filter(|c| c.same_place(place)).collect();
+        let delivered = accepted_message(&here);
+        here.iter()
+            .filter(|c| weight(c) == Weight::Path)
+            .filter(|c| !(delivered && c.id == CheckId::SmtpRcpt))
+            .all(|c| c.status != Status::Fail)
+    })
+}
+
+/// The end of DATA was accepted (2xx) at this place.
+fn accepted_message(here: &[&Check]) -> bool {
+    here.iter().any(|c| {
+        c.id == CheckId::SmtpDataEnd && matches!(c.reply_code(), Some(code) if code / 100 == 2)
+    })
+}
+
+/// The verdict and its sentence.
+pub fn judge(command: Option<Command>, domain: &str, checks: &[Check], senders: &[Sender]) -> Judgement {
+    let (verdict, decisive) = verdict_of(checks);
+    let cause = decisive.map(describe).unwrap_or_default();
+    let summary = match (command, verdict) {
+        (Some(Command::Send), _) => send_summary(verdict, checks, &cause),
+        (_, Verdict::Error) => format!("could not check {domain}: {cause}"),
+        (Some(c), Verdict::Pass) if c.tests_delivery() => {
+            format!("mail for {domain} can be delivered: every check passed")
+        }
+        (Some(Command::Mx), Verdict::Pass) => format!("mail for {domain} is routed: every exchange has an address"),
+        (_, Verdict::Pass) => format!("every check passed for {domain}"),
+        (Some(c), Verdict::Warn) if c.tests_delivery() => {
+            format!("mail for {domain} can get through, but {cause}")
+        }
+        (_, Verdict::Warn) => format!("{domain}: {cause}"),
+        (Some(c), Verdict::Fail) if c.tests_delivery() => fail_summary(domain, &cause, senders),
+        (_, Verdict::Fail) => format!("{domain}: {cause}"),
+    };
+    Judgement { verdict, summary }
+}
+
+/// "smtp.rcpt at mx1.example.com [192.0.2.1]: recipient refused: …"
+fn describe(check: &Check) -> String {
+    let place = match (&check.host, check.address) {
+        (Some(h), Some(a)) => format!(" at {h} [{a}]"),
+        (Some(h), None) => format!(" at {h}"),
+        _ => String::new(),
+    };
+    format!("{}{place}: {}", check.id, check.summary)
+}
+
+/// A failed probe: who cannot deliver. When ordinary senders still get
+/// through and only policy-enforcing ones do not (a DANE or MTA-STS
+/// failure), say so instead of "cannot be delivered".
+fn fail_summary(domain: &str, cause: &str, senders: &[Sender]) -> String {
+    let delivers = |kind: SenderKind| {
+        senders
+            .iter()
+            .find(|s| s.kind == kind && s.action == Action::Deliver)
+    };
+    let refused: Vec<&str> = senders
+        .iter()
+        .filter(|s| matches!(s.action, Action::Defer | Action::Bounce))
+        .map(|s| s.kind.plural())
+        .collect();
+    match delivers(SenderKind::Opportunistic) {
+        Some(ordinary) if !refused.is_empty() => format!(
+            "mail for {domain} is stopped for {}: {cause}; ordinary senders still deliver via {}",
+            refused.join(" and "),
+            ordinary.via.as_deref().unwrap_or("an MX")
+        ),
+        _ => format!("mail for {domain} cannot be delivered: {cause}"),
+    }
+}
+
+/// `send`: accepted for how many recipients, with the queue ids, or why not.
+fn send_summary(verdict: Verdict, checks: &[Check], cause: &str) -> String {
+    let rcpts: Vec<&Check> = checks.iter().filter(|c| c.id == CheckId::SmtpRcpt).collect();
+    let accepted_rcpts = rcpts.iter().filter(|c| c.status != Status::Fail).count();
+    let accepted: Vec<&Check> = checks
+        .iter()
+        .filter(|c| c.id == CheckId::SmtpDataEnd)
+        .filter(|c| matches!(c.reply_code(), Some(code) if code / 100 == 2))
+        .collect();
+    if verdict == Verdict::Error {
+        return format!("could not check: {cause}");
+    }
+    if accepted.is_empty() {
+        return format!("message not sent: {cause}");
+    }
+    let queued: Vec<String> = accepted
+        .iter()
+        .filter_map(|c| match &c.detail {
+            Detail::Reply { queue_id: Some(id), .. } => Some(id.clone()),
+            _ => None,
+        })
+        .collect();
+    let queued = match queued.is_empty() {
+        true => String::new(),
+        false => format!(", queued as {}", queued.join(", ")),
+    };
+    let refused: Vec<&&Check> = rcpts.iter().filter(|c| c.status == Status::Fail).collect();
+    let mut words = format!(
+        "message accepted for {accepted_rcpts} of {} recipient(s){queued}",
+        rcpts.len()
+    );
+    if let Some(first) = refused.first() {
+        words.push_str(&format!("; refused: {}", first.summary));
+    } else if verdict == Verdict::Warn {
+        words.push_str(&format!("; but {cause}"));
+    }
+    words
+}
