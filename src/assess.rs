@@ -3,10 +3,10 @@
 //! simulation and the verdict follow from the findings. Pure: no I/O here,
 //! except [`run`], which drives the engine first.
 
+use crate::checks::dane::Presented;
 use crate::checks::{self, Check, CheckId, Detail, Status};
 use crate::dns::Dns;
 use crate::observe::conversation::{Observation, TlsMode};
-use crate::checks::dane::Presented;
 use crate::observe::dns::{Answer, Published};
 use crate::observe::{Run, Stage, Transport};
 use crate::probe::{self, Options, MAX_EXCHANGES};
@@ -55,7 +55,11 @@ pub fn assess(target: &Target, opts: &Options, run: Run) -> Report {
         checks.push(checks::policy::spf_check(domain, spf));
         checks.push(checks::policy::dmarc_check(domain, dmarc));
     }
-    checks.extend(run.internal_errors.iter().map(|what| checks::internal_error(what)));
+    checks.extend(
+        run.internal_errors
+            .iter()
+            .map(|what| checks::internal_error(what)),
+    );
     let senders = match opts.transport {
         false => Vec::new(),
         true => {
@@ -120,9 +124,13 @@ fn route_checks(domain: &str, opts: &Options, run: &Run) -> Vec<Check> {
                 timed.elapsed,
             )),
             // Known without a lookup of its own (the implicit MX).
-            None if route.name.parse::<std::net::IpAddr>().is_err() => checks.push(
-                checks::dns::address_check(&route.name, &Ok(route.addresses.clone()), Default::default()),
-            ),
+            None if route.name.parse::<std::net::IpAddr>().is_err() => {
+                checks.push(checks::dns::address_check(
+                    &route.name,
+                    &Ok(route.addresses.clone()),
+                    Default::default(),
+                ))
+            }
             None => {}
         }
     }
@@ -146,7 +154,12 @@ fn route_checks(domain: &str, opts: &Options, run: &Run) -> Vec<Check> {
 
 /// `dns.dnssec`, `tls.dane` per address (or per exchange when no SMTP
 /// ran), `policy.mta_sts` and `policy.tls_rpt`.
-fn transport_checks(domain: &str, transport: &Transport, run: &Run, so_far: &[Check]) -> Vec<Check> {
+fn transport_checks(
+    domain: &str,
+    transport: &Transport,
+    run: &Run,
+    so_far: &[Check],
+) -> Vec<Check> {
     let mut answers: Vec<Answer> = transport
         .mx_validation
         .clone()
@@ -157,7 +170,12 @@ fn transport_checks(domain: &str, transport: &Transport, run: &Run, so_far: &[Ch
         })
         .into_iter()
         .collect();
-    answers.extend(transport.security.iter().flat_map(|f| f.answers.iter().cloned()));
+    answers.extend(
+        transport
+            .security
+            .iter()
+            .flat_map(|f| f.answers.iter().cloned()),
+    );
     let mut out = Vec::new();
     if !answers.is_empty() {
         out.push(checks::dane::dnssec_check(&answers));

@@ -710,7 +710,8 @@ fn json_contract_v1_shape() {
             "{s}"
         );
         assert!(["opportunistic", "dane", "mta_sts"].contains(&s["kind"].as_str().unwrap()));
-        assert!(["deliver", "deliver_later", "defer", "bounce", "unknown"].contains(&s["action"].as_str().unwrap()));
+        assert!(["deliver", "deliver_later", "defer", "bounce", "unknown"]
+            .contains(&s["action"].as_str().unwrap()));
         assert!(s["reason"].is_string());
     }
     assert_eq!(doc["senders"][0]["via"], "up.contract.test");
@@ -803,6 +804,7 @@ fn json_contract_v1_shape() {
             "exit_code",
             "schema_version",
             "senders",
+            "summary",
             "target",
             "transcripts",
             "verdict"
@@ -815,7 +817,8 @@ fn json_contract_v1_shape() {
             "{s}"
         );
         assert!(["opportunistic", "dane", "mta_sts"].contains(&s["kind"].as_str().unwrap()));
-        assert!(["deliver", "deliver_later", "defer", "bounce", "unknown"].contains(&s["action"].as_str().unwrap()));
+        assert!(["deliver", "deliver_later", "defer", "bounce", "unknown"]
+            .contains(&s["action"].as_str().unwrap()));
         assert!(s["reason"].is_string());
     }
     assert_eq!(doc["senders"][0]["via"], "up.contract.test");

@@ -131,7 +131,9 @@ pub fn simulate(checks: &[Check], hosts: &[String]) -> Vec<Sender> {
             .collect();
     }
     let dnssec = checks.iter().find_map(|c| match &c.detail {
-        Detail::Dnssec { overall, answers } if c.id == CheckId::DnsDnssec => Some((*overall, answers)),
+        Detail::Dnssec { overall, answers } if c.id == CheckId::DnsDnssec => {
+            Some((*overall, answers))
+        }
         _ => None,
     });
     // RFC 7672 §2.2: DANE applies when the MX answer is secure; then each
@@ -142,9 +144,11 @@ pub fn simulate(checks: &[Check], hosts: &[String]) -> Vec<Sender> {
             .unwrap_or(overall)
     });
     let sts = checks.iter().find_map(|c| match &c.detail {
-        Detail::MtaSts { mode, uncovered, tls_failures } if c.id == CheckId::PolicyMtaSts => {
-            Some((*mode, uncovered, tls_failures))
-        }
+        Detail::MtaSts {
+            mode,
+            uncovered,
+            tls_failures,
+        } if c.id == CheckId::PolicyMtaSts => Some((*mode, uncovered, tls_failures)),
         _ => None,
     });
     let opportunistic = walk(SenderKind::Opportunistic, checks, hosts, |_| None);
@@ -305,8 +309,12 @@ fn reply_answer(check: &Check) -> Option<Answer> {
     }
     match check.detail {
         Detail::Reply { code, .. } if code / 100 == 2 || code / 100 == 3 => None,
-        Detail::Reply { code, .. } if code / 100 == 5 => Some(Answer::Refused(check.summary.clone())),
-        Detail::Reply { greylisted: true, .. } => Some(Answer::Greylisted(check.summary.clone())),
+        Detail::Reply { code, .. } if code / 100 == 5 => {
+            Some(Answer::Refused(check.summary.clone()))
+        }
+        Detail::Reply {
+            greylisted: true, ..
+        } => Some(Answer::Greylisted(check.summary.clone())),
         Detail::Reply { .. } => Some(Answer::Failed(check.summary.clone())),
         _ if check.status == Status::Fail => Some(Answer::Failed(check.summary.clone())),
         _ => None,
@@ -356,7 +364,9 @@ fn dane_block(checks: &[Check], answers: &[AnswerSecurity], host: &str) -> Optio
     }
     checks
         .iter()
-        .find(|c| c.id == CheckId::TlsDane && c.host.as_deref() == Some(host) && c.status == Status::Fail)
+        .find(|c| {
+            c.id == CheckId::TlsDane && c.host.as_deref() == Some(host) && c.status == Status::Fail
+        })
         .map(|c| format!("DANE: {}", c.summary))
 }
 
@@ -456,8 +466,13 @@ mod tests {
         checks.extend(rcpt("mx1.test", "127.0.0.1", "250 2.1.5 Ok"));
         let out = simulate(&checks, &hosts());
         assert!(out.iter().all(|s| s.action == Action::Deliver), "{out:?}");
-        assert_eq!(kind(&out, SenderKind::Opportunistic).via.as_deref(), Some("mx1.test"));
-        assert!(kind(&out, SenderKind::Dane).reason.contains("DANE does not apply"));
+        assert_eq!(
+            kind(&out, SenderKind::Opportunistic).via.as_deref(),
+            Some("mx1.test")
+        );
+        assert!(kind(&out, SenderKind::Dane)
+            .reason
+            .contains("DANE does not apply"));
     }
 
     #[test]
@@ -467,7 +482,10 @@ mod tests {
         checks.push(dane_fails("mx1.test"));
         checks.extend(rcpt("mx2.test", "127.0.0.2", "250 2.1.5 Ok"));
         let out = simulate(&checks, &hosts());
-        assert_eq!(kind(&out, SenderKind::Opportunistic).via.as_deref(), Some("mx1.test"));
+        assert_eq!(
+            kind(&out, SenderKind::Opportunistic).via.as_deref(),
+            Some("mx1.test")
+        );
         let dane = kind(&out, SenderKind::Dane);
         assert_eq!(
             (dane.action, dane.via.as_deref()),
@@ -483,10 +501,16 @@ mod tests {
         checks.push(dane_fails("mx1.test"));
         let out = simulate(&checks, &["mx1.test".to_string()]);
         assert_eq!(kind(&out, SenderKind::Dane).action, Action::Defer);
-        assert_eq!(kind(&out, SenderKind::Opportunistic).action, Action::Deliver);
+        assert_eq!(
+            kind(&out, SenderKind::Opportunistic).action,
+            Action::Deliver
+        );
         let mut bogus = vec![dnssec(&[("d.test", "MX", Security::Bogus)])];
         bogus.extend(rcpt("mx1.test", "127.0.0.1", "250 2.1.5 Ok"));
-        assert_eq!(kind(&simulate(&bogus, &hosts()), SenderKind::Dane).action, Action::Defer);
+        assert_eq!(
+            kind(&simulate(&bogus, &hosts()), SenderKind::Dane).action,
+            Action::Defer
+        );
     }
 
     #[test]
@@ -507,7 +531,11 @@ mod tests {
             (Action::Deliver, Some("mx2.test")),
             "{dane:?}"
         );
-        assert!(dane.reason.contains("address answer is DNSSEC-bogus"), "{}", dane.reason);
+        assert!(
+            dane.reason.contains("address answer is DNSSEC-bogus"),
+            "{}",
+            dane.reason
+        );
     }
 
     #[test]
@@ -517,17 +545,24 @@ mod tests {
         checks.extend(rcpt("mx1.test", "127.0.0.1", "250 2.1.5 Ok"));
         let out = simulate(&checks, &only);
         assert_eq!(kind(&out, SenderKind::MtaSts).action, Action::Defer);
-        assert!(kind(&out, SenderKind::MtaSts).reason.contains("no mx pattern"));
+        assert!(kind(&out, SenderKind::MtaSts)
+            .reason
+            .contains("no mx pattern"));
         let mut testing = vec![mta_sts("testing", "other.test", &only)];
         testing.extend(rcpt("mx1.test", "127.0.0.1", "250 2.1.5 Ok"));
         let out = simulate(&testing, &only);
         assert_eq!(kind(&out, SenderKind::MtaSts).action, Action::Deliver);
-        assert!(kind(&out, SenderKind::MtaSts).reason.contains("testing is not enforced"));
+        assert!(kind(&out, SenderKind::MtaSts)
+            .reason
+            .contains("testing is not enforced"));
     }
 
     #[test]
     fn a_permanent_refusal_bounces() {
-        let out = simulate(&rcpt("mx1.test", "127.0.0.1", "550 5.1.1 No such user"), &hosts());
+        let out = simulate(
+            &rcpt("mx1.test", "127.0.0.1", "550 5.1.1 No such user"),
+            &hosts(),
+        );
         assert_eq!(kind(&out, SenderKind::Opportunistic).action, Action::Bounce);
         let null = crate::checks::dns::mx_check(
             "d.test",
@@ -537,7 +572,9 @@ mod tests {
             }]),
             Default::default(),
         );
-        assert!(simulate(&[null], &hosts()).iter().all(|s| s.action == Action::Bounce));
+        assert!(simulate(&[null], &hosts())
+            .iter()
+            .all(|s| s.action == Action::Bounce));
     }
 
     #[test]
@@ -556,7 +593,10 @@ mod tests {
         let mut checks = rcpt("mx1.test", "127.0.0.1", "452 4.2.2 Mailbox full");
         checks.extend(rcpt("mx2.test", "127.0.0.2", "250 2.1.5 Ok"));
         let out = simulate(&checks, &hosts());
-        assert_eq!(kind(&out, SenderKind::Opportunistic).via.as_deref(), Some("mx2.test"));
+        assert_eq!(
+            kind(&out, SenderKind::Opportunistic).via.as_deref(),
+            Some("mx2.test")
+        );
     }
 
     #[test]
@@ -581,7 +621,11 @@ mod tests {
             Stage::Rcpt,
         );
         let out = simulate(&checks, &["mx1.test".to_string()]);
-        assert_eq!(kind(&out, SenderKind::Opportunistic).action, Action::Defer, "{out:?}");
+        assert_eq!(
+            kind(&out, SenderKind::Opportunistic).action,
+            Action::Defer,
+            "{out:?}"
+        );
     }
 
     #[test]

@@ -792,10 +792,16 @@ fn data_end_check(obs: &Observation) -> Check {
 fn relay_check(outcome: &Result<Reply, String>, obs: &Observation) -> Check {
     let id = CheckId::SmtpRelay;
     match outcome {
-        Err(why) => Check::new(id, Status::Info, format!("relay test inconclusive: {why}")).with("result", "inconclusive"),
+        Err(why) => Check::new(id, Status::Info, format!("relay test inconclusive: {why}"))
+            .with("result", "inconclusive"),
         Ok(r) if r.is_positive() => {
-            let trusted = obs.local_address.filter(|local| commonly_trusted(*local, obs.endpoint.address));
-            let mut summary = format!("open relay: RCPT TO a foreign domain from a foreign sender was accepted ({})", r.summary());
+            let trusted = obs
+                .local_address
+                .filter(|local| commonly_trusted(*local, obs.endpoint.address));
+            let mut summary = format!(
+                "open relay: RCPT TO a foreign domain from a foreign sender was accepted ({})",
+                r.summary()
+            );
             let mut advice = "The server accepts mail from anyone to anyone: spammers will use it and block lists will list it. Restrict relaying to your own users (Postfix: smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination).".to_string();
             if let Some(local) = trusted {
                 summary.push_str(&format!("; this probe came from {local}, an address servers commonly trust (Postfix mynetworks, sendmail and Courier trust 127.0.0.1), so repeat it from outside"));
@@ -808,9 +814,24 @@ fn relay_check(outcome: &Result<Reply, String>, obs: &Observation) -> Check {
                 .with("source_address", obs.local_address.map(|a| a.to_string()))
                 .advice(advice)
         }
-        Ok(r) if r.is_transient() => reply_data(Check::new(id, Status::Info, format!("relaying deferred, not refused: {}", r.summary())), r)
-            .with("result", "deferred"),
-        Ok(r) => reply_data(Check::new(id, Status::Pass, format!("relaying refused: {}", r.summary())), r).with("result", "refused"),
+        Ok(r) if r.is_transient() => reply_data(
+            Check::new(
+                id,
+                Status::Info,
+                format!("relaying deferred, not refused: {}", r.summary()),
+            ),
+            r,
+        )
+        .with("result", "deferred"),
+        Ok(r) => reply_data(
+            Check::new(
+                id,
+                Status::Pass,
+                format!("relaying refused: {}", r.summary()),
+            ),
+            r,
+        )
+        .with("result", "refused"),
     }
 }
 
@@ -824,7 +845,9 @@ fn commonly_trusted(local: std::net::IpAddr, server: std::net::IpAddr) -> bool {
         return true;
     }
     match (local, server) {
-        (IpAddr::V4(l), IpAddr::V4(s)) => l.is_private() && s.is_private() && l.octets()[..3] == s.octets()[..3],
+        (IpAddr::V4(l), IpAddr::V4(s)) => {
+            l.is_private() && s.is_private() && l.octets()[..3] == s.octets()[..3]
+        }
         (IpAddr::V6(l), IpAddr::V6(s)) => {
             let private = |a: std::net::Ipv6Addr| {
                 let first = a.segments()[0];

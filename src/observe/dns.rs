@@ -19,7 +19,10 @@ pub enum MxOutcome {
     Failed(DnsError),
     /// The resolver smtpcheck asks gave no response at all (or refused to
     /// serve it): nothing was learnt about the domain.
-    ResolverDown { resolver: String, error: DnsError },
+    ResolverDown {
+        resolver: String,
+        error: DnsError,
+    },
 }
 
 impl MxOutcome {

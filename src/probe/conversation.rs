@@ -13,11 +13,8 @@ use crate::smtp::{
 use crate::tls::cert;
 use crate::tls::TlsClient;
 use rustls::pki_types::UnixTime;
-use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
-use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 /// What the conversation says and how long it may take.
@@ -47,6 +44,8 @@ pub struct Plan {
     pub chunking: bool,
     /// `--notify`: DSN NOTIFY for every RCPT when DSN is offered (RFC 3461).
     pub notify: Option<String>,
+    /// How connections are opened (TCP, or a test's scripted peers).
+    pub connector: Arc<dyn super::connect::Connector>,
 }
 
 /// Who to authenticate as, and how.
@@ -70,27 +69,13 @@ impl Plan {
     }
 }
 
-/// Opens the TCP connection. Running out of file descriptors (EMFILE,
-/// ENFILE: a big scan on a low `ulimit -n`) is our problem, not the
-/// server's: wait for a descriptor to free up instead of reporting a
-/// failure. The caller's deadline still bounds the wait.
-async fn connect(socket: SocketAddr) -> io::Result<TcpStream> {
-    loop {
-        match TcpStream::connect(socket).await {
-            Err(e) if matches!(e.raw_os_error(), Some(23 | 24)) => {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-            other => return other,
-        }
-    }
-}
-
 /// Runs the conversation up to `plan.stage`. Never fails: every failure is an
 /// observation.
 pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
     let origin = Instant::now();
     let socket = SocketAddr::new(endpoint.address, endpoint.port);
-    let connected = tokio::time::timeout_at(plan.deadlines.next(), connect(socket)).await;
+    let connected =
+        tokio::time::timeout_at(plan.deadlines.next(), plan.connector.connect(socket)).await;
     let mut obs = Observation::connected(
         endpoint,
         Timed::since(origin, Ok(())),
@@ -98,16 +83,14 @@ pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
         &plan.recipient,
     );
     let tcp = match connected {
-        Ok(Ok(stream)) => stream,
+        Ok(Ok(connection)) => connection,
         Ok(Err(e)) => return connect_failed(obs, ConnectError::from_io(&e), origin, plan),
         Err(_) => {
             return connect_failed(obs, ConnectError::Timeout(origin.elapsed()), origin, plan)
         }
     };
-    // Commands are small and latency matters more than packet count.
-    let _ = tcp.set_nodelay(true);
-    obs.local_address = tcp.local_addr().ok().map(|a| a.ip());
-    let mut session: Session<BoxStream> = Session::new(Box::new(tcp), origin, plan.deadlines);
+    obs.local_address = tcp.local;
+    let mut session: Session<BoxStream> = Session::new(tcp.stream, origin, plan.deadlines);
     session.note(format!("connected to {socket}"));
     if plan.stage == Stage::Connect {
         obs.transcript = session.into_transcript();
@@ -162,11 +145,13 @@ async fn side_session(
 ) -> Result<Session<BoxStream>, (String, Transcript)> {
     let origin = Instant::now();
     let socket = SocketAddr::new(endpoint.address, endpoint.port);
-    let tcp = match tokio::time::timeout_at(plan.deadlines.next(), connect(socket)).await {
+    let tcp = match tokio::time::timeout_at(plan.deadlines.next(), plan.connector.connect(socket))
+        .await
+    {
         Ok(Ok(tcp)) => tcp,
         _ => return Err(("the extra connection failed".into(), Vec::new())),
     };
-    let mut session: Session<BoxStream> = Session::new(Box::new(tcp), origin, plan.deadlines);
+    let mut session: Session<BoxStream> = Session::new(tcp.stream, origin, plan.deadlines);
     session.note(format!("{why}: a separate connection"));
     let Ok(ehlo) = Command::ehlo(&plan.helo) else {
         return Err(("invalid HELO name".into(), session.into_transcript()));
@@ -248,7 +233,9 @@ async fn injection_test(endpoint: &Endpoint, plan: &Plan) -> (InjectionOutcome, 
     let Some(client) = plan.tls.as_ref() else {
         return (Inconclusive("TLS is off".into()), Vec::new());
     };
-    let tcp = match tokio::time::timeout_at(plan.deadlines.next(), connect(socket)).await {
+    let tcp = match tokio::time::timeout_at(plan.deadlines.next(), plan.connector.connect(socket))
+        .await
+    {
         Ok(Ok(tcp)) => tcp,
         _ => {
             return (
@@ -257,7 +244,7 @@ async fn injection_test(endpoint: &Endpoint, plan: &Plan) -> (InjectionOutcome, 
             )
         }
     };
-    let mut session: Session<BoxStream> = Session::new(Box::new(tcp), origin, plan.deadlines);
+    let mut session: Session<BoxStream> = Session::new(tcp.stream, origin, plan.deadlines);
     session
         .note("--tls-injection-test: a separate connection sends STARTTLS and NOOP in one write");
     let ehlo = match (session.read_reply().await, Command::ehlo(&plan.helo)) {

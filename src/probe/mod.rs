@@ -3,6 +3,7 @@
 //! the caps) and the policy lookups beside them. It records observations
 //! (`observe`) and knows nothing of findings or output.
 
+pub mod connect;
 pub mod conversation;
 pub mod policy;
 
@@ -94,6 +95,8 @@ pub struct Options {
     /// `--retry-greylist`: which RCPT replies are greylisting. The engine
     /// knows no reply meanings; the caller passes the classifier's rule.
     pub greylisting: Option<fn(&Reply) -> bool>,
+    /// How connections are opened: TCP, or a test's scripted peers.
+    pub connector: Arc<dyn connect::Connector>,
 }
 
 impl Options {
@@ -131,6 +134,7 @@ impl Options {
             transport: false,
             label: None,
             greylisting: None,
+            connector: connect::tcp(),
         }
     }
 
@@ -202,7 +206,13 @@ pub async fn observe(dns: &Dns, target: &Target, opts: &Options) -> Run {
         .policy
         .then(|| spawn_policy_records(dns, &target.domain, deadlines));
     let transport = opts.transport.then(|| {
-        spawn_transport_records(dns, opts.tls.clone(), &target.domain, opts.server.is_none(), deadlines)
+        spawn_transport_records(
+            dns,
+            opts.tls.clone(),
+            &target.domain,
+            opts.server.is_none(),
+            deadlines,
+        )
     });
     let (mx, mut routes, listed) = route(dns, target, opts, deadlines).await;
     let port = opts
@@ -248,7 +258,9 @@ pub async fn observe(dns: &Dns, target: &Target, opts: &Options) -> Run {
                     security,
                 })
             }
-            (Err(e), _) | (_, Err(e)) => joined("the DNSSEC, DANE and MTA-STS lookups", e, &mut run),
+            (Err(e), _) | (_, Err(e)) => {
+                joined("the DNSSEC, DANE and MTA-STS lookups", e, &mut run)
+            }
         }
     }
     if let Some(task) = policy {
@@ -385,9 +397,8 @@ async fn converse_routes(
     };
     let addresses: Vec<IpAddr> = endpoints.iter().map(|e| e.address).collect();
     // Reverse DNS runs beside the conversations: no time added.
-    let (mut conversations, identities) = tokio::join!(
-        converse_all(endpoints, &plan, &gates),
-        async {
+    let (mut conversations, identities) =
+        tokio::join!(converse_all(endpoints, &plan, &gates), async {
             match opts.stage {
                 Stage::Rcpt | Stage::Data => {
                     // Reverse zones are often slow or lame, and identity is
@@ -400,8 +411,7 @@ async fn converse_routes(
                 }
                 _ => Default::default(),
             }
-        }
-    );
+        });
     if let (Some(wait), Some(rule)) = (opts.retry_greylist, opts.greylisting) {
         retry_greylisted(&mut conversations, &plan, &gates, wait, rule).await;
     }
@@ -429,6 +439,7 @@ fn plan_of(opts: &Options, deadlines: Deadlines) -> Plan {
         injection_test: opts.injection_test,
         relay_test: opts.relay_test,
         vrfy: opts.vrfy,
+        connector: opts.connector.clone(),
     }
 }
 
@@ -490,7 +501,9 @@ fn spawn_exchange_security(
 }
 
 /// Runs `futures` concurrently on this task and returns their outputs in order.
-async fn futures_join_all<F: std::future::Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<F::Output> {
     let mut pending: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
     let mut done: Vec<Option<F::Output>> = pending.iter().map(|_| None).collect();
     std::future::poll_fn(|cx| {
@@ -565,9 +578,7 @@ fn routes_of(domain: &str, outcome: &MxOutcome) -> Vec<Route> {
             lookup: None,
             addresses: addresses.clone(),
         }],
-        MxOutcome::NoMailHost | MxOutcome::Failed(_) | MxOutcome::ResolverDown { .. } => {
-            Vec::new()
-        }
+        MxOutcome::NoMailHost | MxOutcome::Failed(_) | MxOutcome::ResolverDown { .. } => Vec::new(),
     }
 }
 
@@ -624,9 +635,7 @@ async fn retry_greylisted(
     wait: Duration,
     greylisting: fn(&Reply) -> bool,
 ) {
-    let greylisted = |o: &Observation| {
-        matches!(&o.rcpt, Some(Timed { value: Ok(r), .. }) if r.is_transient() && greylisting(r))
-    };
+    let greylisted = |o: &Observation| matches!(&o.rcpt, Some(Timed { value: Ok(r), .. }) if r.is_transient() && greylisting(r));
     let endpoints: Vec<Endpoint> = observations
         .iter()
         .filter(|o| greylisted(o))
@@ -710,7 +719,11 @@ async fn reverse_dns(
 /// addresses on 587 and 465 (connect only): if those answer, the port is
 /// blocked on the path, not the servers down. They pass the same gates as
 /// every other connection.
-async fn control_connections(observations: &[Observation], plan: &Plan, gates: &Gates) -> Vec<Control> {
+async fn control_connections(
+    observations: &[Observation],
+    plan: &Plan,
+    gates: &Gates,
+) -> Vec<Control> {
     let all_timed_out = !observations.is_empty()
         && observations
             .iter()
@@ -729,11 +742,12 @@ async fn control_connections(observations: &[Observation], plan: &Plan, gates: &
                 ..obs.endpoint.clone()
             };
             let (deadline, gates) = (plan.deadlines.next(), gates.clone());
+            let connector = plan.connector.clone();
             set.spawn(async move {
                 let _passage = gates.enter(endpoint.address).await;
                 let socket = std::net::SocketAddr::new(endpoint.address, endpoint.port);
                 let ok = matches!(
-                    tokio::time::timeout_at(deadline, tokio::net::TcpStream::connect(socket)).await,
+                    tokio::time::timeout_at(deadline, connector.connect(socket)).await,
                     Ok(Ok(_))
                 );
                 Control {
@@ -750,7 +764,9 @@ async fn control_connections(observations: &[Observation], plan: &Plan, gates: &
             controls.push(c);
         }
     }
-    controls.sort_by(|a, b| (a.endpoint.address, a.endpoint.port).cmp(&(b.endpoint.address, b.endpoint.port)));
+    controls.sort_by(|a, b| {
+        (a.endpoint.address, a.endpoint.port).cmp(&(b.endpoint.address, b.endpoint.port))
+    });
     controls
 }
 

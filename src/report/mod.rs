@@ -121,9 +121,11 @@ impl Report {
             &self.checks,
             &self.senders,
         );
-        if let Some(down) = self.checks.iter().find(|c| {
-            c.detail == Detail::Mx(crate::checks::finding::MxKind::ResolverDown)
-        }) {
+        if let Some(down) = self
+            .checks
+            .iter()
+            .find(|c| c.detail == Detail::Mx(crate::checks::finding::MxKind::ResolverDown))
+        {
             self.error = Some(down.summary.clone());
         }
         self.verdict = verdict;

@@ -180,7 +180,12 @@ fn accepted_message(here: &[&Check]) -> bool {
 }
 
 /// The verdict and its sentence.
-pub fn judge(command: Option<Command>, domain: &str, checks: &[Check], senders: &[Sender]) -> Judgement {
+pub fn judge(
+    command: Option<Command>,
+    domain: &str,
+    checks: &[Check],
+    senders: &[Sender],
+) -> Judgement {
     let (verdict, decisive) = verdict_of(checks);
     let cause = decisive.map(describe).unwrap_or_default();
     let summary = match (command, verdict) {
@@ -189,7 +194,9 @@ pub fn judge(command: Option<Command>, domain: &str, checks: &[Check], senders: 
         (Some(c), Verdict::Pass) if c.tests_delivery() => {
             format!("mail for {domain} can be delivered: every check passed")
         }
-        (Some(Command::Mx), Verdict::Pass) => format!("mail for {domain} is routed: every exchange has an address"),
+        (Some(Command::Mx), Verdict::Pass) => {
+            format!("mail for {domain} is routed: every exchange has an address")
+        }
         (_, Verdict::Pass) => format!("every check passed for {domain}"),
         (Some(c), Verdict::Warn) if c.tests_delivery() => {
             format!("mail for {domain} can get through, but {cause}")
@@ -237,7 +244,10 @@ fn fail_summary(domain: &str, cause: &str, senders: &[Sender]) -> String {
 
 /// `send`: accepted for how many recipients, with the queue ids, or why not.
 fn send_summary(verdict: Verdict, checks: &[Check], cause: &str) -> String {
-    let rcpts: Vec<&Check> = checks.iter().filter(|c| c.id == CheckId::SmtpRcpt).collect();
+    let rcpts: Vec<&Check> = checks
+        .iter()
+        .filter(|c| c.id == CheckId::SmtpRcpt)
+        .collect();
     let accepted_rcpts = rcpts.iter().filter(|c| c.status != Status::Fail).count();
     let accepted: Vec<&Check> = checks
         .iter()
@@ -253,7 +263,9 @@ fn send_summary(verdict: Verdict, checks: &[Check], cause: &str) -> String {
     let queued: Vec<String> = accepted
         .iter()
         .filter_map(|c| match &c.detail {
-            Detail::Reply { queue_id: Some(id), .. } => Some(id.clone()),
+            Detail::Reply {
+                queue_id: Some(id), ..
+            } => Some(id.clone()),
             _ => None,
         })
         .collect();
