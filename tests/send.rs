@@ -129,6 +129,68 @@ fn recipients_in_another_domain_need_server() {
     );
 }
 
+/// One known and one unknown recipient: the server takes the message for
+/// the known one. The report says what the wire says (sent to 1 of 2, the
+/// queue id), and the exit code tells "sent to some" (1) from "sent to
+/// none" (2), so a script that retries on 2 never delivers twice.
+#[test]
+fn a_message_accepted_for_some_recipients_is_reported_as_sent_to_them() {
+    for pipelining in [&["PIPELINING"][..], &[]] {
+        let base = support::smtp::responder(pipelining, "250 2.1.5 Ok");
+        let respond = std::sync::Arc::new(move |line: &str, tls: bool| {
+            if line.starts_with("RCPT TO:<unknown@") {
+                return Some(b"550 5.1.1 <unknown@dest.test>: Recipient address rejected: User unknown in local recipient table\r\n".to_vec());
+            }
+            base(line, tls)
+        });
+        let smtp = FakeSmtp::start(
+            "127.0.0.1:0",
+            support::smtp::Greeting::Send(b"220 fake.test ESMTP\r\n".to_vec()),
+            respond,
+        );
+        let (doc, code) = send(&smtp, &["--to", "known@dest.test", "--to", "unknown@dest.test"]);
+        assert_eq!(smtp.messages().len(), 1, "the message was delivered");
+        assert_eq!((doc["verdict"].as_str(), code), (Some("warn"), 1), "{doc:#}");
+        let rcpts = checks(&doc, "smtp.rcpt");
+        assert_eq!(
+            rcpts.iter().map(|c| c["status"].as_str().unwrap()).collect::<Vec<_>>(),
+            ["pass", "fail"]
+        );
+        assert_eq!(check(&doc, "smtp.data")["status"], "pass");
+        let end = check(&doc, "smtp.data_end");
+        assert_eq!((end["status"].as_str(), end["data"]["queue_id"].as_str()), (Some("pass"), Some("FAKE42")));
+        let summary = doc["summary"].as_str().unwrap();
+        assert!(
+            summary.starts_with("message accepted for 1 of 2 recipient(s), queued as FAKE42; not accepted: "),
+            "{summary}"
+        );
+        assert!(summary.contains("unknown@dest.test"), "{summary}");
+    }
+    // Refused for every recipient: nothing was sent, exit 2.
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &[], "550 5.1.1 User unknown");
+    let (doc, code) = send(&smtp, &["--to", "a@dest.test", "--to", "b@dest.test"]);
+    assert_eq!((doc["verdict"].as_str(), code), (Some("fail"), 2), "{doc:#}");
+    assert!(smtp.messages().is_empty());
+    assert!(doc["summary"].as_str().unwrap().starts_with("message not sent: smtp.rcpt"), "{doc:#}");
+}
+
+#[test]
+fn a_sent_message_names_its_queue_id_in_the_verdict() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &[], "250 2.1.5 Ok");
+    let (doc, code) = send(&smtp, &["--to", "a@dest.test"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["summary"], "message accepted for 1 of 1 recipient(s), queued as FAKE42");
+    let out = support::smtpcheck(&[
+        "send", "--server", &format!("127.0.0.1:{}", smtp.port()), "--tls", "off",
+        "--from", "me@client.test", "--to", "a@dest.test",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.trim_end().ends_with("message accepted for 1 of 1 recipient(s), queued as FAKE42"),
+        "{text}"
+    );
+}
+
 #[test]
 fn quit_after_stops_cleanly_and_shows_the_rest_as_skip() {
     let smtp = FakeSmtp::standard("127.0.0.1:0", &["PIPELINING"], "250 2.1.5 Ok");

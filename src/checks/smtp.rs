@@ -111,9 +111,18 @@ pub fn conversation_checks(
         steps.phase = Stage::Mail;
         steps.add(CheckId::SmtpMail, || mail_check(obs));
         steps.phase = Stage::Rcpt;
+        // Recipients are siblings: each is judged on its own, and the
+        // transaction goes on when any was accepted (RFC 5321 §3.3).
+        let before = steps.failed;
         steps.add(CheckId::SmtpRcpt, || rcpt_check(obs));
+        let mut accepted = steps.out.last().is_some_and(|c| c.status != Status::Fail);
         for (address, reply) in &obs.extra_rcpts {
+            steps.failed = before;
             steps.add(CheckId::SmtpRcpt, || rcpt_reply_check(obs, address, reply));
+            accepted |= steps.out.last().is_some_and(|c| c.status != Status::Fail);
+        }
+        if before.is_none() {
+            steps.failed = (!accepted).then_some(CheckId::SmtpRcpt);
         }
     }
     if stage >= Stage::Data {

@@ -248,7 +248,8 @@ fn send_summary(verdict: Verdict, checks: &[Check], cause: &str) -> String {
         .iter()
         .filter(|c| c.id == CheckId::SmtpRcpt)
         .collect();
-    let accepted_rcpts = rcpts.iter().filter(|c| c.status != Status::Fail).count();
+    let taken = |c: &Check| matches!(c.reply_code(), Some(code) if code / 100 == 2);
+    let accepted_rcpts = rcpts.iter().filter(|c| taken(c)).count();
     let accepted: Vec<&Check> = checks
         .iter()
         .filter(|c| c.id == CheckId::SmtpDataEnd)
@@ -273,13 +274,13 @@ fn send_summary(verdict: Verdict, checks: &[Check], cause: &str) -> String {
         true => String::new(),
         false => format!(", queued as {}", queued.join(", ")),
     };
-    let refused: Vec<&&Check> = rcpts.iter().filter(|c| c.status == Status::Fail).collect();
+    let refused: Vec<&&Check> = rcpts.iter().filter(|c| !taken(c)).collect();
     let mut words = format!(
         "message accepted for {accepted_rcpts} of {} recipient(s){queued}",
         rcpts.len()
     );
     if let Some(first) = refused.first() {
-        words.push_str(&format!("; refused: {}", first.summary));
+        words.push_str(&format!("; not accepted: {}", first.summary));
     } else if verdict == Verdict::Warn {
         words.push_str(&format!("; but {cause}"));
     }
