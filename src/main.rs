@@ -103,6 +103,9 @@ fn run_one(
     output: &OutputArgs,
 ) -> ExitCode {
     let command = opts.as_ref().map_or("probe", probe::Options::command);
+    let cert_days = opts
+        .as_ref()
+        .map_or((None, None), |o| (Some(o.cert_warn_days), o.cert_crit_days));
     let prepared = opts.and_then(|opts| {
         let target = target::parse_target(input)?;
         let opts = opts.for_target(&target);
@@ -135,7 +138,8 @@ fn run_one(
     let thresholds = Thresholds {
         warning: output.warning,
         critical: output.critical,
-        ..Thresholds::default()
+        cert_warn_days: cert_days.0,
+        cert_crit_days: cert_days.1,
     };
     // A closed stdout is not a reason to change the exit code.
     let _ = write_stdout(|out| match output.format() {

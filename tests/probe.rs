@@ -212,6 +212,56 @@ fn dns_timeout_fails_with_the_dns_cause() {
     );
 }
 
+/// The resolver smtpcheck asks does not answer at all: nothing is known
+/// about the domain, so the run could not check (exit 3, UNKNOWN), and the
+/// words name the resolver. A lame domain behind a working resolver (the
+/// test above) stays the domain's problem.
+#[test]
+fn a_dead_resolver_is_could_not_check_not_the_domains_fault() {
+    // Nothing listens on a bound-then-closed UDP port on loopback.
+    let port = std::net::UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let resolver = format!("127.0.0.1:{port}");
+    let args = [
+        "probe",
+        "example.test",
+        "--resolver",
+        &resolver,
+        "--timeout",
+        "1",
+    ];
+    let (doc, code) = smtpcheck_json(&args);
+    assert_eq!(
+        (doc["verdict"].as_str(), code),
+        (Some("error"), 3),
+        "{doc:#}"
+    );
+    let error = doc["error"].as_str().unwrap();
+    assert!(
+        error.contains(&resolver) && error.contains("did not answer"),
+        "{error}"
+    );
+    assert_eq!(
+        check(&doc, "dns.mx")["data"]["cause"],
+        "resolver_unreachable"
+    );
+    assert!(doc["senders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["action"] == "unknown"));
+    let mut nagios = args.to_vec();
+    nagios.extend(["--format", "nagios"]);
+    let out = support::smtpcheck(&nagios);
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{line}");
+    assert!(line.starts_with("SMTP UNKNOWN - "), "{line}");
+    assert!(line.contains(&resolver), "{line}");
+}
+
 #[test]
 fn exchange_without_address_fails_for_that_exchange_only() {
     let smtp = FakeSmtp::standard("127.0.0.1:0", &[], "250 Ok");

@@ -148,20 +148,35 @@ fn a_message_accepted_for_some_recipients_is_reported_as_sent_to_them() {
             support::smtp::Greeting::Send(b"220 fake.test ESMTP\r\n".to_vec()),
             respond,
         );
-        let (doc, code) = send(&smtp, &["--to", "known@dest.test", "--to", "unknown@dest.test"]);
+        let (doc, code) = send(
+            &smtp,
+            &["--to", "known@dest.test", "--to", "unknown@dest.test"],
+        );
         assert_eq!(smtp.messages().len(), 1, "the message was delivered");
-        assert_eq!((doc["verdict"].as_str(), code), (Some("warn"), 1), "{doc:#}");
+        assert_eq!(
+            (doc["verdict"].as_str(), code),
+            (Some("warn"), 1),
+            "{doc:#}"
+        );
         let rcpts = checks(&doc, "smtp.rcpt");
         assert_eq!(
-            rcpts.iter().map(|c| c["status"].as_str().unwrap()).collect::<Vec<_>>(),
+            rcpts
+                .iter()
+                .map(|c| c["status"].as_str().unwrap())
+                .collect::<Vec<_>>(),
             ["pass", "fail"]
         );
         assert_eq!(check(&doc, "smtp.data")["status"], "pass");
         let end = check(&doc, "smtp.data_end");
-        assert_eq!((end["status"].as_str(), end["data"]["queue_id"].as_str()), (Some("pass"), Some("FAKE42")));
+        assert_eq!(
+            (end["status"].as_str(), end["data"]["queue_id"].as_str()),
+            (Some("pass"), Some("FAKE42"))
+        );
         let summary = doc["summary"].as_str().unwrap();
         assert!(
-            summary.starts_with("message accepted for 1 of 2 recipient(s), queued as FAKE42; not accepted: "),
+            summary.starts_with(
+                "message accepted for 1 of 2 recipient(s), queued as FAKE42; not accepted: "
+            ),
             "{summary}"
         );
         assert!(summary.contains("unknown@dest.test"), "{summary}");
@@ -169,9 +184,19 @@ fn a_message_accepted_for_some_recipients_is_reported_as_sent_to_them() {
     // Refused for every recipient: nothing was sent, exit 2.
     let smtp = FakeSmtp::standard("127.0.0.1:0", &[], "550 5.1.1 User unknown");
     let (doc, code) = send(&smtp, &["--to", "a@dest.test", "--to", "b@dest.test"]);
-    assert_eq!((doc["verdict"].as_str(), code), (Some("fail"), 2), "{doc:#}");
+    assert_eq!(
+        (doc["verdict"].as_str(), code),
+        (Some("fail"), 2),
+        "{doc:#}"
+    );
     assert!(smtp.messages().is_empty());
-    assert!(doc["summary"].as_str().unwrap().starts_with("message not sent: smtp.rcpt"), "{doc:#}");
+    assert!(
+        doc["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("message not sent: smtp.rcpt"),
+        "{doc:#}"
+    );
 }
 
 #[test]
@@ -179,14 +204,25 @@ fn a_sent_message_names_its_queue_id_in_the_verdict() {
     let smtp = FakeSmtp::standard("127.0.0.1:0", &[], "250 2.1.5 Ok");
     let (doc, code) = send(&smtp, &["--to", "a@dest.test"]);
     assert_eq!(code, 0, "{doc:#}");
-    assert_eq!(doc["summary"], "message accepted for 1 of 1 recipient(s), queued as FAKE42");
+    assert_eq!(
+        doc["summary"],
+        "message accepted for 1 of 1 recipient(s), queued as FAKE42"
+    );
     let out = support::smtpcheck(&[
-        "send", "--server", &format!("127.0.0.1:{}", smtp.port()), "--tls", "off",
-        "--from", "me@client.test", "--to", "a@dest.test",
+        "send",
+        "--server",
+        &format!("127.0.0.1:{}", smtp.port()),
+        "--tls",
+        "off",
+        "--from",
+        "me@client.test",
+        "--to",
+        "a@dest.test",
     ]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.trim_end().ends_with("message accepted for 1 of 1 recipient(s), queued as FAKE42"),
+        text.trim_end()
+            .ends_with("message accepted for 1 of 1 recipient(s), queued as FAKE42"),
         "{text}"
     );
 }

@@ -152,6 +152,48 @@ fn expired_certificate_says_since_when() {
     assert!(cert["data"]["days_left"].as_i64().unwrap() < 0);
 }
 
+/// `--cert-days 21,7` on an expired certificate: past the critical mark,
+/// so CRITICAL (exit 2), and the perfdata carries the thresholds.
+#[test]
+fn an_expired_certificate_is_critical_under_cert_days() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(&[HOST], -100, -3, SignedBy::Ca);
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
+    let ca = pki.ca_file();
+    let dns = zone();
+    let (resolver, port) = (dns.resolver_arg(), smtp.port().to_string());
+    let out = support::smtpcheck(&[
+        "probe",
+        "tls.test",
+        "--resolver",
+        &resolver,
+        "--allow-private",
+        "--port",
+        &port,
+        "--helo",
+        "client.test",
+        "--ca-file",
+        &ca,
+        "--cert-days",
+        "21,7",
+        "--format",
+        "nagios",
+    ]);
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{line}");
+    assert!(line.starts_with("SMTP CRITICAL - "), "{line}");
+    let perf = line.split('|').nth(1).expect("perfdata");
+    let cert = perf
+        .split_whitespace()
+        .find(|p| p.starts_with("cert_days="))
+        .expect("cert_days in the perfdata");
+    assert!(cert.ends_with(";21;7"), "{cert}");
+    // the same certificate without --cert-days: opportunistic senders
+    // deliver, so a warning
+    let (doc, code) = run(&smtp, &["--ca-file", &ca]);
+    assert_eq!(code, 1, "{doc:#}");
+}
+
 #[test]
 fn not_yet_valid_certificate() {
     let pki = Pki::new();

@@ -132,10 +132,16 @@ pub fn certificate_check(tls: Option<&TlsObservation>, policy: &Policy) -> Check
         clean: facts.problems.is_empty(),
     });
     check.data = data;
+    // `--cert-days WARN,CRIT`: a certificate past the critical mark fails,
+    // whatever else is wrong with it (an expired one is past every mark).
+    let critical = policy.cert_crit_days.is_some_and(|c| facts.days_left < c);
     if !facts.problems.is_empty() {
         let words: Vec<String> = facts.problems.iter().map(|p| p.describe()).collect();
         let advice: Vec<&str> = facts.problems.iter().map(|p| p.advice()).collect();
-        check.status = tls_problem(policy);
+        check.status = match critical {
+            true => Status::Fail,
+            false => tls_problem(policy),
+        };
         check.summary = format!(
             "certificate {}: {}",
             facts.subject_short(),
@@ -143,10 +149,7 @@ pub fn certificate_check(tls: Option<&TlsObservation>, policy: &Policy) -> Check
         );
         return check.advice(advice.join(" "));
     }
-    if facts.days_left < policy.cert_warn_days
-        || policy.cert_crit_days.is_some_and(|c| facts.days_left < c)
-    {
-        let critical = policy.cert_crit_days.is_some_and(|c| facts.days_left < c);
+    if facts.days_left < policy.cert_warn_days || critical {
         check.status = if critical { Status::Fail } else { Status::Warn };
         check.summary = format!(
             "certificate {} expires in {} day(s), on {}",

@@ -225,7 +225,7 @@ fn fail_summary(domain: &str, cause: &str, senders: &[Sender]) -> String {
     let delivers = |kind: SenderKind| {
         senders
             .iter()
-            .find(|s| s.kind == kind && s.action == Action::Deliver)
+            .find(|s| s.kind == kind && matches!(s.action, Action::Deliver | Action::DeliverLater))
     };
     let refused: Vec<&str> = senders
         .iter()
@@ -238,7 +238,10 @@ fn fail_summary(domain: &str, cause: &str, senders: &[Sender]) -> String {
             refused.join(" and "),
             ordinary.via.as_deref().unwrap_or("an MX")
         ),
-        _ => format!("mail for {domain} cannot be delivered: {cause}"),
+        // Failed on a rule of its own (an open relay, a threshold the user
+        // set), while mail flows: do not claim it cannot be delivered.
+        Some(_) => format!("mail for {domain} gets through, but {cause}"),
+        None => format!("mail for {domain} cannot be delivered: {cause}"),
     }
 }
 
