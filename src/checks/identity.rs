@@ -45,7 +45,9 @@ fn ptr_check(ip: IpAddr, identity: &Identity) -> Check {
     }
 }
 
-/// The first word of the greeting, when it looks like a host name.
+/// The name a 220 greeting gives (RFC 5321 §4.3.1: `220 domain text`),
+/// when its first word is a host name: never an enhanced status code
+/// (`5.7.1`), an address literal or a bare word.
 fn banner_name(obs: &Observation) -> Option<String> {
     let Some(Timed {
         value: Ok(reply), ..
@@ -53,10 +55,30 @@ fn banner_name(obs: &Observation) -> Option<String> {
     else {
         return None;
     };
+    if reply.code != 220 {
+        return None;
+    }
     let first = reply.first_line();
-    let word = first.split_whitespace().next()?;
-    (word.contains('.') && word.parse::<IpAddr>().is_err())
-        .then(|| word.trim_end_matches('.').to_ascii_lowercase())
+    let word = first.split_whitespace().next()?.trim_end_matches('.');
+    is_host_name(word).then(|| word.to_ascii_lowercase())
+}
+
+/// Two or more labels of letters, digits and hyphens, the last with a
+/// letter (a top-level domain is never all digits, RFC 3696 §2), so
+/// `5.7.1` and `192.0.2.1` are not host names.
+fn is_host_name(word: &str) -> bool {
+    let labels: Vec<&str> = word.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.bytes().any(|b| b.is_ascii_alphabetic()))
 }
 
 fn names_check(obs: &Observation, identity: &Identity) -> Check {
@@ -121,4 +143,56 @@ fn names_check(obs: &Observation, identity: &Identity) -> Check {
     };
     check.data.insert("names".into(), data);
     check
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::{greeted, ok};
+
+    fn identity() -> Identity {
+        Identity {
+            ptr: Err(DnsError::NoRecords),
+            confirmed: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_enhanced_code_in_a_refusing_greeting_is_not_a_host_name() {
+        let mut obs = greeted("mx.d.test", "192.0.2.1");
+        obs.banner = ok("554 5.7.1 Service unavailable; client host blocked");
+        obs.ehlo = None;
+        let check = names_check(&obs, &identity());
+        assert!(!check.summary.contains("5.7.1"), "{}", check.summary);
+        assert_eq!(check.data["names"]["banner"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn the_greeting_name_is_compared_with_the_mx() {
+        let mut obs = greeted("mx.d.test", "192.0.2.1");
+        obs.banner = ok("220 other.d.test ESMTP Postfix");
+        let check = names_check(&obs, &identity());
+        assert!(
+            check.summary.contains("the greeting says other.d.test"),
+            "{}",
+            check.summary
+        );
+    }
+
+    #[test]
+    fn host_names() {
+        for yes in ["mx.example.com", "a-b.example", "mx1.xn--p1ai"] {
+            assert!(is_host_name(yes), "{yes}");
+        }
+        for no in [
+            "5.7.1",
+            "192.0.2.1",
+            "localhost",
+            "-a.example",
+            "a..b",
+            "[192.0.2.1]",
+        ] {
+            assert!(!is_host_name(no), "{no}");
+        }
+    }
 }

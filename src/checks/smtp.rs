@@ -315,17 +315,35 @@ fn ehlo_check(obs: &Observation, inside_tls: bool) -> Check {
         }
     }
     let check = ehlo_reply_check(step, inside_tls);
-    let caps = obs.capabilities();
     // RFC 8314 §3.3 and RFC 4954 §4: on submission, AUTH belongs inside TLS.
-    if check.status == Status::Pass
-        && !inside_tls
-        && obs.endpoint.port == 587
-        && caps.is_some_and(|c| c.has("AUTH"))
-    {
+    let exposed = match (inside_tls, obs.endpoint.port, obs.capabilities()) {
+        (false, 587, Some(caps)) => secret_sending_mechanisms(&caps),
+        _ => Vec::new(),
+    };
+    if check.status == Status::Pass && !exposed.is_empty() {
         return Check { status: Status::Warn, ..check }
-            .advice("AUTH is offered before TLS on the submission port: clients may send passwords in plaintext. Offer AUTH only after STARTTLS (Postfix: smtpd_tls_auth_only = yes).");
+            .with("cause", "auth_before_tls")
+            .with("exposed_mechanisms", exposed.clone())
+            .advice(format!("AUTH {} is offered before TLS on the submission port: those mechanisms send the password (or token) in clear, readable by anyone on the path. Offer AUTH only after STARTTLS (Postfix: smtpd_tls_auth_only = yes).", exposed.join(" ")));
     }
     check
+}
+
+/// The advertised AUTH mechanisms that put the secret itself on the wire
+/// (PLAIN, LOGIN: RFC 4616 and the LOGIN draft; XOAUTH2 and OAUTHBEARER
+/// carry a bearer token, RFC 7628). Challenge-response ones (CRAM-MD5,
+/// DIGEST-MD5, SCRAM-*) never send it, so offering them before TLS does not
+/// expose a password.
+fn secret_sending_mechanisms(caps: &Capabilities) -> Vec<String> {
+    caps.get("AUTH")
+        .map(|auth| {
+            auth.params
+                .iter()
+                .map(|m| m.to_ascii_uppercase())
+                .filter(|m| matches!(m.as_str(), "PLAIN" | "LOGIN" | "XOAUTH2" | "OAUTHBEARER"))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// EHLO inside STARTTLS, with what appeared or vanished across the upgrade.
@@ -912,8 +930,127 @@ fn vrfy_check(outcome: &Result<(Reply, Reply), String>) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::testkit::{self, greeted, ok, transaction};
     use std::time::Duration;
     use Endpoint;
+
+    fn submission(mechanisms: &str) -> Observation {
+        let mut obs = greeted("sub.d.test", "192.0.2.1");
+        obs.endpoint.port = 587;
+        obs.ehlo = ok(&format!(
+            "250-sub.d.test\n250-AUTH {mechanisms}\n250 STARTTLS"
+        ));
+        obs
+    }
+
+    #[test]
+    fn auth_before_tls_warns_only_for_mechanisms_that_send_the_secret() {
+        let safe = ehlo_check(&submission("CRAM-MD5 DIGEST-MD5"), false);
+        assert_eq!(safe.status, Status::Pass, "{safe:?}");
+        let exposed = ehlo_check(&submission("DIGEST-MD5 CRAM-MD5 LOGIN PLAIN"), false);
+        assert_eq!(exposed.status, Status::Warn);
+        assert_eq!(
+            exposed.data["exposed_mechanisms"],
+            json!(["LOGIN", "PLAIN"])
+        );
+        assert!(exposed
+            .advice
+            .unwrap()
+            .starts_with("AUTH LOGIN PLAIN is offered before TLS"));
+        // on port 25 AUTH before TLS is the server's business
+        let mut mx = submission("PLAIN");
+        mx.endpoint.port = 25;
+        assert_eq!(ehlo_check(&mx, false).status, Status::Pass);
+    }
+
+    #[test]
+    fn a_refused_recipient_after_an_accepted_one_does_not_stop_the_message() {
+        let mut obs = transaction("mx.d.test", "192.0.2.1", "250 2.1.0 Ok", "250 2.1.5 Ok");
+        obs.extra_rcpts.push((
+            "b@d.test".into(),
+            testkit::timed(Ok(testkit::reply("550 5.1.1 No such user"))),
+        ));
+        obs.data = ok("354 go ahead");
+        obs.data_end = ok("250 2.0.0 Ok: queued as 4B2C1");
+        let found = testkit::findings(&obs, Stage::Data);
+        let status = |id| {
+            found
+                .iter()
+                .filter(|c| c.id == id)
+                .map(|c| c.status)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(status(CheckId::SmtpRcpt), [Status::Pass, Status::Fail]);
+        assert_eq!(status(CheckId::SmtpData), [Status::Pass]);
+        assert_eq!(status(CheckId::SmtpDataEnd), [Status::Pass]);
+        // and when the first recipient is refused, the second still counts
+        let mut obs = transaction(
+            "mx.d.test",
+            "192.0.2.1",
+            "250 2.1.0 Ok",
+            "550 5.1.1 No such user",
+        );
+        obs.extra_rcpts.push((
+            "b@d.test".into(),
+            testkit::timed(Ok(testkit::reply("250 2.1.5 Ok"))),
+        ));
+        obs.data = ok("354 go ahead");
+        obs.data_end = ok("250 2.0.0 Ok: queued as 4B2C1");
+        let found = testkit::findings(&obs, Stage::Data);
+        assert_eq!(
+            status_of(&found, CheckId::SmtpRcpt),
+            [Status::Fail, Status::Pass]
+        );
+        assert_eq!(status_of(&found, CheckId::SmtpDataEnd), [Status::Pass]);
+    }
+
+    fn status_of(found: &[Check], id: CheckId) -> Vec<Status> {
+        found
+            .iter()
+            .filter(|c| c.id == id)
+            .map(|c| c.status)
+            .collect()
+    }
+
+    #[test]
+    fn a_greylisting_rcpt_is_a_warning_with_its_cause() {
+        let obs = transaction(
+            "mx.d.test",
+            "192.0.2.1",
+            "250 2.1.0 Ok",
+            "451 4.7.1 Greylisting in action, please come back later",
+        );
+        let found = testkit::findings(&obs, Stage::Rcpt);
+        let rcpt = found.iter().find(|c| c.id == CheckId::SmtpRcpt).unwrap();
+        assert_eq!(rcpt.status, Status::Warn);
+        assert!(
+            matches!(
+                rcpt.detail,
+                Detail::Reply {
+                    code: 451,
+                    greylisted: true,
+                    ..
+                }
+            ),
+            "{rcpt:?}"
+        );
+    }
+
+    #[test]
+    fn a_failed_step_skips_the_rest_naming_it() {
+        let obs = transaction(
+            "mx.d.test",
+            "192.0.2.1",
+            "553 5.7.1 Sender address rejected",
+            "",
+        );
+        let found = testkit::findings(&obs, Stage::Rcpt);
+        let rcpt = found.iter().find(|c| c.id == CheckId::SmtpRcpt).unwrap();
+        assert_eq!(
+            (rcpt.status, rcpt.summary.as_str()),
+            (Status::Skip, "skipped: smtp.mail failed")
+        );
+    }
 
     fn refused_at(addr: &str, e: ConnectError) -> Check {
         let endpoint = Endpoint {

@@ -196,3 +196,90 @@ pub fn injection_check(outcome: &InjectionOutcome) -> Check {
             .with("result", "inconclusive"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testkit::{ok, policy};
+    use crate::tls::HandshakeError;
+
+    fn require() -> Policy {
+        Policy {
+            require_tls: true,
+            ..policy()
+        }
+    }
+
+    #[test]
+    fn starttls_not_offered_warns_and_fails_only_when_required() {
+        let tls = TlsObservation::new(false, false);
+        assert_eq!(session_check(&tls, &policy()).status, Status::Warn);
+        assert_eq!(session_check(&tls, &require()).status, Status::Fail);
+    }
+
+    #[test]
+    fn a_refused_starttls_names_the_reply() {
+        let mut tls = TlsObservation::new(false, true);
+        tls.reply = ok("454 4.7.0 TLS not available due to local problem");
+        let check = session_check(&tls, &policy());
+        assert_eq!(check.status, Status::Warn);
+        assert!(
+            check.summary.starts_with("STARTTLS refused: 454 4.7.0"),
+            "{}",
+            check.summary
+        );
+        assert_eq!(session_check(&tls, &require()).status, Status::Fail);
+    }
+
+    #[test]
+    fn injected_plaintext_fails_whatever_the_mode() {
+        let mut tls = TlsObservation::new(false, true);
+        tls.reply = ok("220 2.0.0 Ready to start TLS");
+        tls.injected = b"250 injected\r\n".to_vec();
+        let check = session_check(&tls, &policy());
+        assert_eq!(
+            (check.status, &check.data["cause"]),
+            (Status::Fail, &json!("plaintext_injection"))
+        );
+    }
+
+    #[test]
+    fn a_failed_handshake_fails_with_its_kind() {
+        let mut tls = TlsObservation::new(false, true);
+        tls.reply = ok("220 2.0.0 Ready to start TLS");
+        tls.handshake = Some(crate::checks::testkit::timed(Err(HandshakeError {
+            kind: "protocol_version",
+            message: "peer is incompatible: protocol version".into(),
+        })));
+        let check = session_check(&tls, &policy());
+        assert_eq!(
+            (check.status, &check.data["error_kind"]),
+            (Status::Fail, &json!("protocol_version"))
+        );
+        assert!(check.advice.unwrap().contains("TLS 1.2"));
+    }
+
+    #[test]
+    fn no_session_means_no_certificate_to_judge() {
+        let tls = TlsObservation::new(false, false);
+        assert_eq!(
+            certificate_check(Some(&tls), &policy()).status,
+            Status::Skip
+        );
+        assert_eq!(certificate_check(None, &policy()).status, Status::Skip);
+    }
+
+    #[test]
+    fn the_injection_outcomes() {
+        assert_eq!(
+            injection_check(&InjectionOutcome::Safe).status,
+            Status::Pass
+        );
+        let vulnerable = InjectionOutcome::Vulnerable {
+            reply: "250 Ok".into(),
+        };
+        assert_eq!(injection_check(&vulnerable).status, Status::Fail);
+        let inconclusive = InjectionOutcome::Inconclusive("no TLS".into());
+        assert_eq!(injection_check(&inconclusive).status, Status::Info);
+    }
+}
