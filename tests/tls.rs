@@ -587,7 +587,7 @@ fn auth_before_tls_on_the_submission_port_warns() {
     assert!(ehlo["advice"]
         .as_str()
         .unwrap()
-        .contains("AUTH is offered before TLS"));
+        .contains("AUTH PLAIN LOGIN is offered before TLS"));
     drop(smtp);
 }
 
