@@ -1,11 +1,10 @@
 //! The command line, defined once with clap; completions and the man page
 //! are generated from this definition.
 
-use crate::dns::Dns;
-use crate::probe::{self, Stage, TlsMode};
-use crate::target::{self, InputError};
-use crate::tls::TlsClient;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use smtpcheck::probe::{self, Stage, TlsMode};
+use smtpcheck::target::{self, InputError};
+use smtpcheck::tls::TlsClient;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -230,7 +229,7 @@ pub struct ProbeArgs {
     #[arg(long)]
     pub no_transport_policy: bool,
     /// Most connections open at once
-    #[arg(long, value_name = "N", default_value_t = crate::probe::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, value_name = "N", default_value_t = smtpcheck::probe::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
     #[command(flatten)]
     pub tls: TlsArgs,
@@ -335,7 +334,7 @@ pub enum ColorChoice {
 
 impl ProbeArgs {
     /// The engine's options for `stage`, every value validated.
-    pub fn options(&self, stage: Stage) -> Result<probe::Options, InputError> {
+    pub fn options(&self, stage: Stage, inputs: &Inputs) -> Result<probe::Options, InputError> {
         let mut opts = probe::Options::new(stage);
         opts.server = self
             .server
@@ -376,7 +375,7 @@ impl ProbeArgs {
             opts.tls_mode = TlsMode::Require;
             opts.auth_expected = true;
         }
-        opts.auth = self.auth_plan()?;
+        opts.auth = self.auth_plan(inputs)?;
         opts.retry_greylist = self.retry_greylist;
         opts.relay_test = self.relay_test;
         opts.policy = self.policy;
@@ -404,57 +403,64 @@ impl ProbeArgs {
 }
 
 impl ProbeArgs {
-    /// Credentials, never from the command line: SMTPCHECK_OAUTH_TOKEN (XOAUTH2),
-    /// SMTPCHECK_PASSWORD, --password-file, or a no-echo prompt on a terminal.
-    fn auth_plan(&self) -> Result<Option<probe::conversation::AuthPlan>, InputError> {
-        use crate::smtp::auth::{Mechanism, Secret};
-        let Some(user) = &self.auth_user else {
-            return Ok(None);
-        };
-        crate::smtp::check_argument("--auth-user", user).map_err(|e| InputError(e.to_string()))?;
-        let mechanism = self.auth_mech.map(|m| match m {
+    /// The AUTH mechanism asked for with `--auth-mech`.
+    pub fn mechanism(&self) -> Option<smtpcheck::smtp::auth::Mechanism> {
+        use smtpcheck::smtp::auth::Mechanism;
+        self.auth_mech.map(|m| match m {
             AuthMech::Plain => Mechanism::Plain,
             AuthMech::Login => Mechanism::Login,
             AuthMech::CramMd5 => Mechanism::CramMd5,
             AuthMech::Xoauth2 => Mechanism::XOAuth2,
-        });
-        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let (secret, token) = if let Some(t) = env("SMTPCHECK_OAUTH_TOKEN")
-            .filter(|_| mechanism.is_none_or(|m| m == Mechanism::XOAuth2))
-        {
-            (t, true)
-        } else if let Some(p) = env("SMTPCHECK_PASSWORD") {
-            (p, false)
-        } else if let Some(path) = &self.password_file {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| InputError(format!("--password-file {}: {e}", path.display())))?;
-            (text.lines().next().unwrap_or("").to_string(), false)
-        } else if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-            let p = rpassword::prompt_password(format!("Password for {user}: "))
-                .map_err(|e| InputError(format!("cannot read the password: {e}")))?;
-            (p, false)
-        } else {
+        })
+    }
+
+    /// Who to authenticate as, with the secret the setup step found.
+    fn auth_plan(
+        &self,
+        inputs: &Inputs,
+    ) -> Result<Option<probe::conversation::AuthPlan>, InputError> {
+        let Some(user) = &self.auth_user else {
+            return Ok(None);
+        };
+        smtpcheck::smtp::check_argument("--auth-user", user)
+            .map_err(|e| InputError(e.to_string()))?;
+        let Some(secret) = &inputs.secret else {
             return Err(InputError("--auth-user needs a secret: set SMTPCHECK_PASSWORD (or SMTPCHECK_OAUTH_TOKEN), or use --password-file".into()));
         };
         Ok(Some(probe::conversation::AuthPlan {
             user: user.clone(),
-            secret: Secret::new(secret),
-            token,
-            mechanism,
+            secret: smtpcheck::smtp::auth::Secret::new(secret.value.clone()),
+            token: secret.token,
+            mechanism: self.mechanism(),
             allow_plaintext: self.allow_plaintext_auth,
         }))
     }
 }
 
+/// What the setup step read for the options (files, the environment, a
+/// prompt), so that turning arguments into options does no I/O.
+#[derive(Default)]
+pub struct Inputs {
+    pub secret: Option<SecretInput>,
+    /// `send --body-file`: the body as read.
+    pub body: Option<String>,
+}
+
+/// A password or an OAuth token (XOAUTH2).
+pub struct SecretInput {
+    pub value: String,
+    pub token: bool,
+}
+
 impl SendArgs {
     /// The engine's options for `send` and the target (the first recipient).
-    pub fn options(&self) -> Result<(String, probe::Options), InputError> {
+    pub fn options(&self, inputs: &Inputs) -> Result<(String, probe::Options), InputError> {
         if self.probe.rcpt.is_some() {
             return Err(InputError(
                 "send takes its recipients from --to, --cc and --bcc, not --rcpt".into(),
             ));
         }
-        let mut opts = self.probe.options(Stage::Data)?;
+        let mut opts = self.probe.options(Stage::Data, inputs)?;
         let parse = |list: &[String]| -> Result<Vec<String>, InputError> {
             list.iter()
                 .map(|a| target::parse_address(a, "the recipient address"))
@@ -476,23 +482,21 @@ impl SendArgs {
                 return Err(InputError(format!("{other} is not in {domain}: send to one domain at a time, or name the host with --server")));
             }
         }
-        let body = match (&self.body, self.body_file.as_deref()) {
-            (Some(text), _) => text.clone(),
-            (None, Some("-")) => std::io::read_to_string(std::io::stdin()).map_err(|e| InputError(format!("cannot read the body from stdin: {e}")))?,
-            (None, Some(path)) => std::fs::read_to_string(path).map_err(|e| InputError(format!("--body-file {path}: {e}")))?,
+        let body = match (&self.body, &inputs.body) {
+            (Some(text), _) | (None, Some(text)) => text.clone(),
             (None, None) => "This is a test message sent by smtpcheck to check that mail reaches this address.\nNo action is needed.".to_string(),
         };
         let headers = self
             .header
             .iter()
-            .map(|h| crate::message::parse_header(h).map_err(InputError))
+            .map(|h| smtpcheck::message::parse_header(h).map_err(InputError))
             .collect::<Result<Vec<_>, _>>()?;
         let from = if opts.sender.is_empty() {
             format!("smtpcheck@{}", opts.helo)
         } else {
             opts.sender.clone()
         };
-        let draft = crate::message::Draft {
+        let draft = smtpcheck::message::Draft {
             from,
             to,
             cc,
@@ -505,8 +509,8 @@ impl SendArgs {
             return Err(InputError("--subject contains a line break or NUL".into()));
         }
         let message =
-            crate::message::build(&draft, std::time::SystemTime::now()).map_err(InputError)?;
-        opts.message = Some(Arc::new(crate::message::dot_stuff(&message)));
+            smtpcheck::message::build(&draft, std::time::SystemTime::now()).map_err(InputError)?;
+        opts.message = Some(Arc::new(smtpcheck::message::dot_stuff(&message)));
         opts.message_raw = Some(Arc::new(message));
         opts.chunking = self.chunking;
         opts.notify = self.notify.clone();
@@ -538,22 +542,6 @@ fn quit_after_parser() -> impl clap::builder::TypedValueParser<Value = Stage> {
 }
 
 impl DnsArgs {
-    /// The resolver: `--resolver`, or the system configuration.
-    pub fn resolver(&self) -> Result<Dns, String> {
-        let dns = match self.resolver {
-            Some(server) => Dns::using(server, self.timeout),
-            None => Dns::system(self.timeout),
-        }?;
-        let Some(path) = &self.dnssec_anchor else {
-            return Ok(dns);
-        };
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("--dnssec-anchor {}: {e}", path.display()))?;
-        let anchors = crate::dnssec::Anchors::parse(&text)
-            .map_err(|e| format!("--dnssec-anchor {}: {e}", path.display()))?;
-        Ok(dns.with_anchors(anchors))
-    }
-
     /// Options for the DNS-only `mx` command.
     pub fn mx_options(&self) -> probe::Options {
         let mut opts = probe::Options::new(Stage::Mx);

@@ -1,11 +1,15 @@
 //! smtpcheck: parse, run, render, exit. Everything else is in the library.
 
+mod cli;
+mod generate;
+mod setup;
+
 use clap::Parser;
-use smtpcheck::cli::{Cli, ColorChoice, Command, DnsArgs, Format, OutputArgs, ScanArgs};
+use cli::{Cli, ColorChoice, Command, DnsArgs, Format, OutputArgs, ScanArgs};
 use smtpcheck::probe::{self, Stage};
 use smtpcheck::render::nagios::Thresholds;
 use smtpcheck::render::{self, human::Style};
-use smtpcheck::report::Report;
+use smtpcheck::report::{Report, Verdict};
 use smtpcheck::scan::{self, ScanOptions, Summary};
 use smtpcheck::target::{self, InputError};
 use std::io::{self, IsTerminal, Write};
@@ -18,8 +22,8 @@ fn main() -> ExitCode {
         Err(e) => return usage_error(e),
     };
     match cli.command {
-        Command::Completions { shell } => emit(|out| smtpcheck::generate::completions(shell, out)),
-        Command::Man => emit(smtpcheck::generate::man),
+        Command::Completions { shell } => emit(|out| generate::completions(shell, out)),
+        Command::Man => emit(generate::man),
         Command::Policy(args) => run_one(&args.target, args.options(), &args.dns, &args.output),
         Command::Mx(args) => run_one(
             &args.target,
@@ -33,7 +37,7 @@ fn main() -> ExitCode {
         Command::Ehlo(args) => run_stage(Stage::Ehlo, args),
         Command::Tls(args) => run_stage(Stage::Tls, args),
         Command::Scan(args) => run_scan(args),
-        Command::Send(args) => match args.options() {
+        Command::Send(args) => match setup::send_inputs(&args).and_then(|i| args.options(&i)) {
             Ok((target, opts)) => run_one(&target, Ok(opts), &args.probe.dns, &args.output),
             Err(e) => run_one(
                 args.to.first().map_or("", String::as_str),
@@ -67,7 +71,7 @@ fn run_explain(input: &str, json: bool) -> ExitCode {
                     writeln!(out, "{}", serde_json::json!({"input": input, "error": e}))
                 });
             }
-            ExitCode::from(3)
+            could_not_check()
         }
     }
 }
@@ -87,11 +91,11 @@ fn usage_error(e: clap::Error) -> ExitCode {
         let report = Report::error("", "", first_line.trim_start_matches("error: "));
         let _ = write_stdout(|out| render::json::render(&report, out));
     }
-    ExitCode::from(3)
+    could_not_check()
 }
 
-fn run_stage(stage: Stage, args: smtpcheck::cli::TargetArgs) -> ExitCode {
-    let opts = args.probe.options(stage);
+fn run_stage(stage: Stage, args: cli::TargetArgs) -> ExitCode {
+    let opts = setup::probe_inputs(&args.probe).and_then(|i| args.probe.options(stage, &i));
     run_one(&args.target, opts, &args.probe.dns, &args.output)
 }
 
@@ -113,7 +117,7 @@ fn run_one(
     });
     let mut report = match prepared {
         Ok((target, opts)) => block_on(command, input, async {
-            let dns = match dns.resolver() {
+            let dns = match setup::resolver(dns) {
                 Ok(dns) => dns,
                 Err(e) => return Report::error(command, input, e),
             };
@@ -171,9 +175,11 @@ fn block_on(command: &str, input: &str, work: impl std::future::Future<Output = 
 fn run_scan(args: ScanArgs) -> ExitCode {
     let fail = |message: String| {
         eprintln!("smtpcheck: error: {message}");
-        ExitCode::from(3)
+        could_not_check()
     };
-    let mut base = match args.probe.options(Stage::Rcpt) {
+    let options =
+        setup::probe_inputs(&args.probe).and_then(|i| args.probe.options(Stage::Rcpt, &i));
+    let mut base = match options {
         Ok(opts) => opts,
         Err(e) => return fail(e.to_string()),
     };
@@ -204,7 +210,7 @@ fn run_scan(args: ScanArgs) -> ExitCode {
         Err(e) => return fail(format!("cannot start the async runtime: {e}")),
     };
     let result = runtime.block_on(async {
-        let dns = args.probe.dns.resolver().map_err(io::Error::other)?;
+        let dns = setup::resolver(&args.probe.dns).map_err(io::Error::other)?;
         let bar = progress_bar(total);
         let mut progress = |s: &Summary| {
             if let Some(bar) = &bar {
@@ -331,7 +337,13 @@ fn emit(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("smtpcheck: error: {e}");
-            ExitCode::from(3)
+            could_not_check()
         }
     }
+}
+
+/// Exit 3: smtpcheck could not check (the one verdict decided outside a
+/// report: usage errors, unwritable output, a scan that could not start).
+fn could_not_check() -> ExitCode {
+    ExitCode::from(Verdict::Error.exit_code())
 }

@@ -1,0 +1,82 @@
+//! The setup step between parsing and running: what the options need from
+//! outside the command line (files, the environment, a password prompt, the
+//! resolver), read here so that `cli` only turns arguments into options.
+
+use crate::cli::{DnsArgs, Inputs, ProbeArgs, SecretInput, SendArgs};
+use smtpcheck::dns::Dns;
+use smtpcheck::smtp::auth::Mechanism;
+use smtpcheck::target::InputError;
+
+/// Credentials, never from the command line: SMTPCHECK_OAUTH_TOKEN (XOAUTH2),
+/// SMTPCHECK_PASSWORD, --password-file, or a no-echo prompt on a terminal.
+pub fn probe_inputs(args: &ProbeArgs) -> Result<Inputs, InputError> {
+    let Some(user) = &args.auth_user else {
+        return Ok(Inputs::default());
+    };
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let mechanism = args.mechanism();
+    let secret = if let Some(t) =
+        env("SMTPCHECK_OAUTH_TOKEN").filter(|_| mechanism.is_none_or(|m| m == Mechanism::XOAuth2))
+    {
+        Some(SecretInput {
+            value: t,
+            token: true,
+        })
+    } else if let Some(p) = env("SMTPCHECK_PASSWORD") {
+        Some(SecretInput {
+            value: p,
+            token: false,
+        })
+    } else if let Some(path) = &args.password_file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| InputError(format!("--password-file {}: {e}", path.display())))?;
+        Some(SecretInput {
+            value: text.lines().next().unwrap_or("").to_string(),
+            token: false,
+        })
+    } else if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        let p = rpassword::prompt_password(format!("Password for {user}: "))
+            .map_err(|e| InputError(format!("cannot read the password: {e}")))?;
+        Some(SecretInput {
+            value: p,
+            token: false,
+        })
+    } else {
+        None
+    };
+    Ok(Inputs { secret, body: None })
+}
+
+/// `send`: the credentials, and the body from `--body-file` (or stdin).
+pub fn send_inputs(args: &SendArgs) -> Result<Inputs, InputError> {
+    let mut inputs = probe_inputs(&args.probe)?;
+    inputs.body = match (&args.body, args.body_file.as_deref()) {
+        (Some(_), _) | (None, None) => None,
+        (None, Some("-")) => Some(
+            std::io::read_to_string(std::io::stdin())
+                .map_err(|e| InputError(format!("cannot read the body from stdin: {e}")))?,
+        ),
+        (None, Some(path)) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| InputError(format!("--body-file {path}: {e}")))?,
+        ),
+    };
+    Ok(inputs)
+}
+
+/// The resolver: `--resolver`, or the system configuration, with the
+/// `--dnssec-anchor` file read.
+pub fn resolver(args: &DnsArgs) -> Result<Dns, String> {
+    let dns = match args.resolver {
+        Some(server) => Dns::using(server, args.timeout),
+        None => Dns::system(args.timeout),
+    }?;
+    let Some(path) = &args.dnssec_anchor else {
+        return Ok(dns);
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("--dnssec-anchor {}: {e}", path.display()))?;
+    let anchors = smtpcheck::dnssec::Anchors::parse(&text)
+        .map_err(|e| format!("--dnssec-anchor {}: {e}", path.display()))?;
+    Ok(dns.with_anchors(anchors))
+}
