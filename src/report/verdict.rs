@@ -289,3 +289,118 @@ fn send_summary(verdict: Verdict, checks: &[Check], cause: &str) -> String {
     }
     words
 }
+
+#[cfg(test)]
+mod tests {
+    //! The verdict and its sentence, from findings the real producers made.
+    use super::*;
+    use crate::checks::dane::{dane_check, dnssec_check, Presented};
+    use crate::checks::senders::simulate;
+    use crate::checks::testkit::{findings, transaction, unreachable};
+    use crate::dane::Tlsa;
+    use crate::dnssec::{Security, Validation};
+    use crate::observe::conversation::ConnectError;
+    use crate::observe::dns::{Answer, MxOutcome, TlsaAnswer};
+    use crate::observe::Stage;
+
+    fn accepted(host: &str, ip: &str, stage: Stage) -> Vec<Check> {
+        findings(&transaction(host, ip, "250 2.1.0 Ok", "250 2.1.5 Ok"), stage)
+    }
+
+    fn sentence(command: Command, checks: &[Check]) -> Judgement {
+        let mut hosts: Vec<String> = Vec::new();
+        for host in checks.iter().filter_map(|c| c.host.clone()) {
+            if !hosts.contains(&host) {
+                hosts.push(host);
+            }
+        }
+        judge(Some(command), "d.test", checks, &simulate(checks, &hosts))
+    }
+
+    #[test]
+    fn only_commands_that_reach_rcpt_speak_of_delivery() {
+        let checks = accepted("mx1.d.test", "192.0.2.1", Stage::Connect);
+        let j = sentence(Command::Connect, &checks);
+        assert_eq!((j.verdict, j.summary.as_str()), (Verdict::Pass, "every check passed for d.test"));
+        let checks = accepted("mx1.d.test", "192.0.2.1", Stage::Rcpt);
+        let j = sentence(Command::Probe, &checks);
+        assert_eq!(j.summary, "mail for d.test can be delivered: every check passed");
+    }
+
+    #[test]
+    fn a_warning_names_the_decisive_finding_in_the_words_of_the_command() {
+        let mut checks = findings(
+            &unreachable("mx1.d.test", "192.0.2.1", ConnectError::Refused),
+            Stage::Connect,
+        );
+        checks.extend(accepted("mx2.d.test", "192.0.2.2", Stage::Connect));
+        let j = sentence(Command::Connect, &checks);
+        assert_eq!(j.verdict, Verdict::Warn);
+        assert!(!j.summary.contains("can get through"), "{}", j.summary);
+        assert!(
+            j.summary.starts_with("d.test: tcp.connect at mx1.d.test [192.0.2.1]: 192.0.2.1:25: connection refused"),
+            "{}",
+            j.summary
+        );
+        let mut checks = findings(
+            &unreachable("mx1.d.test", "192.0.2.1", ConnectError::Refused),
+            Stage::Rcpt,
+        );
+        checks.extend(accepted("mx2.d.test", "192.0.2.2", Stage::Rcpt));
+        let j = sentence(Command::Probe, &checks);
+        assert!(j.summary.starts_with("mail for d.test can get through, but tcp.connect at mx1.d.test"), "{}", j.summary);
+    }
+
+    #[test]
+    fn a_dane_only_failure_says_who_is_stopped() {
+        let mut checks = vec![dnssec_check(&[Answer {
+            name: "d.test".into(),
+            rtype: "MX",
+            validation: Validation::new(Security::Secure, None),
+        }])];
+        checks.extend(accepted("mx1.d.test", "192.0.2.1", Stage::Rcpt));
+        let tlsa = TlsaAnswer {
+            name: "_25._tcp.mx1.d.test".into(),
+            records: Ok(vec![Tlsa {
+                usage: 3,
+                selector: 1,
+                matching: 1,
+                data: vec![0; 32],
+            }]),
+            validation: Validation::new(Security::Secure, None),
+        };
+        let endpoint = crate::checks::testkit::endpoint("mx1.d.test", "192.0.2.1");
+        checks.push(dane_check(&tlsa, Presented::NoStartTls, &["mx1.d.test"]).at(&endpoint));
+        let j = sentence(Command::Probe, &checks);
+        assert_eq!(j.verdict, Verdict::Fail, "the verdict stays");
+        assert!(
+            j.summary.starts_with("mail for d.test is stopped for DANE-enforcing senders: tls.dane at mx1.d.test"),
+            "{}",
+            j.summary
+        );
+        assert!(j.summary.ends_with("ordinary senders still deliver via mx1.d.test"), "{}", j.summary);
+    }
+
+    #[test]
+    fn dns_only_commands_name_the_dns_cause() {
+        let checks = vec![crate::checks::dns::mx_check(
+            "d.test",
+            &MxOutcome::Failed(crate::dns::DnsError::NxDomain),
+            Default::default(),
+        )];
+        let j = sentence(Command::Policy, &checks);
+        assert_eq!(j.verdict, Verdict::Fail);
+        assert_eq!(j.summary, "d.test: dns.mx: d.test does not exist (NXDOMAIN)");
+        let down = vec![crate::checks::dns::mx_check(
+            "d.test",
+            &MxOutcome::ResolverDown {
+                resolver: "127.0.0.1:9".into(),
+                error: crate::dns::DnsError::Timeout(std::time::Duration::from_secs(1)),
+            },
+            Default::default(),
+        )];
+        let j = sentence(Command::Probe, &down);
+        assert_eq!(j.verdict, Verdict::Error);
+        assert!(j.summary.starts_with("could not check d.test: dns.mx: could not check: the DNS resolver 127.0.0.1:9"), "{}", j.summary);
+    }
+}
