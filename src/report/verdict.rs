@@ -304,7 +304,10 @@ mod tests {
     use crate::observe::Stage;
 
     fn accepted(host: &str, ip: &str, stage: Stage) -> Vec<Check> {
-        findings(&transaction(host, ip, "250 2.1.0 Ok", "250 2.1.5 Ok"), stage)
+        findings(
+            &transaction(host, ip, "250 2.1.0 Ok", "250 2.1.5 Ok"),
+            stage,
+        )
     }
 
     fn sentence(command: Command, checks: &[Check]) -> Judgement {
@@ -321,10 +324,16 @@ mod tests {
     fn only_commands_that_reach_rcpt_speak_of_delivery() {
         let checks = accepted("mx1.d.test", "192.0.2.1", Stage::Connect);
         let j = sentence(Command::Connect, &checks);
-        assert_eq!((j.verdict, j.summary.as_str()), (Verdict::Pass, "every check passed for d.test"));
+        assert_eq!(
+            (j.verdict, j.summary.as_str()),
+            (Verdict::Pass, "every check passed for d.test")
+        );
         let checks = accepted("mx1.d.test", "192.0.2.1", Stage::Rcpt);
         let j = sentence(Command::Probe, &checks);
-        assert_eq!(j.summary, "mail for d.test can be delivered: every check passed");
+        assert_eq!(
+            j.summary,
+            "mail for d.test can be delivered: every check passed"
+        );
     }
 
     #[test]
@@ -338,7 +347,9 @@ mod tests {
         assert_eq!(j.verdict, Verdict::Warn);
         assert!(!j.summary.contains("can get through"), "{}", j.summary);
         assert!(
-            j.summary.starts_with("d.test: tcp.connect at mx1.d.test [192.0.2.1]: 192.0.2.1:25: connection refused"),
+            j.summary.starts_with(
+                "d.test: tcp.connect at mx1.d.test [192.0.2.1]: 192.0.2.1:25: connection refused"
+            ),
             "{}",
             j.summary
         );
@@ -348,7 +359,12 @@ mod tests {
         );
         checks.extend(accepted("mx2.d.test", "192.0.2.2", Stage::Rcpt));
         let j = sentence(Command::Probe, &checks);
-        assert!(j.summary.starts_with("mail for d.test can get through, but tcp.connect at mx1.d.test"), "{}", j.summary);
+        assert!(
+            j.summary
+                .starts_with("mail for d.test can get through, but tcp.connect at mx1.d.test"),
+            "{}",
+            j.summary
+        );
     }
 
     #[test]
@@ -374,11 +390,18 @@ mod tests {
         let j = sentence(Command::Probe, &checks);
         assert_eq!(j.verdict, Verdict::Fail, "the verdict stays");
         assert!(
-            j.summary.starts_with("mail for d.test is stopped for DANE-enforcing senders: tls.dane at mx1.d.test"),
+            j.summary.starts_with(
+                "mail for d.test is stopped for DANE-enforcing senders: tls.dane at mx1.d.test"
+            ),
             "{}",
             j.summary
         );
-        assert!(j.summary.ends_with("ordinary senders still deliver via mx1.d.test"), "{}", j.summary);
+        assert!(
+            j.summary
+                .ends_with("ordinary senders still deliver via mx1.d.test"),
+            "{}",
+            j.summary
+        );
     }
 
     #[test]
@@ -390,7 +413,10 @@ mod tests {
         )];
         let j = sentence(Command::Policy, &checks);
         assert_eq!(j.verdict, Verdict::Fail);
-        assert_eq!(j.summary, "d.test: dns.mx: d.test does not exist (NXDOMAIN)");
+        assert_eq!(
+            j.summary,
+            "d.test: dns.mx: d.test does not exist (NXDOMAIN)"
+        );
         let down = vec![crate::checks::dns::mx_check(
             "d.test",
             &MxOutcome::ResolverDown {
@@ -401,6 +427,12 @@ mod tests {
         )];
         let j = sentence(Command::Probe, &down);
         assert_eq!(j.verdict, Verdict::Error);
-        assert!(j.summary.starts_with("could not check d.test: dns.mx: could not check: the DNS resolver 127.0.0.1:9"), "{}", j.summary);
+        assert!(
+            j.summary.starts_with(
+                "could not check d.test: dns.mx: could not check: the DNS resolver 127.0.0.1:9"
+            ),
+            "{}",
+            j.summary
+        );
     }
 }

@@ -153,6 +153,10 @@ impl TestDns {
     pub fn resolver_arg(&self) -> String {
         self.addr.to_string()
     }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
 }
 
 /// A UDP socket and a TCP listener on the same loopback port.
