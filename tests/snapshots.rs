@@ -30,7 +30,9 @@ fn redact(doc: &mut Value, ports: &[u16]) {
         Value::Array(items) => items.iter_mut().for_each(|v| redact(v, ports)),
         Value::String(text) => {
             for port in ports {
-                *text = text.replace(&format!(":{port}"), ":PORT");
+                *text = text
+                    .replace(&format!(":{port}"), ":PORT")
+                    .replace(&format!("port {port}"), "port PORT");
             }
             // "(handshake 0.4 ms)", "in 1.2 ms": timings inside words
             if let Some(at) = text.find(" ms") {
