@@ -680,6 +680,12 @@ fn parameters(obs: &mut Observation, plan: &Plan) -> Result<(Vec<String>, Vec<St
     Ok((mail, rcpt))
 }
 
+/// The test transaction, pipelined or not, on one path: the envelope
+/// (MAIL, each RCPT, and DATA for `send`) goes out in one write when the
+/// server offers PIPELINING (RFC 2920 §3.1), or a command at a time; the
+/// replies are recorded the same way; then the message (`send`), and one
+/// ending: RSET when a transaction is left open, QUIT when the connection
+/// can carry it.
 async fn transaction(session: &mut Session<BoxStream>, obs: &mut Observation, plan: &Plan) {
     let (mail_params, rcpt_params) = match parameters(obs, plan) {
         Ok(p) => p,
@@ -690,96 +696,120 @@ async fn transaction(session: &mut Session<BoxStream>, obs: &mut Observation, pl
             return;
         }
     };
-    let Ok(mail) = Command::mail_from_with(&plan.sender, &mail_params) else {
+    let Some(envelope) = Envelope::of(plan, &mail_params, &rcpt_params) else {
+        // Validated at the command line; a library caller gets skips.
+        session.quit().await;
         return;
     };
-    let mut rcpts = Vec::new();
-    for r in std::iter::once(&plan.recipient).chain(&plan.extra_recipients) {
-        match Command::rcpt_to_with(r, &rcpt_params) {
-            Ok(c) => rcpts.push((r.clone(), c)),
-            Err(_) => return,
-        }
-    }
+    let caps = obs.current_capabilities().unwrap_or_default();
     let send_data = plan.stage >= Stage::Data && plan.message.is_some();
-    let chunking = send_data
-        && plan.chunking
-        && obs
-            .current_capabilities()
-            .is_some_and(|c| c.has("CHUNKING"));
+    let chunking = send_data && plan.chunking && caps.has("CHUNKING");
     if send_data && plan.chunking && !chunking {
         obs.extensions
             .push("CHUNKING not offered: DATA used".into());
     }
-    let pipelining = obs
-        .current_capabilities()
-        .is_some_and(|c| c.has("PIPELINING"));
-    if pipelining && plan.stage >= Stage::Rcpt {
-        obs.pipelined = true;
-        let mut group = vec![mail];
-        group.extend(rcpts.iter().map(|(_, c)| c.clone()));
-        // RFC 2920 §3.1: DATA may end a group; the message waits for its 354.
-        group.extend(match (send_data, chunking) {
-            (true, true) => vec![],
-            (true, false) => vec![Command::data()],
-            (false, _) => vec![Command::rset(), Command::quit()],
-        });
-        let mut replies = session.pipeline(&group).await.into_iter();
-        obs.mail = replies.next();
-        // A failed MAIL makes the RCPT replies meaningless (503 bad sequence).
-        if !matches!(&obs.mail, Some(Timed { value: Ok(r), .. }) if r.is_positive()) {
-            return;
+    obs.pipelined = caps.has("PIPELINING") && plan.stage >= Stage::Rcpt;
+    let mut commands = vec![envelope.mail];
+    if plan.stage >= Stage::Rcpt {
+        commands.extend(envelope.rcpts.iter().map(|(_, c)| c.clone()));
+    }
+    let data = send_data && !chunking;
+    if data {
+        commands.push(Command::data());
+    }
+    // A probe's group ends the session too: RSET and QUIT in the same
+    // write, so the whole test costs one round trip.
+    let closing = obs.pipelined && !send_data;
+    if closing {
+        commands.extend([Command::rset(), Command::quit()]);
+    }
+    let mut replies = match obs.pipelined {
+        true => session.pipeline(&commands).await.into_iter(),
+        false => one_at_a_time(session, &commands, data).await.into_iter(),
+    };
+    obs.mail = replies.next();
+    // A failed MAIL makes the later replies meaningless (503 bad sequence):
+    // they are read, not recorded.
+    let mail_ok = matches!(&obs.mail, Some(Timed { value: Ok(r), .. }) if r.is_positive());
+    if plan.stage >= Stage::Rcpt {
+        let addresses = envelope.rcpts.iter().map(|(a, _)| a.clone());
+        let rcpts: Vec<_> = addresses.zip(replies.by_ref()).collect();
+        if mail_ok {
+            record_rcpts(obs, rcpts);
         }
-        record_rcpts(
-            obs,
-            rcpts.iter().map(|(a, _)| a.clone()).zip(replies.by_ref()),
-        );
-        if chunking {
-            send_bdat(session, obs, plan).await;
-        } else if send_data {
-            obs.data = replies.next();
-            finish_data(session, obs, plan).await;
-        }
+    }
+    if data && mail_ok {
+        obs.data = replies.next();
+    }
+    // Whether the connection survived the last reply read.
+    let last = obs
+        .data
+        .as_ref()
+        .or(obs.extra_rcpts.last().map(|(_, r)| r))
+        .or(obs.rcpt.as_ref())
+        .or(obs.mail.as_ref());
+    let open = last.is_none_or(|l| still_open(&l.value));
+    if closing || !open {
         return;
     }
-    let mail_step = step(session, Some(&mail)).await;
-    let accepted = matches!(&mail_step.value, Ok(r) if r.is_positive());
-    let open = still_open(&mail_step.value);
-    obs.mail = Some(mail_step);
-    if !accepted || plan.stage == Stage::Mail {
-        if open && accepted {
-            let _ = session.command(&Command::rset()).await;
-        }
-        if open {
-            session.quit().await;
-        }
-        return;
+    if chunking && any_rcpt_accepted(obs) {
+        return send_bdat(session, obs, plan).await;
     }
-    let mut results = Vec::new();
-    for (address, rcpt) in &rcpts {
-        let reply = step(session, Some(rcpt)).await;
-        let open = still_open(&reply.value);
-        results.push((address.clone(), reply));
-        if !open {
-            record_rcpts(obs, results);
-            return;
+    if matches!(&obs.data, Some(Timed { value: Ok(r), .. }) if r.code == 354) {
+        if let Some(message) = plan.message.as_ref() {
+            return deliver(session, obs, message, true, Instant::now()).await;
         }
     }
-    record_rcpts(obs, results);
-    let any_accepted = std::iter::once(&obs.rcpt)
-        .flatten()
-        .chain(obs.extra_rcpts.iter().map(|(_, r)| r))
-        .any(|r| matches!(&r.value, Ok(reply) if reply.is_positive()));
-    if chunking && any_accepted {
-        send_bdat(session, obs, plan).await;
-        return;
+    if mail_ok {
+        let _ = session.command(&Command::rset()).await;
     }
-    if send_data && any_accepted {
-        obs.data = Some(step(session, Some(&Command::data())).await);
-        finish_data(session, obs, plan).await;
-        return;
-    }
-    let _ = session.command(&Command::rset()).await;
     session.quit().await;
+}
+
+/// MAIL, the RCPT commands with their addresses.
+struct Envelope {
+    mail: Command,
+    rcpts: Vec<(String, Command)>,
+}
+
+impl Envelope {
+    fn of(plan: &Plan, mail_params: &[String], rcpt_params: &[String]) -> Option<Self> {
+        let mail = Command::mail_from_with(&plan.sender, mail_params).ok()?;
+        let rcpts = std::iter::once(&plan.recipient)
+            .chain(&plan.extra_recipients)
+            .map(|r| Some((r.clone(), Command::rcpt_to_with(r, rcpt_params).ok()?)))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Self { mail, rcpts })
+    }
+}
+
+/// Without PIPELINING: each command waits for its reply. Stops after a
+/// refused MAIL, when the connection is gone, and before DATA when no
+/// recipient was accepted (`data`: the last command is DATA).
+async fn one_at_a_time(
+    session: &mut Session<BoxStream>,
+    commands: &[Command],
+    data: bool,
+) -> Vec<Timed<Result<Reply, SessionError>>> {
+    let mut replies: Vec<Timed<Result<Reply, SessionError>>> = Vec::new();
+    for (i, command) in commands.iter().enumerate() {
+        let is_data = data && i + 1 == commands.len();
+        let any_rcpt_accepted = replies
+            .iter()
+            .skip(1)
+            .any(|r| matches!(&r.value, Ok(reply) if reply.is_positive()));
+        if is_data && !any_rcpt_accepted {
+            break;
+        }
+        let reply = step(session, Some(command)).await;
+        let go_on =
+            still_open(&reply.value) && (i > 0 || matches!(&reply.value, Ok(r) if r.is_positive()));
+        replies.push(reply);
+        if !go_on {
+            break;
+        }
+    }
+    replies
 }
 
 fn record_rcpts(
@@ -795,20 +825,19 @@ fn record_rcpts(
     }
 }
 
+fn any_rcpt_accepted(obs: &Observation) -> bool {
+    std::iter::once(&obs.rcpt)
+        .flatten()
+        .chain(obs.extra_rcpts.iter().map(|(_, r)| r))
+        .any(|r| matches!(&r.value, Ok(reply) if reply.is_positive()))
+}
+
 /// CHUNKING (RFC 3030): `BDAT n LAST` and the message as written, no
 /// dot-stuffing, one reply.
 async fn send_bdat(session: &mut Session<BoxStream>, obs: &mut Observation, plan: &Plan) {
     let Some(message) = plan.message_raw.as_ref() else {
         return;
     };
-    let any_accepted = std::iter::once(&obs.rcpt)
-        .flatten()
-        .chain(obs.extra_rcpts.iter().map(|(_, r)| r))
-        .any(|r| matches!(&r.value, Ok(reply) if reply.is_positive()));
-    if !any_accepted {
-        session.quit().await;
-        return;
-    }
     obs.chunked = true;
     obs.extensions.push("CHUNKING".into());
     let start = Instant::now();
@@ -836,17 +865,6 @@ async fn deliver(
     let open = still_open(&result);
     obs.data_end = Some(Timed::since(start, result));
     if open {
-        session.quit().await;
-    }
-}
-
-/// After a 354 to DATA: the message, the final reply, QUIT.
-async fn finish_data(session: &mut Session<BoxStream>, obs: &mut Observation, plan: &Plan) {
-    let go = matches!(&obs.data, Some(Timed { value: Ok(r), .. }) if r.code == 354);
-    let open = obs.data.as_ref().is_some_and(|d| still_open(&d.value));
-    if let (true, Some(message)) = (go, plan.message.as_ref()) {
-        deliver(session, obs, message, true, Instant::now()).await;
-    } else if open {
         session.quit().await;
     }
 }
