@@ -161,8 +161,8 @@ pub struct SendArgs {
     #[arg(long)]
     pub chunking: bool,
     /// Ask for delivery status notifications when the server offers DSN (RFC 3461): never, or a list of success,failure,delay
-    #[arg(long, value_name = "WHEN", value_parser = parse_notify)]
-    pub notify: Option<String>,
+    #[arg(long, value_name = "WHEN", value_parser = smtpcheck::smtp::Notify::parse)]
+    pub notify: Option<smtpcheck::smtp::Notify>,
     #[command(flatten)]
     pub probe: ProbeArgs,
     #[command(flatten)]
@@ -568,27 +568,6 @@ fn parse_seconds(s: &str) -> Result<Duration, String> {
         return Err(format!("{s} is out of range: give 0.1 to 3600 seconds"));
     }
     Ok(Duration::from_secs_f64(secs))
-}
-
-/// `never`, or a comma list of `success`, `failure`, `delay` (RFC 3461 §4.1).
-fn parse_notify(s: &str) -> Result<String, String> {
-    let words: Vec<String> = s
-        .split(',')
-        .map(|w| w.trim().to_ascii_lowercase())
-        .collect();
-    if words == ["never"] {
-        return Ok("NEVER".into());
-    }
-    if words.is_empty()
-        || words
-            .iter()
-            .any(|w| !matches!(w.as_str(), "success" | "failure" | "delay"))
-    {
-        return Err(format!(
-            "\"{s}\": give never, or a list of success,failure,delay"
-        ));
-    }
-    Ok(words.join(",").to_ascii_uppercase())
 }
 
 /// `WARN` or `WARN,CRIT` days, CRIT below WARN.

@@ -69,7 +69,7 @@ pub fn session_check(tls: &TlsObservation, policy: &Policy) -> Check {
             elapsed,
         }) => c(Status::Fail, format!("TLS handshake failed: {e}"))
             .took(*elapsed)
-            .with("error_kind", e.kind)
+            .with("error_kind", e.kind.as_str())
             .advice(handshake_advice(e)),
         Some(Timed {
             value: Ok(n),
@@ -93,11 +93,12 @@ pub fn session_check(tls: &TlsObservation, policy: &Policy) -> Check {
 }
 
 fn handshake_advice(e: &HandshakeError) -> &'static str {
+    use crate::tls::HandshakeKind as K;
     match e.kind {
-        "protocol_version" => "Enable TLS 1.2 and 1.3 on the server (Postfix: smtpd_tls_protocols = >=TLSv1.2); senders such as Gmail and Microsoft refuse TLS 1.0 and 1.1.",
-        "no_shared_cipher" => "The server's cipher or key-exchange settings exclude every modern suite: restore the defaults (Postfix: smtpd_tls_ciphers = medium) and check that its key and certificate match.",
-        "not_tls" => "Something other than TLS answered after STARTTLS: a broken server, or a middlebox (firewall 'SMTP fixup') that mangles STARTTLS.",
-        "timeout" => "The server did not complete the handshake in time: overloaded, or a middlebox holds the encrypted traffic.",
+        K::ProtocolVersion => "Enable TLS 1.2 and 1.3 on the server (Postfix: smtpd_tls_protocols = >=TLSv1.2); senders such as Gmail and Microsoft refuse TLS 1.0 and 1.1.",
+        K::NoSharedCipher => "The server's cipher or key-exchange settings exclude every modern suite: restore the defaults (Postfix: smtpd_tls_ciphers = medium) and check that its key and certificate match.",
+        K::NotTls => "Something other than TLS answered after STARTTLS: a broken server, or a middlebox (firewall 'SMTP fixup') that mangles STARTTLS.",
+        K::Timeout => "The server did not complete the handshake in time: overloaded, or a middlebox holds the encrypted traffic.",
         _ => "The TLS connection could not be set up; the reason above is the TLS library's own.",
     }
 }
@@ -248,7 +249,7 @@ mod tests {
         let mut tls = TlsObservation::new(false, true);
         tls.reply = ok("220 2.0.0 Ready to start TLS");
         tls.handshake = Some(crate::checks::testkit::timed(Err(HandshakeError {
-            kind: "protocol_version",
+            kind: crate::tls::HandshakeKind::ProtocolVersion,
             message: "peer is incompatible: protocol version".into(),
         })));
         let check = session_check(&tls, &policy());

@@ -43,7 +43,7 @@ pub struct Plan {
     /// `--chunking`: BDAT instead of DATA when CHUNKING is offered (RFC 3030).
     pub chunking: bool,
     /// `--notify`: DSN NOTIFY for every RCPT when DSN is offered (RFC 3461).
-    pub notify: Option<String>,
+    pub notify: Option<crate::smtp::Notify>,
     /// How connections are opened (TCP, or a test's scripted peers).
     pub connector: Arc<dyn super::connect::Connector>,
 }
@@ -670,7 +670,7 @@ fn parameters(obs: &mut Observation, plan: &Plan) -> Result<(Vec<String>, Vec<St
     }
     if let Some(notify) = &plan.notify {
         if caps.has("DSN") {
-            rcpt.push(format!("NOTIFY={}", notify.to_ascii_uppercase()));
+            rcpt.push(format!("NOTIFY={}", notify.parameter()));
             obs.extensions.push("DSN".into());
         } else {
             obs.extensions

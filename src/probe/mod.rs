@@ -83,7 +83,7 @@ pub struct Options {
     /// `send --chunking`.
     pub chunking: bool,
     /// `send --notify`.
-    pub notify: Option<String>,
+    pub notify: Option<crate::smtp::Notify>,
     /// SPF and DMARC (`policy`, `probe --policy`).
     pub policy: bool,
     /// DNSSEC, DANE, MTA-STS and TLS-RPT: whether mail can reach the domain

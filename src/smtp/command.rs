@@ -181,6 +181,62 @@ impl fmt::Display for Command {
     }
 }
 
+/// When a DSN is asked for (RFC 3461 §4.1): never, or on any of success,
+/// failure and delay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notify {
+    Never,
+    On(Vec<NotifyOn>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotifyOn {
+    Success,
+    Failure,
+    Delay,
+}
+
+impl Notify {
+    /// `never`, or a comma list of `success`, `failure`, `delay`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let words: Vec<String> = s
+            .split(',')
+            .map(|w| w.trim().to_ascii_lowercase())
+            .collect();
+        if words == ["never"] {
+            return Ok(Self::Never);
+        }
+        let on = words
+            .iter()
+            .map(|w| match w.as_str() {
+                "success" => Ok(NotifyOn::Success),
+                "failure" => Ok(NotifyOn::Failure),
+                "delay" => Ok(NotifyOn::Delay),
+                _ => Err(format!(
+                    "\"{s}\": give never, or a list of success,failure,delay"
+                )),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self::On(on))
+    }
+
+    /// The RCPT parameter value: `NEVER`, or `SUCCESS,FAILURE`.
+    pub fn parameter(&self) -> String {
+        match self {
+            Self::Never => "NEVER".into(),
+            Self::On(on) => on
+                .iter()
+                .map(|w| match w {
+                    NotifyOn::Success => "SUCCESS",
+                    NotifyOn::Failure => "FAILURE",
+                    NotifyOn::Delay => "DELAY",
+                })
+                .collect::<Vec<_>>()
+                .join(","),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ pub mod reply;
 pub mod session;
 
 pub use capability::{Capabilities, Capability};
-pub use command::{check_argument, Command, UnsafeArgument};
+pub use command::{check_argument, Command, Notify, NotifyOn, UnsafeArgument};
 pub use reply::{EnhancedCode, Reply, ReplyDecoder, ReplyError};
 pub use session::{
     millis, BoxStream, Deadlines, Direction, Session, SessionError, SessionState, Stream, Timed,

@@ -40,18 +40,47 @@ pub struct Negotiated {
     pub chain: Vec<CertificateDer<'static>>,
 }
 
+/// What kind of handshake failure; the serde name is the JSON `error_kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandshakeKind {
+    ProtocolVersion,
+    NoSharedCipher,
+    NotTls,
+    Alert,
+    Certificate,
+    Timeout,
+    Reset,
+    Closed,
+    Other,
+}
+
+impl HandshakeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ProtocolVersion => "protocol_version",
+            Self::NoSharedCipher => "no_shared_cipher",
+            Self::NotTls => "not_tls",
+            Self::Alert => "alert",
+            Self::Certificate => "certificate",
+            Self::Timeout => "timeout",
+            Self::Reset => "reset",
+            Self::Closed => "closed",
+            Self::Other => "other",
+        }
+    }
+}
+
 /// Why a handshake failed, in words a person understands.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct HandshakeError {
-    /// Stable name for JSON: `protocol_version`, `no_shared_cipher`, `not_tls`,
-    /// `alert`, `timeout`, `reset`, `closed`, `other`.
-    pub kind: &'static str,
+    pub kind: HandshakeKind,
     pub message: String,
 }
 
 impl HandshakeError {
-    fn new(kind: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(kind: HandshakeKind, message: impl Into<String>) -> Self {
         Self {
             kind,
             message: message.into(),
@@ -67,14 +96,14 @@ impl HandshakeError {
         }
         match e.kind() {
             io::ErrorKind::ConnectionReset => Self::new(
-                "reset",
+                HandshakeKind::Reset,
                 "the server reset the connection during the TLS handshake",
             ),
             io::ErrorKind::UnexpectedEof => Self::new(
-                "closed",
+                HandshakeKind::Closed,
                 "the server closed the connection during the TLS handshake",
             ),
-            _ => Self::new("other", format!("TLS handshake failed: {e}")),
+            _ => Self::new(HandshakeKind::Other, format!("TLS handshake failed: {e}")),
         }
     }
 
@@ -82,20 +111,20 @@ impl HandshakeError {
         use rustls::Error as E;
         match e {
             E::AlertReceived(AlertDescription::ProtocolVersion) | E::PeerIncompatible(rustls::PeerIncompatible::ServerDoesNotSupportTls12Or13) => Self::new(
-                "protocol_version",
+                HandshakeKind::ProtocolVersion,
                 "the server supports no TLS version we accept (TLS 1.2 or 1.3): it likely offers only legacy TLS 1.0/1.1, which modern senders refuse",
             ),
             E::AlertReceived(AlertDescription::HandshakeFailure | AlertDescription::InsufficientSecurity) | E::PeerIncompatible(_) => Self::new(
-                "no_shared_cipher",
+                HandshakeKind::NoSharedCipher,
                 format!("no cipher suite or key exchange in common with the server ({e})"),
             ),
             E::InvalidMessage(_) | E::InappropriateMessage { .. } | E::InappropriateHandshakeMessage { .. } => Self::new(
-                "not_tls",
+                HandshakeKind::NotTls,
                 format!("the server answered with something that is not a TLS handshake ({e})"),
             ),
-            E::AlertReceived(alert) => Self::new("alert", format!("the server aborted the handshake with the TLS alert {alert:?}")),
-            E::InvalidCertificate(c) => Self::new("certificate", format!("the certificate does not verify: {c:?}")),
-            other => Self::new("other", format!("TLS handshake failed: {other}")),
+            E::AlertReceived(alert) => Self::new(HandshakeKind::Alert, format!("the server aborted the handshake with the TLS alert {alert:?}")),
+            E::InvalidCertificate(c) => Self::new(HandshakeKind::Certificate, format!("the certificate does not verify: {c:?}")),
+            other => Self::new(HandshakeKind::Other, format!("TLS handshake failed: {other}")),
         }
     }
 }
@@ -172,7 +201,8 @@ impl TlsClient {
         name: &str,
         deadline: Instant,
     ) -> Result<(TlsStream<S>, Negotiated), HandshakeError> {
-        let server_name = server_name(name).map_err(|e| HandshakeError::new("other", e))?;
+        let server_name =
+            server_name(name).map_err(|e| HandshakeError::new(HandshakeKind::Other, e))?;
         let started = Instant::now();
         let tls =
             match tokio::time::timeout_at(deadline, self.connector.connect(server_name, stream))
@@ -182,7 +212,7 @@ impl TlsClient {
                 Ok(Err(e)) => return Err(HandshakeError::from_io(&e)),
                 Err(_) => {
                     return Err(HandshakeError::new(
-                        "timeout",
+                        HandshakeKind::Timeout,
                         format!(
                             "no TLS handshake within {:.1} s",
                             started.elapsed().as_secs_f64()
@@ -218,11 +248,15 @@ impl TlsClient {
         name: &str,
         deadline: Instant,
     ) -> Result<TlsStream<S>, HandshakeError> {
-        let server_name = server_name(name).map_err(|e| HandshakeError::new("other", e))?;
+        let server_name =
+            server_name(name).map_err(|e| HandshakeError::new(HandshakeKind::Other, e))?;
         match tokio::time::timeout_at(deadline, self.strict.connect(server_name, stream)).await {
             Ok(Ok(tls)) => Ok(tls),
             Ok(Err(e)) => Err(HandshakeError::from_io(&e)),
-            Err(_) => Err(HandshakeError::new("timeout", "no TLS handshake in time")),
+            Err(_) => Err(HandshakeError::new(
+                HandshakeKind::Timeout,
+                "no TLS handshake in time",
+            )),
         }
     }
 
