@@ -23,7 +23,7 @@ pub fn render(report: &Report, thresholds: &Thresholds, out: &mut impl Write) ->
         Verdict::Error => "UNKNOWN",
     };
     let target = report.domain.as_deref().unwrap_or(&report.target);
-    let text = match (&report.error, worst(report)) {
+    let text = match (&report.error, report.decisive()) {
         (Some(error), _) => error.clone(),
         (None, Some(check)) if report.verdict != Verdict::Pass => {
             let place = match (&check.host, check.address) {
@@ -48,12 +48,6 @@ pub fn render(report: &Report, thresholds: &Thresholds, out: &mut impl Write) ->
 
 fn one_line(s: &str) -> String {
     s.replace(['\n', '|'], " ")
-}
-
-/// The first failing check, else the first warning.
-fn worst(report: &Report) -> Option<&Check> {
-    let first = |s: Status| report.checks.iter().find(|c| c.status == s);
-    first(Status::Fail).or_else(|| first(Status::Warn))
 }
 
 fn accepted(report: &Report) -> String {

@@ -70,6 +70,9 @@ pub struct Report {
     pub exit_code: u8,
     /// The verdict in one sentence, naming the finding that decided it.
     pub summary: String,
+    /// Which of `checks` decided the verdict (renderers name it).
+    #[serde(skip)]
+    pub decisive: Option<usize>,
     pub duration_ms: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -100,6 +103,7 @@ impl Report {
             verdict: Verdict::Pass,
             exit_code: 0,
             summary: String::new(),
+            decisive: None,
             duration_ms: millis(elapsed),
             error: None,
             checks,
@@ -115,7 +119,11 @@ impl Report {
     /// not answer, `error` says so too.
     fn judge(&mut self) {
         let domain = self.domain.as_deref().unwrap_or(&self.target);
-        let Judgement { verdict, summary } = judge(
+        let Judgement {
+            verdict,
+            summary,
+            decisive,
+        } = judge(
             Command::from_name(&self.command),
             domain,
             &self.checks,
@@ -131,6 +139,12 @@ impl Report {
         self.verdict = verdict;
         self.exit_code = verdict.exit_code();
         self.summary = summary;
+        self.decisive = decisive;
+    }
+
+    /// The finding that decided the verdict, if one did.
+    pub fn decisive(&self) -> Option<&Check> {
+        self.decisive.and_then(|i| self.checks.get(i))
     }
 
     /// Adds a `threshold.time` check for `--warning` / `--critical` (seconds
@@ -172,6 +186,7 @@ impl Report {
             verdict: Verdict::Error,
             exit_code: Verdict::Error.exit_code(),
             summary: message.clone(),
+            decisive: None,
             duration_ms: 0.0,
             error: Some(message),
             checks: Vec::new(),

@@ -71,6 +71,8 @@ impl Command {
 pub struct Judgement {
     pub verdict: Verdict,
     pub summary: String,
+    /// The finding that decided the verdict (its index in the checks).
+    pub decisive: Option<usize>,
 }
 
 /// How a failed check weighs in the verdict. Kept here, by id, so the whole
@@ -205,7 +207,12 @@ pub fn judge(
         (Some(c), Verdict::Fail) if c.tests_delivery() => fail_summary(domain, &cause, senders),
         (_, Verdict::Fail) => format!("{domain}: {cause}"),
     };
-    Judgement { verdict, summary }
+    let decisive = decisive.and_then(|d| checks.iter().position(|c| std::ptr::eq(c, d)));
+    Judgement {
+        verdict,
+        summary,
+        decisive,
+    }
 }
 
 /// "smtp.rcpt at mx1.example.com [192.0.2.1]: recipient refused: …"
