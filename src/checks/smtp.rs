@@ -561,6 +561,19 @@ fn rcpt_check(obs: &Observation) -> Check {
     let Some(retry) = &obs.retry else {
         return first;
     };
+    if let Some(what) = &retry.internal_error {
+        return Check {
+            summary: format!(
+                "{} | the retry failed inside smtpcheck: {what}",
+                first.summary
+            ),
+            ..first
+        }
+        .with(
+            "retry",
+            json!({"outcome": "internal_error", "reason": what}),
+        );
+    }
     let again = rcpt_once(retry);
     let outcome = match again.status {
         Status::Pass => "accepted",

@@ -822,3 +822,102 @@ fn panic_words(e: tokio::task::JoinError) -> String {
         Err(e) => format!("the conversation task ended: {e}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Results are matched to their endpoints, never by position: a
+    //! conversation or a retry that fails inside smtpcheck cannot shift
+    //! another address's result onto it.
+    use super::connect::{Connecting, Connection, Connector};
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+
+    /// 127.0.0.1 greylists once then panics on its retry; 127.0.0.2
+    /// greylists, then accepts.
+    #[derive(Debug, Default)]
+    struct TwoServers {
+        first_address_calls: AtomicUsize,
+        rcpts_at_second: Arc<AtomicUsize>,
+    }
+
+    impl Connector for TwoServers {
+        fn connect(&self, to: std::net::SocketAddr) -> Connecting {
+            let first = to.ip() == "127.0.0.1".parse::<IpAddr>().unwrap();
+            if first && self.first_address_calls.fetch_add(1, Ordering::SeqCst) > 0 {
+                return Box::pin(async { panic!("the retry to 127.0.0.1 fails inside smtpcheck") });
+            }
+            let rcpts = self.rcpts_at_second.clone();
+            Box::pin(async move {
+                let (client, server) = tokio::io::duplex(4096);
+                tokio::spawn(async move {
+                    let (read, mut write) = tokio::io::split(server);
+                    let mut lines = tokio::io::BufReader::new(read).lines();
+                    let _ = write.write_all(b"220 mx.test\r\n").await;
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        let greylist = first
+                            || rcpts
+                                .fetch_add(usize::from(line.starts_with("RCPT")), Ordering::SeqCst)
+                                == 0;
+                        let reply: &[u8] = match line.split(' ').next().unwrap_or("") {
+                            "RCPT" if greylist => b"450 4.7.1 Greylisted, try again later\r\n",
+                            "QUIT" => b"221 Bye\r\n",
+                            _ => b"250 Ok\r\n",
+                        };
+                        let _ = write.write_all(reply).await;
+                    }
+                });
+                Ok(Connection {
+                    stream: Box::new(client),
+                    local: None,
+                })
+            })
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failed_retry_is_not_zipped_onto_another_address() {
+        let connector = Arc::new(TwoServers::default());
+        let mut opts = Options::new(Stage::Rcpt);
+        opts.tls_mode = TlsMode::Off;
+        opts.recipient = "postmaster@d.test".into();
+        opts.connector = connector.clone();
+        let plan = plan_of(
+            &opts,
+            Deadlines {
+                step: Duration::from_secs(10),
+                overall: Instant::now() + Duration::from_secs(600),
+            },
+        );
+        let gates = Gates {
+            all: Arc::new(Semaphore::new(4)),
+            per_ip: None,
+        };
+        let endpoints: Vec<Endpoint> = ["127.0.0.1", "127.0.0.2"]
+            .iter()
+            .map(|ip| Endpoint {
+                host: "mx.test".into(),
+                address: ip.parse().unwrap(),
+                port: 25,
+            })
+            .collect();
+        let mut observations = converse_all(endpoints, &plan, &gates).await;
+        let greylisting: fn(&Reply) -> bool = |r| r.code == 450;
+        retry_greylisted(
+            &mut observations,
+            &plan,
+            &gates,
+            Duration::from_secs(60),
+            greylisting,
+        )
+        .await;
+        let [first, second] = &observations[..] else {
+            panic!("one observation per endpoint: {observations:?}");
+        };
+        let first_retry = first.retry.as_ref().expect("a retry at 127.0.0.1");
+        assert!(first_retry.internal_error.is_some(), "{first_retry:?}");
+        let second_retry = second.retry.as_ref().expect("a retry at 127.0.0.2");
+        assert_eq!(second_retry.endpoint.address, second.endpoint.address);
+        assert!(matches!(&second_retry.rcpt, Some(Timed { value: Ok(r), .. }) if r.code == 250));
+    }
+}
