@@ -10,19 +10,9 @@ use support::smtp::{responder, FakeSmtp, Greeting};
 use support::{check, smtpcheck, smtpcheck_json};
 
 fn probe(smtp: &FakeSmtp, extra: &[&str]) -> (Value, i32) {
-    let server = format!("127.0.0.1:{}", smtp.port());
-    let mut args = vec![
-        "probe",
-        "diag.test",
-        "--server",
-        &server,
-        "--tls",
-        "off",
-        "--helo",
-        "client.test",
-    ];
-    args.extend_from_slice(extra);
-    smtpcheck_json(&args)
+    let mut args = support::smtp::plaintext_args("probe", Some("diag.test"), smtp);
+    args.extend(extra.iter().map(|a| a.to_string()));
+    smtpcheck_json(&args.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 fn human(smtp: &FakeSmtp) -> String {

@@ -9,20 +9,9 @@ use support::smtp::FakeSmtp;
 use support::{check, checks, smtpcheck_json};
 
 fn send(smtp: &FakeSmtp, extra: &[&str]) -> (Value, i32) {
-    let server = format!("127.0.0.1:{}", smtp.port());
-    let mut args = vec![
-        "send",
-        "--server",
-        &server,
-        "--tls",
-        "off",
-        "--helo",
-        "client.test",
-        "--from",
-        "me@client.test",
-    ];
-    args.extend_from_slice(extra);
-    smtpcheck_json(&args)
+    let mut args = support::smtp::send_args(smtp);
+    args.extend(extra.iter().map(|a| a.to_string()));
+    smtpcheck_json(&args.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 #[test]
@@ -387,19 +376,9 @@ mod auth {
     }
 
     fn run(smtp: &FakeSmtp, env: &[(&str, &str)], extra: &[&str]) -> (std::process::Output, Value) {
-        let server = format!("127.0.0.1:{}", smtp.port());
         let mut cmd = assert_cmd::Command::cargo_bin("smtpcheck").unwrap();
-        cmd.args([
-            "probe",
-            "d.test",
-            "--server",
-            &server,
-            "--tls",
-            "off",
-            "--helo",
-            "client.test",
-            "--allow-plaintext-auth",
-        ]);
+        cmd.args(support::smtp::plaintext_args("probe", Some("d.test"), smtp))
+            .arg("--allow-plaintext-auth");
         cmd.args(extra)
             .env_remove("SMTPCHECK_PASSWORD")
             .env_remove("SMTPCHECK_OAUTH_TOKEN");

@@ -102,23 +102,18 @@ fn a_message_sent_to_one_of_two_recipients() {
             base(line, tls)
         }),
     );
-    let server = format!("127.0.0.1:{}", smtp.port());
-    let (mut doc, code) = smtpcheck_json(&[
-        "send",
-        "--server",
-        &server,
-        "--tls",
-        "off",
-        "--helo",
-        "client.test",
-        "--from",
-        "me@client.test",
-        "--to",
-        "known@dest.test",
-        "--to",
-        "unknown@dest.test",
-        "--no-transport-policy",
-    ]);
+    let mut args = support::smtp::send_args(&smtp);
+    args.extend(
+        [
+            "--to",
+            "known@dest.test",
+            "--to",
+            "unknown@dest.test",
+            "--no-transport-policy",
+        ]
+        .map(String::from),
+    );
+    let (mut doc, code) = smtpcheck_json(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(code, 1);
     if let Some(checks) = doc["checks"].as_array_mut() {
         checks.retain(|c| c["id"] != "dns.ptr" && c["id"] != "smtp.identity");

@@ -19,22 +19,23 @@ fn zone() -> support::dns::TestDns {
     )])
 }
 
+/// `probe tls.test` against `smtp`, through `dns`, and `extra`.
+fn probe_line(dns: &support::dns::TestDns, smtp: &FakeSmtp, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = ["probe", "tls.test", "--resolver"]
+        .map(String::from)
+        .to_vec();
+    args.push(dns.resolver_arg());
+    args.extend(["--allow-private", "--port"].map(String::from));
+    args.push(smtp.port().to_string());
+    args.extend(["--helo", "client.test"].map(String::from));
+    args.extend(extra.iter().map(|a| a.to_string()));
+    args
+}
+
 fn run(smtp: &FakeSmtp, extra: &[&str]) -> (Value, i32) {
     let dns = zone();
-    let (resolver, port) = (dns.resolver_arg(), smtp.port().to_string());
-    let mut args = vec![
-        "probe",
-        "tls.test",
-        "--resolver",
-        &resolver,
-        "--allow-private",
-        "--port",
-        &port,
-        "--helo",
-        "client.test",
-    ];
-    args.extend_from_slice(extra);
-    smtpcheck_json(&args)
+    let args = probe_line(&dns, smtp, extra);
+    smtpcheck_json(&args.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 fn cert_problems(doc: &Value) -> Value {
@@ -161,24 +162,19 @@ fn an_expired_certificate_is_critical_under_cert_days() {
     let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
     let ca = pki.ca_file();
     let dns = zone();
-    let (resolver, port) = (dns.resolver_arg(), smtp.port().to_string());
-    let out = support::smtpcheck(&[
-        "probe",
-        "tls.test",
-        "--resolver",
-        &resolver,
-        "--allow-private",
-        "--port",
-        &port,
-        "--helo",
-        "client.test",
-        "--ca-file",
-        &ca,
-        "--cert-days",
-        "21,7",
-        "--format",
-        "nagios",
-    ]);
+    let args = probe_line(
+        &dns,
+        &smtp,
+        &[
+            "--ca-file",
+            &ca,
+            "--cert-days",
+            "21,7",
+            "--format",
+            "nagios",
+        ],
+    );
+    let out = support::smtpcheck(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let line = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(2), "{line}");
     assert!(line.starts_with("SMTP CRITICAL - "), "{line}");

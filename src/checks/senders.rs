@@ -397,10 +397,9 @@ mod tests {
     use super::*;
     use crate::checks::dane::{dane_check, dnssec_check, Presented};
     use crate::checks::testkit::{findings, transaction, unreachable};
-    use crate::dane::Tlsa;
     use crate::dnssec::Validation;
     use crate::observe::conversation::ConnectError;
-    use crate::observe::dns::{Answer, MxOutcome, TlsaAnswer};
+    use crate::observe::dns::{Answer, MxOutcome};
     use crate::observe::policy::MtaStsObservation;
     use crate::observe::Stage;
 
@@ -423,16 +422,7 @@ mod tests {
 
     /// `tls.dane` failing at `host`: secure TLSA records, no STARTTLS.
     fn dane_fails(host: &str) -> Check {
-        let tlsa = TlsaAnswer {
-            name: format!("_25._tcp.{host}"),
-            records: Ok(vec![Tlsa {
-                usage: 3,
-                selector: 1,
-                matching: 1,
-                data: vec![0; 32],
-            }]),
-            validation: Validation::new(Security::Secure, None),
-        };
+        let tlsa = crate::checks::testkit::secure_tlsa(host);
         let check = dane_check(&tlsa, Presented::NoStartTls, &[host]).host(host);
         assert_eq!(check.status, Status::Fail, "{check:?}");
         check

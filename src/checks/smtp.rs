@@ -1017,6 +1017,14 @@ mod tests {
         assert_eq!(status_of(&found, CheckId::SmtpDataEnd), [Status::Pass]);
     }
 
+    fn rcpt_of(obs: &Observation) -> Check {
+        let found = testkit::findings(obs, Stage::Rcpt);
+        found
+            .into_iter()
+            .find(|c| c.id == CheckId::SmtpRcpt)
+            .unwrap()
+    }
+
     fn status_of(found: &[Check], id: CheckId) -> Vec<Status> {
         found
             .iter()
@@ -1033,8 +1041,7 @@ mod tests {
             "250 2.1.0 Ok",
             "451 4.7.1 Greylisting in action, please come back later",
         );
-        let found = testkit::findings(&obs, Stage::Rcpt);
-        let rcpt = found.iter().find(|c| c.id == CheckId::SmtpRcpt).unwrap();
+        let rcpt = rcpt_of(&obs);
         assert_eq!(rcpt.status, Status::Warn);
         assert!(
             matches!(
@@ -1057,8 +1064,7 @@ mod tests {
             "553 5.7.1 Sender address rejected",
             "",
         );
-        let found = testkit::findings(&obs, Stage::Rcpt);
-        let rcpt = found.iter().find(|c| c.id == CheckId::SmtpRcpt).unwrap();
+        let rcpt = rcpt_of(&obs);
         assert_eq!(
             (rcpt.status, rcpt.summary.as_str()),
             (Status::Skip, "skipped: smtp.mail failed")

@@ -76,3 +76,18 @@ pub fn policy() -> super::Policy {
         auth_planned: false,
     }
 }
+
+/// Secure TLSA records at `_25._tcp.HOST` that no certificate matches.
+pub fn secure_tlsa(host: &str) -> crate::observe::dns::TlsaAnswer {
+    use crate::dnssec::{Security, Validation};
+    crate::observe::dns::TlsaAnswer {
+        name: format!("_25._tcp.{host}"),
+        records: Ok(vec![crate::dane::Tlsa {
+            usage: 3,
+            selector: 1,
+            matching: 1,
+            data: vec![0; 32],
+        }]),
+        validation: Validation::new(Security::Secure, None),
+    }
+}

@@ -53,13 +53,10 @@ impl Stage {
     /// The subcommand that stops at this stage.
     pub fn command(self) -> &'static str {
         match self {
-            Stage::Mx => "mx",
-            Stage::Connect => "connect",
-            Stage::Banner => "banner",
-            Stage::Ehlo => "ehlo",
-            Stage::Tls => "tls",
             Stage::Auth | Stage::Mail | Stage::Rcpt => "probe",
             Stage::Data => "send",
+            // The step commands are named after their phase.
+            step => step.phase(),
         }
     }
 }

@@ -304,10 +304,9 @@ mod tests {
     use crate::checks::dane::{dane_check, dnssec_check, Presented};
     use crate::checks::senders::simulate;
     use crate::checks::testkit::{findings, transaction, unreachable};
-    use crate::dane::Tlsa;
     use crate::dnssec::{Security, Validation};
     use crate::observe::conversation::ConnectError;
-    use crate::observe::dns::{Answer, MxOutcome, TlsaAnswer};
+    use crate::observe::dns::{Answer, MxOutcome};
     use crate::observe::Stage;
 
     fn accepted(host: &str, ip: &str, stage: Stage) -> Vec<Check> {
@@ -382,16 +381,7 @@ mod tests {
             validation: Validation::new(Security::Secure, None),
         }])];
         checks.extend(accepted("mx1.d.test", "192.0.2.1", Stage::Rcpt));
-        let tlsa = TlsaAnswer {
-            name: "_25._tcp.mx1.d.test".into(),
-            records: Ok(vec![Tlsa {
-                usage: 3,
-                selector: 1,
-                matching: 1,
-                data: vec![0; 32],
-            }]),
-            validation: Validation::new(Security::Secure, None),
-        };
+        let tlsa = crate::checks::testkit::secure_tlsa("mx1.d.test");
         let endpoint = crate::checks::testkit::endpoint("mx1.d.test", "192.0.2.1");
         checks.push(dane_check(&tlsa, Presented::NoStartTls, &["mx1.d.test"]).at(&endpoint));
         let j = sentence(Command::Probe, &checks);

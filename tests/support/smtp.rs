@@ -195,6 +195,23 @@ impl FakeSmtp {
     }
 }
 
+/// `COMMAND [TARGET] --server` this fake server, in plaintext, with a
+/// fixed HELO name.
+pub fn plaintext_args(command: &str, target: Option<&str>, smtp: &FakeSmtp) -> Vec<String> {
+    let mut args = vec![command.to_string()];
+    args.extend(target.map(String::from));
+    args.extend(["--server".to_string(), format!("127.0.0.1:{}", smtp.port())]);
+    args.extend(["--tls", "off", "--helo", "client.test"].map(String::from));
+    args
+}
+
+/// `send` to this fake server, in plaintext, from `me@client.test`.
+pub fn send_args(smtp: &FakeSmtp) -> Vec<String> {
+    let mut args = plaintext_args("send", None, smtp);
+    args.extend(["--from", "me@client.test"].map(String::from));
+    args
+}
+
 /// The usual answers: EHLO with capabilities, 250 to MAIL and RSET, the
 /// given reply to RCPT, 221 and close on QUIT, 502 to anything else.
 pub fn responder(capabilities: &[&str], rcpt_reply: &str) -> Responder {
