@@ -88,14 +88,13 @@ pub struct PolicyArgs {
 }
 
 impl PolicyArgs {
-    pub fn options(&self) -> Result<probe::Options, InputError> {
+    /// The MTA-STS policy fetch needs the TLS configuration `inputs` holds.
+    pub fn options(&self, inputs: &Inputs) -> Result<probe::Options, InputError> {
         let mut opts = self.dns.mx_options();
         opts.policy = true;
         opts.transport = true;
         opts.label = Some("policy");
-        opts.tls = Some(Arc::new(
-            TlsClient::new(self.ca_file.as_deref()).map_err(InputError)?,
-        ));
+        opts.tls = Some(inputs.tls()?);
         Ok(opts)
     }
 }
@@ -344,7 +343,7 @@ impl ProbeArgs {
         opts.port = self.port;
         opts.helo = match &self.helo {
             Some(name) => target::normalize_domain(name, "--helo")?,
-            None => default_helo(),
+            None => default_helo(inputs.hostname.as_deref()),
         };
         opts.sender = target::parse_sender(&self.from)?;
         opts.recipient = self
@@ -395,8 +394,7 @@ impl ProbeArgs {
         let needs_tls = stage >= Stage::Tls || port == 465 || opts.tls_mode == TlsMode::Implicit;
         if needs_tls && opts.tls_mode != TlsMode::Off {
             // Parsed once per run and shared by every connection.
-            let client = TlsClient::new(self.tls.ca_file.as_deref()).map_err(InputError)?;
-            opts.tls = Some(Arc::new(client));
+            opts.tls = Some(inputs.tls()?);
         }
         Ok(opts)
     }
@@ -444,6 +442,20 @@ pub struct Inputs {
     pub secret: Option<SecretInput>,
     /// `send --body-file`: the body as read.
     pub body: Option<String>,
+    /// The TLS configuration with `--ca-file` read, or why it could not be made.
+    pub tls: Option<Result<Arc<TlsClient>, String>>,
+    /// This machine's host name (the default HELO name).
+    pub hostname: Option<String>,
+}
+
+impl Inputs {
+    fn tls(&self) -> Result<Arc<TlsClient>, InputError> {
+        match &self.tls {
+            Some(Ok(client)) => Ok(client.clone()),
+            Some(Err(e)) => Err(InputError(e.clone())),
+            None => Err(InputError("no TLS configuration was set up".into())),
+        }
+    }
 }
 
 /// A password or an OAuth token (XOAUTH2).
@@ -555,9 +567,10 @@ impl DnsArgs {
 /// This machine's host name when it is a valid domain, else "localhost".
 /// Servers that insist on a fully-qualified, resolving HELO name (Postfix's
 /// reject_non_fqdn_helo_hostname) need `--helo`.
-fn default_helo() -> String {
-    let name = gethostname::gethostname().to_string_lossy().into_owned();
-    target::normalize_domain(&name, "the host name").unwrap_or_else(|_| "localhost".to_string())
+fn default_helo(hostname: Option<&str>) -> String {
+    hostname
+        .and_then(|name| target::normalize_domain(name, "the host name").ok())
+        .unwrap_or_else(|| "localhost".to_string())
 }
 
 fn parse_seconds(s: &str) -> Result<Duration, String> {

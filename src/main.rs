@@ -24,7 +24,10 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Completions { shell } => emit(|out| generate::completions(shell, out)),
         Command::Man => emit(generate::man),
-        Command::Policy(args) => run_one(&args.target, args.options(), &args.dns, &args.output),
+        Command::Policy(args) => {
+            let inputs = setup::policy_inputs(&args);
+            run_one(&args.target, args.options(&inputs), &args.dns, &args.output)
+        }
         Command::Mx(args) => run_one(
             &args.target,
             Ok(args.dns.mx_options()),

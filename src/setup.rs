@@ -2,16 +2,38 @@
 //! outside the command line (files, the environment, a password prompt, the
 //! resolver), read here so that `cli` only turns arguments into options.
 
-use crate::cli::{DnsArgs, Inputs, ProbeArgs, SecretInput, SendArgs};
+use crate::cli::{DnsArgs, Inputs, PolicyArgs, ProbeArgs, SecretInput, SendArgs};
 use smtpcheck::dns::Dns;
 use smtpcheck::smtp::auth::Mechanism;
 use smtpcheck::target::InputError;
+use smtpcheck::tls::TlsClient;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The TLS configuration: webpki roots and `--ca-file`, read once per run.
+fn tls(ca_file: Option<&Path>) -> Option<Result<Arc<TlsClient>, String>> {
+    Some(TlsClient::new(ca_file).map(Arc::new))
+}
+
+/// `policy`: the TLS configuration for the MTA-STS fetch.
+pub fn policy_inputs(args: &PolicyArgs) -> Inputs {
+    Inputs {
+        tls: tls(args.ca_file.as_deref()),
+        ..Inputs::default()
+    }
+}
 
 /// Credentials, never from the command line: SMTPCHECK_OAUTH_TOKEN (XOAUTH2),
 /// SMTPCHECK_PASSWORD, --password-file, or a no-echo prompt on a terminal.
 pub fn probe_inputs(args: &ProbeArgs) -> Result<Inputs, InputError> {
+    let hostname = gethostname::gethostname().to_string_lossy().into_owned();
+    let base = Inputs {
+        tls: tls(args.tls.ca_file.as_deref()),
+        hostname: Some(hostname),
+        ..Inputs::default()
+    };
     let Some(user) = &args.auth_user else {
-        return Ok(Inputs::default());
+        return Ok(base);
     };
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let mechanism = args.mechanism();
@@ -44,7 +66,7 @@ pub fn probe_inputs(args: &ProbeArgs) -> Result<Inputs, InputError> {
     } else {
         None
     };
-    Ok(Inputs { secret, body: None })
+    Ok(Inputs { secret, ..base })
 }
 
 /// `send`: the credentials, and the body from `--body-file` (or stdin).
