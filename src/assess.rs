@@ -33,6 +33,10 @@ pub fn assess(target: &Target, opts: &Options, run: Run) -> Report {
         cert_warn_days: opts.cert_warn_days,
         cert_crit_days: opts.cert_crit_days,
         auth_planned: opts.auth.is_some() || opts.auth_expected,
+        foreign_recipient: !opts
+            .recipient
+            .to_ascii_lowercase()
+            .ends_with(&format!("@{domain}")),
     };
     for obs in &run.conversations {
         checks.extend(checks::smtp::conversation_checks(

@@ -54,7 +54,7 @@ fn main() -> ExitCode {
 }
 
 fn run_explain(input: &str, json: bool) -> ExitCode {
-    match smtpcheck::explain::explain(input) {
+    match smtpcheck::checks::explain::explain(input) {
         Ok(explanation) => {
             let _ = write_stdout(|out| {
                 if json {

@@ -56,7 +56,7 @@ fn rcpt_and_mail_causes() {
         ("RCPT", "504 5.5.2 <client>: Helo command rejected: need fully-qualified hostname", "smtp.rcpt", "helo_not_fqdn", 2),
         ("RCPT", "550 5.7.25 The IP address sending this message does not have a PTR record setup", "smtp.rcpt", "reverse_dns", 2),
         ("MAIL", "552 5.3.4 Message size exceeds fixed limit", "smtp.mail", "size_exceeded", 2),
-        ("MAIL", "550 5.7.26 Unauthenticated email from diag.test is not accepted due to domain's DMARC policy", "smtp.mail", "authentication_policy", 2),
+        ("MAIL", "550 5.7.26 Unauthenticated email from diag.test is not accepted due to domain's DMARC policy", "smtp.mail", "dmarc_policy", 2),
         ("MAIL", "550 5.7.27 Sender address has null MX", "smtp.mail", "null_mx_sender", 2),
         ("RCPT", "550 5.7.1 Message refused", "smtp.rcpt", "refused", 2),
     ];

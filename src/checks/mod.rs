@@ -2,12 +2,15 @@
 //! returns checks with a status, a summary quoting the server, and advice.
 //! Pure functions, no I/O, so every rule has a unit test.
 
+pub mod classify;
 pub mod dane;
 pub mod dns;
+pub mod explain;
 pub mod finding;
 pub mod identity;
 pub mod net;
 pub mod policy;
+pub mod rules;
 pub mod senders;
 pub mod smtp;
 pub mod tls;
@@ -44,4 +47,7 @@ pub struct Policy {
     pub cert_crit_days: Option<i64>,
     /// `--auth-user` or `--submission`: an `smtp.auth` check belongs in the report.
     pub auth_planned: bool,
+    /// The recipient is outside the probed domain (`--rcpt` elsewhere): a
+    /// refusal of it is about relaying.
+    pub foreign_recipient: bool,
 }

@@ -4,6 +4,7 @@
 
 use super::{skipped, tls, Policy};
 use super::{Check, CheckId, Detail, Status};
+use super::classify::{self, Context, Provider, ReplyStage};
 use crate::explain;
 use crate::observe::conversation::{ConnectError, Observation};
 use crate::observe::{Endpoint, Stage};
@@ -51,6 +52,7 @@ pub fn conversation_checks(
     if let Some(what) = &obs.internal_error {
         return vec![super::internal_error(what).at(&obs.endpoint)];
     }
+    let ctx = context_of(obs, policy);
     let mut steps = Steps {
         endpoint: &obs.endpoint,
         failed: None,
@@ -68,7 +70,7 @@ pub fn conversation_checks(
         });
     }
     if stage >= Stage::Banner {
-        steps.add(CheckId::SmtpBanner, || banner_check(obs));
+        steps.add(CheckId::SmtpBanner, || banner_check(obs, &ctx));
     }
     if stage >= Stage::Ehlo {
         steps.phase = Stage::Ehlo;
@@ -103,22 +105,22 @@ pub fn conversation_checks(
     if policy.auth_planned && stage >= Stage::Auth {
         steps.phase = Stage::Auth;
         steps.add(CheckId::SmtpAuth, || match &obs.auth {
-            Some(outcome) => auth_check(outcome),
+            Some(outcome) => auth_check(outcome, &ctx),
             None => unreachable_check(CheckId::SmtpAuth),
         });
     }
     if stage >= Stage::Rcpt {
         steps.phase = Stage::Mail;
-        steps.add(CheckId::SmtpMail, || mail_check(obs));
+        steps.add(CheckId::SmtpMail, || mail_check(obs, &ctx));
         steps.phase = Stage::Rcpt;
         // Recipients are siblings: each is judged on its own, and the
         // transaction goes on when any was accepted (RFC 5321 §3.3).
         let before = steps.failed;
-        steps.add(CheckId::SmtpRcpt, || rcpt_check(obs));
+        steps.add(CheckId::SmtpRcpt, || rcpt_check(obs, &ctx));
         let mut accepted = steps.out.last().is_some_and(|c| c.status != Status::Fail);
         for (address, reply) in &obs.extra_rcpts {
             steps.failed = before;
-            steps.add(CheckId::SmtpRcpt, || rcpt_reply_check(obs, address, reply));
+            steps.add(CheckId::SmtpRcpt, || rcpt_reply_check(obs, address, reply, &ctx));
             accepted |= steps.out.last().is_some_and(|c| c.status != Status::Fail);
         }
         if before.is_none() {
@@ -127,8 +129,8 @@ pub fn conversation_checks(
     }
     if stage >= Stage::Data {
         steps.phase = Stage::Data;
-        steps.add(CheckId::SmtpData, || data_check(obs));
-        steps.add(CheckId::SmtpDataEnd, || data_end_check(obs));
+        steps.add(CheckId::SmtpData, || data_check(obs, &ctx));
+        steps.add(CheckId::SmtpDataEnd, || data_end_check(obs, &ctx));
     }
     // Their own connections, off the delivery path: last, blocking nothing.
     if let Some(outcome) = &obs.injection {
@@ -222,7 +224,7 @@ fn session_failure(
 /// A greeting slower than this is reported as slow (a warning), not as down.
 pub const SLOW_BANNER: std::time::Duration = std::time::Duration::from_secs(5);
 
-fn banner_check(obs: &Observation) -> Check {
+fn banner_check(obs: &Observation, ctx: &Context) -> Check {
     let Some(Timed { value, elapsed }) = &obs.banner else {
         return skipped(CheckId::SmtpBanner, CheckId::TcpConnect);
     };
@@ -239,22 +241,32 @@ fn banner_check(obs: &Observation) -> Check {
     };
     match reply.code {
         220 => greeting_ok(obs, reply, *elapsed, c(Status::Pass, String::new())),
-        421 => c(Status::Fail, format!("server not available: {}", reply.summary()))
-            .with("cause", "service_unavailable")
-            .advice("421 at connect: the server is shutting down, overloaded, or limiting connections from your address. Try again later; if it persists, your IP may be throttled or blocked."),
-        554 => {
-            let check = c(Status::Fail, format!("server refuses this client: {}", reply.summary()));
-            match explain::blocklist_zone(&reply.text()) {
-                Some(zone) => Check {
-                    summary: format!("your address is on the block list {zone}: {}", reply.summary()),
-                    ..check
+        // 421 and 554 greetings say why in their words (RFC 5321 §3.1):
+        // the same classifier as every other reply.
+        421 | 554 => {
+            let fallback = match reply.code {
+                421 => ("server not available", "service_unavailable", "421 at connect: the server is shutting down, overloaded, or limiting connections from your address. Try again later; if it persists, your IP may be throttled or blocked."),
+                _ => ("server refuses this client", "client_refused", "A 554 greeting means the server will not talk to your IP address, usually because of a block list or an access policy; the text often names the list. Probe from another network to confirm it is about your address."),
+            };
+            let status = Status::Fail;
+            match classify::classify(reply.code, &reply.text(), &ctx.at(ReplyStage::Greeting)) {
+                Some(found) => {
+                    let check = c(status, format!("{}: {}", found.cause.summary(), reply.summary()))
+                        .with("cause", found.cause.id())
+                        .advice(found.cause.advice());
+                    match classify::blocklist_zone(&reply.text()) {
+                        Some(zone) => Check {
+                            summary: format!("your address is on the block list {zone}: {}", reply.summary()),
+                            ..check
+                        }
+                        .with("blocklist", zone.clone())
+                        .advice(format!("The server checks connecting addresses against {zone}, and the address smtpcheck connected from is listed there. This is about your side, not the server: look the address up on the list's site, fix the reason (an open relay, a compromised host, a dynamic IP range) and request delisting, or probe from another network.")),
+                        None => check,
+                    }
                 }
-                .with("cause", "blocklisted")
-                .with("blocklist", zone.clone())
-                .advice(format!("The server checks connecting addresses against {zone}, and the address smtpcheck connected from is listed there. This is about your side, not the server: look the address up on the list's site, fix the reason (an open relay, a compromised host, a dynamic IP range) and request delisting, or probe from another network.")),
-                None => check
-                    .with("cause", "client_refused")
-                    .advice("A 554 greeting means the server will not talk to your IP address, usually because of a block list or an access policy; the text often names the list. Probe from another network to confirm it is about your address."),
+                None => c(status, format!("{}: {}", fallback.0, reply.summary()))
+                    .with("cause", fallback.1)
+                    .advice(fallback.2),
             }
         }
         521 => c(Status::Fail, format!("server does not accept mail: {}", reply.summary()))
@@ -495,7 +507,7 @@ fn transient_advice(reply: &Reply) -> String {
     }
 }
 
-fn mail_check(obs: &Observation) -> Check {
+fn mail_check(obs: &Observation, ctx: &Context) -> Check {
     if let Some(why) = &obs.refused_locally {
         return Check::new(CheckId::SmtpMail, Status::Fail, format!("not sent: {why}"))
             .with("cause", if why.contains("SIZE") { "size_exceeded" } else { "smtputf8_missing" })
@@ -528,6 +540,7 @@ fn mail_check(obs: &Observation) -> Check {
             format!("sender deferred (temporary): {}", reply.summary()),
             reply,
             "transient",
+            ctx.at(ReplyStage::Mail),
         ),
         _ => with_cause(
             check,
@@ -535,22 +548,23 @@ fn mail_check(obs: &Observation) -> Check {
             format!("sender refused: {}", reply.summary()),
             reply,
             "sender_refused",
+            ctx.at(ReplyStage::Mail),
         ),
     }
 }
 
-/// True when a reply is greylisting (the rule `explain` uses): a
-/// transient refusal that a retry after a few minutes gets past.
+/// True when a reply is greylisting (the classifier's rule): a transient
+/// refusal that a retry after a few minutes gets past.
 pub fn is_greylisting(r: &Reply) -> bool {
-    let enhanced = r.enhanced.map(|e| e.to_string());
     r.is_transient()
-        && explain::diagnose(r.code, enhanced.as_deref(), &r.text()) == Some(explain::GREYLISTING)
+        && classify::classify(r.code, &r.text(), &Context::default())
+            .is_some_and(|d| d.cause == classify::Cause::Greylisting)
 }
 
 /// RCPT, and with `--retry-greylist` the outcome of the retry (or why the
 /// deadline left no time for it).
-fn rcpt_check(obs: &Observation) -> Check {
-    let first = rcpt_once(obs);
+fn rcpt_check(obs: &Observation, ctx: &Context) -> Check {
+    let first = rcpt_once(obs, ctx);
     if let Some(why) = &obs.retry_cut {
         return Check {
             summary: format!("{} | {why}", first.summary),
@@ -574,7 +588,7 @@ fn rcpt_check(obs: &Observation) -> Check {
             json!({"outcome": "internal_error", "reason": what}),
         );
     }
-    let again = rcpt_once(retry);
+    let again = rcpt_once(retry, ctx);
     let outcome = match again.status {
         Status::Pass => "accepted",
         Status::Warn => "deferred again",
@@ -603,11 +617,11 @@ fn rcpt_check(obs: &Observation) -> Check {
     )
 }
 
-fn rcpt_once(obs: &Observation) -> Check {
+fn rcpt_once(obs: &Observation, ctx: &Context) -> Check {
     let Some(step) = &obs.rcpt else {
         return skipped(CheckId::SmtpRcpt, CheckId::SmtpMail);
     };
-    rcpt_reply_check(obs, &obs.recipient, step)
+    rcpt_reply_check(obs, &obs.recipient, step, ctx)
 }
 
 /// One RCPT reply for `recipient`.
@@ -615,6 +629,7 @@ fn rcpt_reply_check(
     obs: &Observation,
     recipient: &str,
     step: &Timed<Result<Reply, SessionError>>,
+    ctx: &Context,
 ) -> Check {
     let Timed { value, elapsed } = step;
     let reply = match value {
@@ -636,6 +651,7 @@ fn rcpt_reply_check(
             format!("recipient deferred (temporary): {}", reply.summary()),
             reply,
             "transient",
+            ctx.at(ReplyStage::Rcpt),
         ),
         _ => with_cause(
             check,
@@ -643,18 +659,20 @@ fn rcpt_reply_check(
             format!("recipient refused: {}", reply.summary()),
             reply,
             "refused",
+            ctx.at(ReplyStage::Rcpt),
         ),
     }
 }
 
-/// Names the cause of a negative reply (explain's rules, shared with
-/// `smtpcheck explain`), or falls back to what the enhanced code means.
+/// Names the cause of a negative reply (the classifier, shared with
+/// `smtpcheck explain`), or falls back to what the codes mean.
 fn with_cause(
     check: Check,
     status: Status,
     summary: String,
     reply: &Reply,
     fallback: &'static str,
+    ctx: Context,
 ) -> Check {
     let enhanced = reply.enhanced.map(|e| e.to_string());
     let text = reply.text();
@@ -663,13 +681,21 @@ fn with_cause(
         summary,
         ..check
     };
-    match explain::diagnose(reply.code, enhanced.as_deref(), &text) {
-        Some(cause) => {
-            check.summary = format!("{}: {}", cause.summary, reply.summary());
-            if let Some(zone) = explain::blocklist_zone(&text) {
+    match classify::classify(reply.code, &text, &ctx) {
+        Some(found) => {
+            check.summary = format!("{}: {}", found.cause.summary(), reply.summary());
+            if let Some(zone) = classify::blocklist_zone(&text) {
                 check = check.with("blocklist", zone);
             }
-            check.with("cause", cause.id).advice(cause.advice)
+            if let Some(detail) = found.detail {
+                check = check.with("cause_detail", detail);
+            }
+            if let Some(provider) = found.provider {
+                check = check.with("provider", provider.name());
+            }
+            check
+                .with("cause", found.cause.id())
+                .advice(found.cause.advice())
         }
         None => {
             let mut meaning: Vec<String> = Vec::new();
@@ -699,8 +725,28 @@ fn with_cause(
     }
 }
 
+/// What the classifier may use about this conversation: the provider the
+/// server belongs to (its MX name, greeting or EHLO host) and whether the
+/// recipient is outside the probed domain.
+fn context_of(obs: &Observation, policy: &super::Policy) -> Context {
+    let greeting = obs.banner.as_ref().and_then(|b| match &b.value {
+        Ok(r) => r.first_line().split_whitespace().next().map(str::to_string),
+        Err(_) => None,
+    });
+    let ehlo = obs.capabilities().map(|c| c.greeting_name);
+    let provider = [Some(obs.endpoint.host.clone()), greeting, ehlo]
+        .into_iter()
+        .flatten()
+        .find_map(|host| Provider::of_host(&host));
+    Context {
+        stage: None,
+        provider,
+        recipient_local: Some(!policy.foreign_recipient),
+    }
+}
+
 /// `smtp.auth`: did AUTH work (RFC 4954)? The secret is never in the check.
-fn auth_check(outcome: &crate::observe::conversation::AuthOutcome) -> Check {
+fn auth_check(outcome: &crate::observe::conversation::AuthOutcome, ctx: &Context) -> Check {
     use crate::observe::conversation::AuthOutcome;
     let id = CheckId::SmtpAuth;
     match outcome {
@@ -734,15 +780,15 @@ fn auth_check(outcome: &crate::observe::conversation::AuthOutcome) -> Check {
                 534 => Check { status: Status::Fail, summary: format!("mechanism too weak ({mechanism}): {}", r.summary()), ..check }
                     .with("cause", "auth_mechanism_too_weak")
                     .advice("534: the server wants a stronger mechanism or an encrypted connection: use TLS, or pick another mechanism with --auth-mech (XOAUTH2 for providers that require OAuth)."),
-                c if c / 100 == 4 => with_cause(Check { status: Status::Warn, summary: format!("AUTH failed for now: {}", r.summary()), ..check }, Status::Warn, format!("AUTH failed for now: {}", r.summary()), r, "transient"),
-                _ => with_cause(check, Status::Fail, format!("AUTH refused: {}", r.summary()), r, "auth_refused"),
+                c if c / 100 == 4 => with_cause(Check { status: Status::Warn, summary: format!("AUTH failed for now: {}", r.summary()), ..check }, Status::Warn, format!("AUTH failed for now: {}", r.summary()), r, "transient", ctx.at(ReplyStage::Auth)),
+                _ => with_cause(check, Status::Fail, format!("AUTH refused: {}", r.summary()), r, "auth_refused", ctx.at(ReplyStage::Auth)),
             }
         }
     }
 }
 
 /// `smtp.data`: the reply to DATA (354: go ahead, RFC 5321 §4.1.1.4).
-fn data_check(obs: &Observation) -> Check {
+fn data_check(obs: &Observation, ctx: &Context) -> Check {
     if obs.chunked {
         return Check::new(
             CheckId::SmtpData,
@@ -771,6 +817,7 @@ fn data_check(obs: &Observation) -> Check {
             format!("DATA deferred: {}", reply.summary()),
             reply,
             "transient",
+            ctx.at(ReplyStage::Data),
         ),
         _ => with_cause(
             check,
@@ -778,13 +825,14 @@ fn data_check(obs: &Observation) -> Check {
             format!("DATA refused: {}", reply.summary()),
             reply,
             "refused",
+            ctx.at(ReplyStage::Data),
         ),
     }
 }
 
 /// `smtp.data_end`: the reply after the message (250 = the server took
 /// responsibility for it), with the queue id when the server gives one.
-fn data_end_check(obs: &Observation) -> Check {
+fn data_end_check(obs: &Observation, ctx: &Context) -> Check {
     let Some(Timed { value, elapsed }) = &obs.data_end else {
         return skipped(CheckId::SmtpDataEnd, CheckId::SmtpData);
     };
@@ -817,6 +865,7 @@ fn data_end_check(obs: &Observation) -> Check {
             format!("message deferred: {}", reply.summary()),
             reply,
             "transient",
+            ctx.at(ReplyStage::DataEnd),
         ),
         _ => with_cause(
             check,
@@ -824,6 +873,7 @@ fn data_end_check(obs: &Observation) -> Check {
             format!("message refused: {}", reply.summary()),
             reply,
             "refused",
+            ctx.at(ReplyStage::DataEnd),
         ),
     }
 }

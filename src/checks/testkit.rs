@@ -74,6 +74,7 @@ pub fn policy() -> super::Policy {
         cert_warn_days: 14,
         cert_crit_days: None,
         auth_planned: false,
+        foreign_recipient: false,
     }
 }
 

@@ -1,6 +1,6 @@
 //! `smtpcheck explain`: the meaning of a code or reply line, for a person.
 
-use crate::explain::Explanation;
+use crate::checks::explain::Explanation;
 use std::io::{self, Write};
 
 pub fn render(e: &Explanation, out: &mut impl Write) -> io::Result<()> {
@@ -29,13 +29,18 @@ pub fn render(e: &Explanation, out: &mut impl Write) -> io::Result<()> {
     if let Some(text) = &e.text {
         writeln!(out, "text  {text}")?;
     }
+    if let Some(provider) = e.provider {
+        writeln!(out, "provider  {}", provider.name())?;
+    }
     if let Some(zone) = &e.blocklist {
         writeln!(out, "block list  {zone}")?;
     }
     match &e.cause {
         Some(c) => {
-            writeln!(out, "cause  {} ({})", c.summary, c.id)?;
+            let detail = c.detail.map(|d| format!(", {d}")).unwrap_or_default();
+            writeln!(out, "cause  {} ({}{detail})", c.summary, c.id.id())?;
             writeln!(out, "what to do  {}", c.advice)?;
+            writeln!(out, "rule from  {}", c.source)?;
         }
         None if e.text.is_some() => writeln!(
             out,
