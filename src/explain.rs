@@ -251,5 +251,4 @@ mod tests {
             assert!(reply_meaning(code).is_some(), "{code}");
         }
     }
-
 }

@@ -60,12 +60,12 @@ fn every_reply_gets_its_class_and_cause() {
     for case in &cases {
         let found = explain_in(&case.reply, case.stage)
             .unwrap_or_else(|e| panic!("line {}: {e}: {}", case.line, case.reply));
-        let class = match found
-            .reply_code
-            .as_ref()
-            .map(|r| r.code / 100)
-            .or_else(|| found.enhanced_code.as_ref().and_then(|e| e.code[..1].parse().ok()))
-        {
+        let class = match found.reply_code.as_ref().map(|r| r.code / 100).or_else(|| {
+            found
+                .enhanced_code
+                .as_ref()
+                .and_then(|e| e.code[..1].parse().ok())
+        }) {
             Some(4) => "transient",
             Some(5) => "permanent",
             _ => "other",
@@ -101,7 +101,12 @@ fn every_reply_gets_its_class_and_cause() {
         cases.len(),
         wrong.join("\n")
     );
-    let _ = cases.iter().map(|c| &c.source).count();
+    let unsourced: Vec<usize> = cases
+        .iter()
+        .filter(|c| c.source.trim().is_empty())
+        .map(|c| c.line)
+        .collect();
+    assert!(unsourced.is_empty(), "lines without a source: {unsourced:?}");
 }
 
 /// Generic texts name no cause: a wrong cause is worse than none.

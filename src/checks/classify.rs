@@ -64,14 +64,38 @@ impl Provider {
                 .any(|s| host == *s || host.ends_with(&format!(".{s}")))
         };
         [
-            (Self::Gmail, &["google.com", "googlemail.com", "gmail-smtp-in.l.google.com"][..]),
-            (Self::Microsoft, &["outlook.com", "hotmail.com", "protection.outlook.com", "office365.com", "microsoft.com"]),
-            (Self::Yahoo, &["yahoodns.net", "yahoo.com", "aol.com", "aol.net"]),
-            (Self::Apple, &["icloud.com", "me.com", "mac.com", "apple.com"]),
+            (
+                Self::Gmail,
+                &["google.com", "googlemail.com", "gmail-smtp-in.l.google.com"][..],
+            ),
+            (
+                Self::Microsoft,
+                &[
+                    "outlook.com",
+                    "hotmail.com",
+                    "protection.outlook.com",
+                    "office365.com",
+                    "microsoft.com",
+                ],
+            ),
+            (
+                Self::Yahoo,
+                &["yahoodns.net", "yahoo.com", "aol.com", "aol.net"],
+            ),
+            (
+                Self::Apple,
+                &["icloud.com", "me.com", "mac.com", "apple.com"],
+            ),
             (Self::Mimecast, &["mimecast.com", "mimecast-offshore.com"]),
-            (Self::Proofpoint, &["pphosted.com", "ppe-hosted.com", "proofpoint.com"]),
+            (
+                Self::Proofpoint,
+                &["pphosted.com", "ppe-hosted.com", "proofpoint.com"],
+            ),
             (Self::Cisco, &["iphmx.com", "ironport.com"]),
-            (Self::Barracuda, &["barracudanetworks.com", "barracuda.com", "cudamail.com"]),
+            (
+                Self::Barracuda,
+                &["barracudanetworks.com", "barracuda.com", "cudamail.com"],
+            ),
             (Self::Comcast, &["comcast.net", "xfinity.com"]),
         ]
         .into_iter()
@@ -79,18 +103,78 @@ impl Provider {
         .map(|(p, _)| p)
     }
 
+    /// Enhanced codes outside the registry's ranges that one provider
+    /// uses: Microsoft's three-digit details (5.7.508, 4.7.500, 5.2.121),
+    /// Yahoo's subject 16 (4.16.55).
+    pub fn of_code(enhanced: Option<&str>) -> Option<Self> {
+        let code = crate::smtp::EnhancedCode::parse(enhanced?)?;
+        match (code.subject, code.detail) {
+            (16, _) => Some(Self::Yahoo),
+            (_, 100..) => Some(Self::Microsoft),
+            _ => None,
+        }
+    }
+
     /// The provider a reply text gives itself away as (Gmail's ` - gsmtp`
     /// tag, Microsoft's bracketed `...prod.outlook.com` server names,
     /// Yahoo's `[TSS04]`-style codes, gateway names in links).
     pub fn of_text(lower: &str) -> Option<Self> {
         const SIGNS: &[(Provider, &[&str])] = &[
-            (Provider::Gmail, &[" - gsmtp", "gsmtp", "support.google.com", "google.com/mail"]),
-            (Provider::Microsoft, &["outlook.com", "protection.outlook", "office365", "microsoft.com", "sender.office.com", "aka.ms/"]),
-            (Provider::Yahoo, &["yahoo", "aol.com", "[ts0", "[tss0", "[tss1", "[ph0", "[hm0"]),
-            (Provider::Apple, &["icloud", "support.apple.com", "[cs01]", "[hm08]"]),
+            (
+                Provider::Gmail,
+                &[
+                    " - gsmtp",
+                    "gsmtp",
+                    "support.google.com",
+                    "google.com/mail",
+                    "gmail",
+                    "google",
+                ],
+            ),
+            (
+                Provider::Microsoft,
+                &[
+                    "outlook.com",
+                    "protection.outlook",
+                    "office365",
+                    "microsoft.com",
+                    "sender.office.com",
+                    "aka.ms/",
+                    "resolver.",
+                    "storedrv",
+                    "tenantattribution",
+                    "rp-001",
+                    "rp-002",
+                    "rp-003",
+                    "sc-001",
+                    "sc-002",
+                    "sc-004",
+                    "dy-001",
+                    "dy-002",
+                    "ou-001",
+                    "ou-002",
+                    "s3150",
+                    "s3140",
+                    "eop-",
+                    ".prod.protection",
+                ],
+            ),
+            (
+                Provider::Yahoo,
+                &[
+                    "yahoo", "aol.com", "[ts0", "[tss0", "[tss1", "[ph0", "[hm0", "4.16.",
+                ],
+            ),
+            (
+                Provider::Apple,
+                &["icloud", "support.apple.com", "[cs01]", "[hm08]"],
+            ),
             (Provider::Mimecast, &["mimecast"]),
             (Provider::Proofpoint, &["proofpoint", "pphosted"]),
-            (Provider::Cisco, &["ironport", "senderbase", "talosintelligence", "iphmx"]),
+            (
+                Provider::Cisco,
+                &["ironport", "senderbase", "talosintelligence", "iphmx"],
+            ),
             (Provider::Barracuda, &["barracuda", "cudamail"]),
             (Provider::Comcast, &["comcast", "xfinity"]),
         ];
@@ -318,7 +402,10 @@ pub fn classify(code: u16, text: &str, ctx: &Context) -> Option<Diagnosis> {
     let first = text.split_whitespace().next();
     let enhanced = enhanced_code(first, text);
     let lower = normalize(text);
-    let provider = ctx.provider.or_else(|| Provider::of_text(&lower));
+    let provider = ctx
+        .provider
+        .or_else(|| Provider::of_text(&lower))
+        .or_else(|| Provider::of_code(enhanced.as_deref()));
     let facts = Facts {
         code,
         enhanced: enhanced.as_deref(),
@@ -327,12 +414,33 @@ pub fn classify(code: u16, text: &str, ctx: &Context) -> Option<Diagnosis> {
         provider,
         recipient_local: ctx.recipient_local,
     };
-    RULES.iter().find(|r| r.matches(&facts)).map(|r| Diagnosis {
-        cause: r.cause,
-        detail: r.detail,
+    let rule = RULES.iter().find(|r| r.matches(&facts))?;
+    rule.cause.map(|cause| Diagnosis {
+        cause,
+        detail: rule.detail,
         provider,
-        source: r.source,
+        source: rule.source,
     })
+}
+
+/// Which rule decides a reply (for the reachability test of the table).
+pub fn deciding_rule(code: u16, text: &str, ctx: &Context) -> Option<usize> {
+    let first = text.split_whitespace().next();
+    let enhanced = enhanced_code(first, text);
+    let lower = normalize(text);
+    let provider = ctx
+        .provider
+        .or_else(|| Provider::of_text(&lower))
+        .or_else(|| Provider::of_code(enhanced.as_deref()));
+    let facts = Facts {
+        code,
+        enhanced: enhanced.as_deref(),
+        text: &lower,
+        stage: ctx.stage,
+        provider,
+        recipient_local: ctx.recipient_local,
+    };
+    RULES.iter().position(|r| r.matches(&facts))
 }
 
 /// What a rule is matched against.
@@ -356,10 +464,12 @@ impl Rule {
         };
         let enhanced_ok = self.enhanced.is_empty()
             || f.enhanced.is_some_and(|e| {
-                self.enhanced.iter().any(|pattern| match pattern.strip_prefix("x.") {
-                    Some(rest) => e.get(2..) == Some(rest),
-                    None => e == *pattern,
-                })
+                self.enhanced
+                    .iter()
+                    .any(|pattern| match pattern.strip_prefix("x.") {
+                        Some(rest) => e.get(2..) == Some(rest),
+                        None => e == *pattern,
+                    })
             });
         let text_ok = (self.any.is_empty() || self.any.iter().any(|w| f.text.contains(w)))
             && self.all.iter().all(|w| f.text.contains(w))

@@ -73,7 +73,9 @@ pub fn explain_in(input: &str, stage: Option<ReplyStage>) -> Result<Explanation,
         match leading_code(l) {
             Some((code, rest)) => {
                 if reply_code.is_some_and(|c| c != code) {
-                    return Err(format!("\"{l}\" has another reply code than the line before it"));
+                    return Err(format!(
+                        "\"{l}\" has another reply code than the line before it"
+                    ));
                 }
                 reply_code = Some(code);
                 texts.push(rest);
@@ -213,7 +215,12 @@ fn replies_in(text: &str) -> Vec<(String, Option<ReplyStage>)> {
         // DSN (RFC 3464): Diagnostic-Code: smtp; 550 5.1.1 ..., folded lines follow.
         let start = if let Some(pos) = lower.find("diagnostic-code:") {
             let rest = &line[pos + "diagnostic-code:".len()..];
-            Some(rest.split_once(';').map_or(rest, |(_, r)| r).trim().to_string())
+            Some(
+                rest.split_once(';')
+                    .map_or(rest, |(_, r)| r)
+                    .trim()
+                    .to_string(),
+            )
         } else {
             quoted_reply(line)
         };
@@ -252,7 +259,14 @@ fn replies_in(text: &str) -> Vec<(String, Option<ReplyStage>)> {
 /// its own, Exim's indented reply after `SMTP error from remote mail server`.
 fn quoted_reply(line: &str) -> Option<String> {
     let lower = line.to_ascii_lowercase();
-    for marker in ["said: ", "returned '", "returned \"", "reply was: ", "response was: ", "error: "] {
+    for marker in [
+        "said: ",
+        "returned '",
+        "returned \"",
+        "reply was: ",
+        "response was: ",
+        "error: ",
+    ] {
         if let Some(pos) = lower.find(marker) {
             let rest = line[pos + marker.len()..].trim();
             if leading_code(rest).is_some() {

@@ -2,9 +2,9 @@
 //! conversation's observations turned into findings. A step that failed makes
 //! every later step of that address `skip`.
 
+use super::classify::{self, Context, Provider, ReplyStage};
 use super::{skipped, tls, Policy};
 use super::{Check, CheckId, Detail, Status};
-use super::classify::{self, Context, Provider, ReplyStage};
 use crate::explain;
 use crate::observe::conversation::{ConnectError, Observation};
 use crate::observe::{Endpoint, Stage};
@@ -120,7 +120,9 @@ pub fn conversation_checks(
         let mut accepted = steps.out.last().is_some_and(|c| c.status != Status::Fail);
         for (address, reply) in &obs.extra_rcpts {
             steps.failed = before;
-            steps.add(CheckId::SmtpRcpt, || rcpt_reply_check(obs, address, reply, &ctx));
+            steps.add(CheckId::SmtpRcpt, || {
+                rcpt_reply_check(obs, address, reply, &ctx)
+            });
             accepted |= steps.out.last().is_some_and(|c| c.status != Status::Fail);
         }
         if before.is_none() {
