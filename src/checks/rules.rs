@@ -1320,3 +1320,67 @@ pub const RULES: &[Rule] = &[
     rule(BadSequence, RFC5321).code(500),
     rule(BadSequence, RFC5321).code(502).not(&["vrfy", "expn"]),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::classify::{deciding_rule, Context};
+
+    /// A reply that rule `r` is written for: its code, its first enhanced
+    /// code, one of its phrases and all its required words.
+    fn samples(r: &Rule) -> Vec<(u16, String)> {
+        let enhanced = r.enhanced.first().map(|e| match e.strip_prefix("x.") {
+            Some(rest) => format!("{}.{rest}", if r.code / 100 == 4 || r.code == 4 { 4 } else { 5 }),
+            None => e.to_string(),
+        });
+        let code = match r.code {
+            0 => match enhanced.as_deref() {
+                Some(e) if e.starts_with('4') => 450,
+                _ => 550,
+            },
+            c @ 1..=9 => c * 100 + 50,
+            c => c,
+        };
+        let phrases: Vec<&str> = if r.any.is_empty() { vec![""] } else { r.any.to_vec() };
+        phrases
+            .into_iter()
+            .map(|p| {
+                // A filler word keeps phrases that start or end with a space intact.
+                let words = [enhanced.as_deref().unwrap_or(""), "note", p, &r.all.join(" "), "end"].join(" ");
+                (code, words.trim_start().to_string())
+            })
+            .collect()
+    }
+
+    /// No rule is shadowed by the ones before it: for each, some reply it
+    /// was written for reaches it.
+    #[test]
+    fn every_rule_is_reachable() {
+        let mut dead = Vec::new();
+        for (i, r) in RULES.iter().enumerate() {
+            let ctx = Context {
+                stage: r.stages.first().copied(),
+                provider: r.provider,
+                recipient_local: r.recipient_local,
+            };
+            let reached = samples(r)
+                .iter()
+                .any(|(code, text)| deciding_rule(*code, text, &ctx) == Some(i));
+            if !reached {
+                let (code, text) = &samples(r)[0];
+                dead.push(format!(
+                    "rule {i} ({:?} from {}): \"{code} {text}\" is decided by rule {:?}",
+                    r.cause,
+                    r.source,
+                    deciding_rule(*code, text, &ctx)
+                ));
+            }
+        }
+        assert!(dead.is_empty(), "{} unreachable rules:\n{}", dead.len(), dead.join("\n"));
+    }
+
+    #[test]
+    fn every_rule_names_its_source() {
+        assert!(RULES.iter().all(|r| !r.source.trim().is_empty()));
+    }
+}
