@@ -46,9 +46,9 @@ pub enum Command {
     Scan(ScanArgs),
     /// Deliver one real test message (DATA) to the MX of the recipient's domain, or to --server
     Send(SendArgs),
-    /// Explain a reply code (550), an enhanced status code (5.7.1) or a whole reply line, with the likely cause
+    /// Explain a reply code (550), an enhanced status code (5.7.1), a reply, or a whole bounce (-: stdin), with the likely cause
     Explain {
-        /// e.g. 550, 5.7.1, or "550 5.7.1 Relaying denied"
+        /// e.g. 550, 5.7.1, "550 5.7.1 Relaying denied", or - to read a reply or a bounce from stdin
         #[arg(value_name = "CODE|LINE", num_args = 1.., required = true)]
         code: Vec<String>,
         /// Print one JSON document

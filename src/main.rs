@@ -12,7 +12,7 @@ use smtpcheck::render::{self, human::Style};
 use smtpcheck::report::{Report, Verdict};
 use smtpcheck::scan::{self, ScanOptions, Summary};
 use smtpcheck::target::{self, InputError};
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -54,29 +54,61 @@ fn main() -> ExitCode {
 }
 
 fn run_explain(input: &str, json: bool) -> ExitCode {
-    match smtpcheck::checks::explain::explain(input) {
-        Ok(explanation) => {
-            let _ = write_stdout(|out| {
-                if json {
-                    serde_json::to_writer_pretty(&mut *out, &explanation)
-                        .map_err(io::Error::other)?;
-                    writeln!(out)
-                } else {
-                    render::explain::render(&explanation, out)
-                }
-            });
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("smtpcheck: error: {e}");
-            if json {
-                let _ = write_stdout(|out| {
-                    writeln!(out, "{}", serde_json::json!({"input": input, "error": e}))
-                });
+    // `-`: what people paste, from stdin: a reply, or a whole bounce.
+    let pasted;
+    let (input, found) = if input == "-" {
+        pasted = match io::read_to_string(io::stdin().take(MAX_PASTE)) {
+            Ok(text) => text,
+            Err(e) => return explain_failed("-", &format!("cannot read stdin: {e}"), json),
+        };
+        (
+            pasted.as_str(),
+            smtpcheck::checks::explain::explain_text(&pasted),
+        )
+    } else {
+        (
+            input,
+            smtpcheck::checks::explain::explain(input).map(|e| vec![e]),
+        )
+    };
+    let explanations = match found {
+        Ok(found) => found,
+        Err(e) => return explain_failed(input, &e, json),
+    };
+    let _ = write_stdout(|out| {
+        if json {
+            match explanations.as_slice() {
+                [one] => serde_json::to_writer_pretty(&mut *out, one),
+                many => serde_json::to_writer_pretty(&mut *out, many),
             }
-            could_not_check()
+            .map_err(io::Error::other)?;
+            return writeln!(out);
         }
+        for (i, e) in explanations.iter().enumerate() {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            if explanations.len() > 1 {
+                writeln!(out, "reply {}  {}", i + 1, e.input.replace('\n', " | "))?;
+            }
+            render::explain::render(e, out)?;
+        }
+        Ok(())
+    });
+    ExitCode::SUCCESS
+}
+
+/// The most `explain -` reads: a bounce with its headers, not a mailbox.
+const MAX_PASTE: u64 = 1024 * 1024;
+
+fn explain_failed(input: &str, e: &str, json: bool) -> ExitCode {
+    eprintln!("smtpcheck: error: {e}");
+    if json {
+        let _ = write_stdout(|out| {
+            writeln!(out, "{}", serde_json::json!({"input": input, "error": e}))
+        });
     }
+    could_not_check()
 }
 
 /// Usage errors exit 3 (could not check), not clap's 2, which means "fail"

@@ -229,3 +229,122 @@ fn input_validation_table() {
         );
     }
 }
+
+/// `explain -` reads what people paste: a bounce in the forms Postfix,
+/// Exim, Gmail and Microsoft write, a DSN, or a multi-line reply.
+mod explain_pasted {
+    fn explain_stdin(text: &str) -> serde_json::Value {
+        let out = assert_cmd::Command::cargo_bin("smtpcheck")
+            .unwrap()
+            .args(["explain", "-", "--json"])
+            .write_stdin(text)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    fn cause(doc: &serde_json::Value) -> &str {
+        doc["cause"]["id"].as_str().unwrap_or("none")
+    }
+
+    #[test]
+    fn a_postfix_bounce() {
+        let doc = explain_stdin(
+            "This is the mail system at host mail.example.net.\n\n\
+             I'm sorry to have to inform you that your message could not\n\
+             be delivered to one or more recipients.\n\n\
+             <bob@example.org>: host mx.example.org[192.0.2.25] said: 550 5.1.1\n    \
+             <bob@example.org>: Recipient address rejected: User unknown in local\n    \
+             recipient table (in reply to RCPT TO command)\n",
+        );
+        assert_eq!(
+            (cause(&doc), doc["stage"].as_str()),
+            ("unknown_user", Some("rcpt")),
+            "{doc:#}"
+        );
+        assert!(
+            !doc["text"].as_str().unwrap().contains("in reply to"),
+            "{doc:#}"
+        );
+    }
+
+    #[test]
+    fn an_exim_bounce() {
+        let doc = explain_stdin(
+            "This message was created automatically by mail delivery software.\n\n\
+             A message that you sent could not be delivered to one or more of its\n\
+             recipients. This is a permanent error. The following address(es) failed:\n\n  \
+             bob@example.org\n    \
+             host mx.example.org [192.0.2.25]\n    \
+             SMTP error from remote mail server after RCPT TO:<bob@example.org>:\n    \
+             554 5.7.1 Service unavailable; Client host [192.0.2.7] blocked using zen.spamhaus.org\n",
+        );
+        assert_eq!(cause(&doc), "blocklisted", "{doc:#}");
+        assert_eq!(doc["blocklist"], "zen.spamhaus.org");
+    }
+
+    #[test]
+    fn a_gmail_bounce_with_a_multi_line_reply() {
+        let doc = explain_stdin(
+            "** Address not found **\n\n\
+             Your message wasn't delivered to bob@example.org because the address couldn't be found.\n\n\
+             The response from the remote server was:\n\
+             550-5.7.26 This mail has been blocked because the sender is unauthenticated.\n\
+             550-5.7.26 Gmail requires all senders to authenticate with either SPF or DKIM.\n\
+             550 5.7.26 Authentication results: dkim=none spf=none - gsmtp\n",
+        );
+        assert_eq!(
+            (cause(&doc), doc["provider"].as_str()),
+            ("authentication_policy", Some("gmail")),
+            "{doc:#}"
+        );
+    }
+
+    #[test]
+    fn a_microsoft_ndr() {
+        let doc = explain_stdin(
+            "Delivery has failed to these recipients or groups:\n\n\
+             bob@example.org\n\
+             The email address you entered couldn't be found.\n\n\
+             Diagnostic information for administrators:\n\
+             Generating server: AM0PR01MB1234.eurprd01.prod.exchangelabs.com\n\
+             bob@example.org\n\
+             Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'\n",
+        );
+        assert_eq!(
+            (cause(&doc), doc["provider"].as_str()),
+            ("unknown_user", Some("microsoft")),
+            "{doc:#}"
+        );
+    }
+
+    #[test]
+    fn a_dsn_with_two_recipients_gives_two_explanations() {
+        let doc = explain_stdin(
+            "Final-Recipient: rfc822; a@example.org\nAction: failed\nStatus: 5.2.2\n\
+             Diagnostic-Code: smtp; 552 5.2.2 <a@example.org>: mailbox full\n\n\
+             Final-Recipient: rfc822; b@example.org\nAction: delayed\nStatus: 4.7.1\n\
+             Diagnostic-Code: smtp; 450 4.7.1 <b@example.org>: Recipient address rejected: Greylisted\n",
+        );
+        let causes: Vec<&str> = doc.as_array().unwrap().iter().map(cause).collect();
+        assert_eq!(causes, ["mailbox_full", "greylisting"]);
+    }
+
+    #[test]
+    fn text_without_a_reply_is_an_error() {
+        let out = assert_cmd::Command::cargo_bin("smtpcheck")
+            .unwrap()
+            .args(["explain", "-"])
+            .write_stdin("hello, my mail does not arrive\n")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("no SMTP reply found"));
+    }
+}

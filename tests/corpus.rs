@@ -106,7 +106,10 @@ fn every_reply_gets_its_class_and_cause() {
         .filter(|c| c.source.trim().is_empty())
         .map(|c| c.line)
         .collect();
-    assert!(unsourced.is_empty(), "lines without a source: {unsourced:?}");
+    assert!(
+        unsourced.is_empty(),
+        "lines without a source: {unsourced:?}"
+    );
 }
 
 /// Generic texts name no cause: a wrong cause is worse than none.

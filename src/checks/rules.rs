@@ -1330,7 +1330,14 @@ mod tests {
     /// code, one of its phrases and all its required words.
     fn samples(r: &Rule) -> Vec<(u16, String)> {
         let enhanced = r.enhanced.first().map(|e| match e.strip_prefix("x.") {
-            Some(rest) => format!("{}.{rest}", if r.code / 100 == 4 || r.code == 4 { 4 } else { 5 }),
+            Some(rest) => format!(
+                "{}.{rest}",
+                if r.code / 100 == 4 || r.code == 4 {
+                    4
+                } else {
+                    5
+                }
+            ),
             None => e.to_string(),
         });
         let code = match r.code {
@@ -1341,12 +1348,23 @@ mod tests {
             c @ 1..=9 => c * 100 + 50,
             c => c,
         };
-        let phrases: Vec<&str> = if r.any.is_empty() { vec![""] } else { r.any.to_vec() };
+        let phrases: Vec<&str> = if r.any.is_empty() {
+            vec![""]
+        } else {
+            r.any.to_vec()
+        };
         phrases
             .into_iter()
             .map(|p| {
                 // A filler word keeps phrases that start or end with a space intact.
-                let words = [enhanced.as_deref().unwrap_or(""), "note", p, &r.all.join(" "), "end"].join(" ");
+                let words = [
+                    enhanced.as_deref().unwrap_or(""),
+                    "note",
+                    p,
+                    &r.all.join(" "),
+                    "end",
+                ]
+                .join(" ");
                 (code, words.trim_start().to_string())
             })
             .collect()
@@ -1376,7 +1394,12 @@ mod tests {
                 ));
             }
         }
-        assert!(dead.is_empty(), "{} unreachable rules:\n{}", dead.len(), dead.join("\n"));
+        assert!(
+            dead.is_empty(),
+            "{} unreachable rules:\n{}",
+            dead.len(),
+            dead.join("\n")
+        );
     }
 
     #[test]
