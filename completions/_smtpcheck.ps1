@@ -28,13 +28,14 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'Run every step: MX, connect, greeting, EHLO, MAIL FROM and RCPT TO (never DATA)')
             [CompletionResult]::new('mx', 'mx', [CompletionResultType]::ParameterValue, 'Look up MX records and the addresses of every exchange (DNS only)')
             [CompletionResult]::new('policy', 'policy', [CompletionResultType]::ParameterValue, 'The domain''s mail policy without SMTP: DNSSEC, DANE records, MTA-STS, TLS-RPT, SPF, DMARC (plus MX and addresses)')
+            [CompletionResult]::new('blocklist', 'blocklist', [CompletionResultType]::ParameterValue, 'Ask DNS block lists about IPv4 addresses or domains (a default set of widely used public lists, or --list)')
             [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Stop after the TCP connection to every exchange address')
             [CompletionResult]::new('banner', 'banner', [CompletionResultType]::ParameterValue, 'Stop after reading every exchange''s greeting')
             [CompletionResult]::new('ehlo', 'ehlo', [CompletionResultType]::ParameterValue, 'Stop after EHLO: show every exchange''s capabilities')
             [CompletionResult]::new('tls', 'tls', [CompletionResultType]::ParameterValue, 'Stop after STARTTLS: the TLS session and the certificate of every exchange')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Probe many targets (one per line) and print one JSON report per line as each finishes')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Deliver one real test message (DATA) to the MX of the recipient''s domain, or to --server')
-            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a reply code (550), an enhanced status code (5.7.1) or a whole reply line, with the likely cause')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a reply code (550), an enhanced status code (5.7.1), a reply, or a whole bounce (-: stdin), with the likely cause')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
             break
@@ -98,6 +99,24 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
         }
         'smtpcheck;policy' {
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra trust anchors (PEM) for the MTA-STS policy host''s certificate')
+            [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for any one step (DNS answer, connect, each reply), in seconds')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Longest the whole run may take, in seconds')
+            [CompletionResult]::new('--dnssec-anchor', '--dnssec-anchor', [CompletionResultType]::ParameterName, 'Extra DNSSEC trust anchors: DNSKEY or DS records in zone-file syntax (lab and private zones); the root''s anchors always apply')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata')
+            [CompletionResult]::new('--warning', '--warning', [CompletionResultType]::ParameterName, 'Warn when the whole run takes longer than this many seconds (monitoring threshold)')
+            [CompletionResult]::new('--critical', '--critical', [CompletionResultType]::ParameterName, 'Fail when the whole run takes longer than this many seconds (monitoring threshold)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto means only on a terminal and when NO_COLOR is unset')
+            [CompletionResult]::new('--allow-private', '--allow-private', [CompletionResultType]::ParameterName, 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the SMTP transcript of every conversation (-> sent, <- received)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the SMTP transcript of every conversation (-> sent, <- received)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smtpcheck;blocklist' {
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'Ask this list zone instead of the default set (repeatable), e.g. zen.spamhaus.org')
             [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for any one step (DNS answer, connect, each reply), in seconds')
             [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Longest the whole run may take, in seconds')

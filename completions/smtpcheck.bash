@@ -19,6 +19,9 @@ _smtpcheck() {
             smtpcheck,banner)
                 cmd="smtpcheck__subcmd__banner"
                 ;;
+            smtpcheck,blocklist)
+                cmd="smtpcheck__subcmd__blocklist"
+                ;;
             smtpcheck,completions)
                 cmd="smtpcheck__subcmd__completions"
                 ;;
@@ -59,7 +62,7 @@ _smtpcheck() {
 
     case "${cmd}" in
         smtpcheck)
-            opts="-h -V --help --version probe mx policy connect banner ehlo tls scan send explain completions man"
+            opts="-h -V --help --version probe mx policy blocklist connect banner ehlo tls scan send explain completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -136,6 +139,56 @@ _smtpcheck() {
                     return 0
                     ;;
                 --cert-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dnssec-anchor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json nagios" -- "${cur}"))
+                    return 0
+                    ;;
+                --warning)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --critical)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smtpcheck__subcmd__blocklist)
+            opts="-v -h --list --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --list)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -29,13 +29,14 @@ complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -s V -l version -d 'Pr
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "probe" -d 'Run every step: MX, connect, greeting, EHLO, MAIL FROM and RCPT TO (never DATA)'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "mx" -d 'Look up MX records and the addresses of every exchange (DNS only)'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "policy" -d 'The domain\'s mail policy without SMTP: DNSSEC, DANE records, MTA-STS, TLS-RPT, SPF, DMARC (plus MX and addresses)'
+complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "blocklist" -d 'Ask DNS block lists about IPv4 addresses or domains (a default set of widely used public lists, or --list)'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "connect" -d 'Stop after the TCP connection to every exchange address'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "banner" -d 'Stop after reading every exchange\'s greeting'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "ehlo" -d 'Stop after EHLO: show every exchange\'s capabilities'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "tls" -d 'Stop after STARTTLS: the TLS session and the certificate of every exchange'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "scan" -d 'Probe many targets (one per line) and print one JSON report per line as each finishes'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "send" -d 'Deliver one real test message (DATA) to the MX of the recipient\'s domain, or to --server'
-complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "explain" -d 'Explain a reply code (550), an enhanced status code (5.7.1) or a whole reply line, with the likely cause'
+complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "explain" -d 'Explain a reply code (550), an enhanced status code (5.7.1), a reply, or a whole bounce (-: stdin), with the likely cause'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l auth-user -d 'Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal' -r
@@ -122,6 +123,23 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l allow-pri
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand blocklist" -l list -d 'Ask this list zone instead of the default set (repeatable), e.g. zen.spamhaus.org' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand blocklist" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand blocklist" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand blocklist" -l deadline -d 'Longest the whole run may take, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand blocklist" -l dnssec-anchor -d 'Extra DNSSEC trust anchors: DNSKEY or DS records in zone-file syntax (lab and private zones); the root\'s anchors always apply' -r -F
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand blocklist" -l format -d 'human: the report for a person; json: one JSON document; nagios: one monitoring-plugins status line with perfdata' -r -f -a "human\t''
+json\t''
+nagios\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand blocklist" -l warning -d 'Warn when the whole run takes longer than this many seconds (monitoring threshold)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand blocklist" -l critical -d 'Fail when the whole run takes longer than this many seconds (monitoring threshold)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand blocklist" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand blocklist" -l allow-private -d 'Accept MX addresses in private, loopback or reserved ranges (labs, internal mail) without a warning'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand blocklist" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand blocklist" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand blocklist" -s h -l help -d 'Print help'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l auth-user -d 'Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l auth-mech -d 'AUTH mechanism [default: the strongest both sides have]' -r -f -a "plain\t''
 login\t''

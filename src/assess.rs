@@ -59,6 +59,9 @@ pub fn assess(target: &Target, opts: &Options, run: Run) -> Report {
         checks.push(checks::policy::spf_check(domain, spf));
         checks.push(checks::policy::dmarc_check(domain, dmarc));
     }
+    checks.extend(run.blocklists.iter().map(|found| {
+        checks::blocklist::blocklist_check(found, checks::blocklist::Weight::Explains)
+    }));
     checks.extend(
         run.internal_errors
             .iter()
@@ -94,6 +97,33 @@ pub fn assess(target: &Target, opts: &Options, run: Run) -> Report {
         transcripts,
         run.elapsed,
     )
+}
+
+/// `smtpcheck blocklist`: one `dns.blocklist` finding per subject and list.
+pub async fn blocklist(
+    dns: &Dns,
+    input: &str,
+    subjects: &[crate::dnsbl::Subject],
+    zones: &[String],
+    timeout: std::time::Duration,
+) -> Report {
+    let started = tokio::time::Instant::now();
+    let lookups = probe::blocklist::ask(dns, subjects, zones, started + timeout).await;
+    let checks = lookups
+        .iter()
+        .map(|l| checks::blocklist::blocklist_check(l, checks::blocklist::Weight::Asked))
+        .collect();
+    let mut report = Report::finished(
+        "blocklist",
+        input,
+        input,
+        checks,
+        Vec::new(),
+        Vec::new(),
+        started.elapsed(),
+    );
+    report.domain = None;
+    report
 }
 
 /// `dns.mx`, `dns.address` per exchange, `dns.hygiene`.

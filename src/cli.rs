@@ -34,6 +34,8 @@ pub enum Command {
     Mx(MxArgs),
     /// The domain's mail policy without SMTP: DNSSEC, DANE records, MTA-STS, TLS-RPT, SPF, DMARC (plus MX and addresses)
     Policy(PolicyArgs),
+    /// Ask DNS block lists about IPv4 addresses or domains (a default set of widely used public lists, or --list)
+    Blocklist(BlocklistArgs),
     /// Stop after the TCP connection to every exchange address
     Connect(TargetArgs),
     /// Stop after reading every exchange's greeting
@@ -96,6 +98,42 @@ impl PolicyArgs {
         opts.label = Some("policy");
         opts.tls = Some(inputs.tls()?);
         Ok(opts)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct BlocklistArgs {
+    /// IPv4 addresses (asked of the IP lists) or domains (asked of the domain lists)
+    #[arg(value_name = "IP|DOMAIN", num_args = 1.., required = true)]
+    pub targets: Vec<String>,
+    /// Ask this list zone instead of the default set (repeatable), e.g. zen.spamhaus.org
+    #[arg(long = "list", value_name = "ZONE")]
+    pub lists: Vec<String>,
+    #[command(flatten)]
+    pub dns: DnsArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+impl BlocklistArgs {
+    /// The subjects and the zones to ask, validated.
+    pub fn request(&self) -> Result<(Vec<smtpcheck::dnsbl::Subject>, Vec<String>), InputError> {
+        use smtpcheck::dnsbl::Subject;
+        let subjects = self
+            .targets
+            .iter()
+            .map(|t| match t.trim().parse::<std::net::IpAddr>() {
+                Ok(std::net::IpAddr::V4(ip)) => Ok(Subject::Ip(ip.into())),
+                Ok(std::net::IpAddr::V6(_)) => Err(InputError(format!("{t}: IPv6 addresses are not asked of block lists yet; give an IPv4 address or a domain"))),
+                Err(_) => target::normalize_domain(t, "the target").map(Subject::Domain),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let zones = self
+            .lists
+            .iter()
+            .map(|z| target::normalize_domain(z, "--list"))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((subjects, zones))
     }
 }
 

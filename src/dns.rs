@@ -400,6 +400,20 @@ impl Dns {
     }
 
     /// TXT records of `name`, each record's strings joined (RFC 7208 §3.3).
+    /// The IPv4 addresses of `name` (a DNS block list answers with A
+    /// records in 127.0.0.0/8).
+    pub async fn a_records(
+        &self,
+        name: &str,
+        deadline: Instant,
+    ) -> Result<Vec<std::net::Ipv4Addr>, DnsError> {
+        self.records(name, RecordType::A, deadline, |data| match data {
+            RData::A(a) => Some(a.0),
+            _ => None,
+        })
+        .await
+    }
+
     pub async fn txt(&self, name: &str, deadline: Instant) -> Result<Vec<String>, DnsError> {
         self.records(name, RecordType::TXT, deadline, |data| match data {
             RData::TXT(txt) => Some(

@@ -18,6 +18,7 @@ pub mod assess;
 pub mod checks;
 pub mod dane;
 pub mod dns;
+pub mod dnsbl;
 pub mod dnssec;
 pub mod explain;
 pub mod message;

@@ -40,6 +40,7 @@ fn main() -> ExitCode {
         Command::Ehlo(args) => run_stage(Stage::Ehlo, args),
         Command::Tls(args) => run_stage(Stage::Tls, args),
         Command::Scan(args) => run_scan(args),
+        Command::Blocklist(args) => run_blocklist(args),
         Command::Send(args) => match setup::send_inputs(&args).and_then(|i| args.options(&i)) {
             Ok((target, opts)) => run_one(&target, Ok(opts), &args.probe.dns, &args.output),
             Err(e) => run_one(
@@ -166,6 +167,17 @@ fn run_one(
         Err(e) => Report::error(command, input, e.to_string()),
     };
     report.apply_time_thresholds(output.warning, output.critical);
+    let thresholds = Thresholds {
+        warning: output.warning,
+        critical: output.critical,
+        cert_warn_days: cert_days.0,
+        cert_crit_days: cert_days.1,
+    };
+    finish(report, output, thresholds)
+}
+
+/// Renders the report in the chosen format and exits with its code.
+fn finish(report: Report, output: &OutputArgs, thresholds: Thresholds) -> ExitCode {
     if let Some(error) = &report.error {
         eprintln!("smtpcheck: error: {error}");
     }
@@ -174,12 +186,6 @@ fn run_one(
         transcript: output.verbose,
     };
     colored::control::set_override(style.color);
-    let thresholds = Thresholds {
-        warning: output.warning,
-        critical: output.critical,
-        cert_warn_days: cert_days.0,
-        cert_crit_days: cert_days.1,
-    };
     // A closed stdout is not a reason to change the exit code.
     let _ = write_stdout(|out| match output.format() {
         Format::Json => render::json::render(&report, out),
@@ -189,6 +195,24 @@ fn run_one(
         Format::Human => render::human::render(&report, style, out),
     });
     ExitCode::from(report.exit_code)
+}
+
+/// `blocklist`: the lists' answers, rendered like every report.
+fn run_blocklist(args: cli::BlocklistArgs) -> ExitCode {
+    let input = args.targets.join(" ");
+    let report = match args.request() {
+        Err(e) => Report::error("blocklist", &input, e.to_string()),
+        Ok((subjects, zones)) => block_on("blocklist", &input, async {
+            match setup::resolver(&args.dns) {
+                Ok(dns) => {
+                    smtpcheck::assess::blocklist(&dns, &input, &subjects, &zones, args.dns.deadline)
+                        .await
+                }
+                Err(e) => Report::error("blocklist", &input, e),
+            }
+        }),
+    };
+    finish(report, &args.output, Thresholds::default())
 }
 
 /// The probe runs on one thread: it waits on the network, and a

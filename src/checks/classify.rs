@@ -487,29 +487,5 @@ impl Rule {
 
 /// The block-list zone named in a reply ("blocked using zen.spamhaus.org").
 pub fn blocklist_zone(text: &str) -> Option<String> {
-    let lower = text.to_ascii_lowercase();
-    for marker in [
-        "blocked using ",
-        "listed at ",
-        "listed in ",
-        "listed on ",
-        "listed by ",
-        "found on ",
-        "black list at ",
-        "blacklisted by ",
-        "blocklisted by ",
-    ] {
-        if let Some(pos) = lower.find(marker) {
-            let rest = &lower[pos + marker.len()..];
-            let word: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
-                .collect();
-            let word = word.trim_end_matches('.');
-            if word.contains('.') && word.chars().any(|c| c.is_ascii_alphabetic()) {
-                return Some(word.to_string());
-            }
-        }
-    }
-    None
+    crate::dnsbl::zone_named(text)
 }

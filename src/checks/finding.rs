@@ -50,6 +50,7 @@ check_ids! {
     DnsHygiene => "dns.hygiene",
     DnsPtr => "dns.ptr",
     DnsDnssec => "dns.dnssec",
+    DnsBlocklist => "dns.blocklist",
     TcpConnect => "tcp.connect",
     NetPath => "net.path",
     TlsImplicit => "tls.implicit",
@@ -143,6 +144,15 @@ impl StsMode {
     }
 }
 
+/// What a block list answered about one subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlocklistResult {
+    Listed,
+    NotListed,
+    QueryRefused,
+    Failed,
+}
+
 /// The typed facts of a finding that other layers reason about. `data`
 /// carries the same and more for JSON; nothing reads it back.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -173,6 +183,8 @@ pub enum Detail {
         /// Verified for the name with no problem at all.
         clean: bool,
     },
+    /// `dns.blocklist`: what the list answered.
+    Blocklist(BlocklistResult),
     /// `smtp.relay`: the server relayed for a foreign domain.
     OpenRelay {
         /// The probe came from an address the server may trust.

@@ -2,6 +2,7 @@
 //! returns checks with a status, a summary quoting the server, and advice.
 //! Pure functions, no I/O, so every rule has a unit test.
 
+pub mod blocklist;
 pub mod classify;
 pub mod dane;
 pub mod dns;

@@ -119,6 +119,9 @@ pub struct Run {
     pub controls: Vec<dns::Control>,
     pub transport: Option<Transport>,
     pub policy: Option<(policy::SpfObservation, policy::DmarcObservation)>,
+    /// The block lists that refusals named, asked about the address they
+    /// named (or this side's address).
+    pub blocklists: Vec<crate::dnsbl::Lookup>,
     /// Background work that failed inside smtpcheck (a bug), by what it was.
     pub internal_errors: Vec<String>,
     pub elapsed: Duration,

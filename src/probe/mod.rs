@@ -3,6 +3,7 @@
 //! the caps) and the policy lookups beside them. It records observations
 //! (`observe`) and knows nothing of findings or output.
 
+pub mod blocklist;
 pub mod connect;
 pub mod conversation;
 pub mod policy;
@@ -233,6 +234,7 @@ pub async fn observe(dns: &Dns, target: &Target, opts: &Options) -> Run {
         controls: Vec::new(),
         transport: None,
         policy: None,
+        blocklists: Vec::new(),
         internal_errors: Vec::new(),
         elapsed: Duration::ZERO,
     };
@@ -416,6 +418,7 @@ async fn converse_routes(
         retry_greylisted(&mut conversations, &plan, &gates, wait, rule).await;
     }
     run.controls = control_connections(&conversations, &plan, &gates).await;
+    run.blocklists = named_blocklists(dns, &conversations, deadlines).await;
     run.conversations = conversations;
     run.identities = identities;
 }
@@ -501,7 +504,7 @@ fn spawn_exchange_security(
 }
 
 /// Runs `futures` concurrently on this task and returns their outputs in order.
-async fn futures_join_all<F: std::future::Future>(
+pub(crate) async fn futures_join_all<F: std::future::Future>(
     futures: impl IntoIterator<Item = F>,
 ) -> Vec<F::Output> {
     let mut pending: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
@@ -713,6 +716,76 @@ async fn reverse_dns(
         out.insert(ip, identity);
     }
     out
+}
+
+/// Most block-list lookups one run makes for what refusals named.
+const MAX_BLOCKLIST_LOOKUPS: usize = 4;
+
+/// A refusal that names a block list ("Client host [192.0.2.7] blocked
+/// using zen.spamhaus.org"): ask the list about the address it names, or
+/// this side's address when that is public, so the report can say whether
+/// the listing is real, what it means, or whether the receiver's own
+/// lookup was refused.
+async fn named_blocklists(
+    dns: &Dns,
+    conversations: &[Observation],
+    deadlines: Deadlines,
+) -> Vec<crate::dnsbl::Lookup> {
+    use crate::dnsbl::{self, Subject};
+    let mut wanted: Vec<(String, IpAddr)> = Vec::new();
+    for obs in conversations {
+        let replies = [
+            &obs.banner,
+            &obs.ehlo,
+            &obs.mail,
+            &obs.rcpt,
+            &obs.data,
+            &obs.data_end,
+        ]
+        .into_iter()
+        .flatten()
+        .chain(obs.extra_rcpts.iter().map(|(_, r)| r));
+        for reply in replies {
+            let Timed { value: Ok(r), .. } = reply else {
+                continue;
+            };
+            if r.code < 400 {
+                continue;
+            }
+            let text = r.text();
+            let Some(zone) = dnsbl::zone_named(&text) else {
+                continue;
+            };
+            let public_local = obs
+                .local_address
+                .filter(|ip| !ip.is_loopback() && !is_private(*ip));
+            let Some(ip) = dnsbl::address_named(&text).or(public_local) else {
+                continue;
+            };
+            if !wanted.contains(&(zone.clone(), ip)) {
+                wanted.push((zone, ip));
+            }
+        }
+    }
+    wanted.truncate(MAX_BLOCKLIST_LOOKUPS);
+    let deadline = deadlines.next();
+    let subjects: Vec<(String, Subject)> = wanted
+        .into_iter()
+        .map(|(zone, ip)| (zone, Subject::Ip(ip)))
+        .collect();
+    futures_join_all(
+        subjects
+            .iter()
+            .map(|(zone, subject)| dnsbl::lookup(dns, zone, subject, deadline)),
+    )
+    .await
+}
+
+fn is_private(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_private() || v4.is_link_local(),
+        IpAddr::V6(v6) => (v6.segments()[0] & 0xfe00) == 0xfc00,
+    }
 }
 
 /// When every connection on the probed port timed out, try the same

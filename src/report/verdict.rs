@@ -12,7 +12,7 @@
 //! - `pass` otherwise.
 
 use super::{Check, CheckId, Detail, Status, Verdict};
-use crate::checks::finding::MxKind;
+use crate::checks::finding::{BlocklistResult, MxKind};
 use crate::checks::senders::{Action, Sender, SenderKind};
 use serde::Serialize;
 
@@ -28,6 +28,7 @@ pub enum Command {
     Tls,
     Probe,
     Send,
+    Blocklist,
 }
 
 impl Command {
@@ -41,6 +42,7 @@ impl Command {
             Self::Tls => "tls",
             Self::Probe => "probe",
             Self::Send => "send",
+            Self::Blocklist => "blocklist",
         }
     }
 
@@ -55,6 +57,7 @@ impl Command {
             Self::Tls,
             Self::Probe,
             Self::Send,
+            Self::Blocklist,
         ]
         .into_iter()
         .find(|c| c.name() == name)
@@ -102,7 +105,7 @@ fn weight(check: &Check) -> Weight {
         (CheckId::Internal, _) => Weight::CouldNotCheck,
         (CheckId::DnsMx | CheckId::DnsDnssec | CheckId::PolicyMtaSts, _) => Weight::Outright,
         (CheckId::ThresholdTime | CheckId::SmtpRelay, _) => Weight::Outright,
-        (CheckId::TlsInjection | CheckId::SmtpVrfy, _) => Weight::OffPath,
+        (CheckId::TlsInjection | CheckId::SmtpVrfy | CheckId::DnsBlocklist, _) => Weight::OffPath,
         _ => Weight::Path,
     }
 }
@@ -188,6 +191,9 @@ pub fn judge(
     checks: &[Check],
     senders: &[Sender],
 ) -> Judgement {
+    if command == Some(Command::Blocklist) {
+        return blocklist_judgement(checks);
+    }
     let (verdict, decisive) = verdict_of(checks);
     let cause = decisive.map(describe).unwrap_or_default();
     let summary = match (command, verdict) {
@@ -208,6 +214,43 @@ pub fn judge(
         (_, Verdict::Fail) => format!("{domain}: {cause}"),
     };
     let decisive = decisive.and_then(|d| checks.iter().position(|c| std::ptr::eq(c, d)));
+    Judgement {
+        verdict,
+        summary,
+        decisive,
+    }
+}
+
+/// `blocklist`: listed anywhere fails; a lookup refused or failed warns;
+/// no lookup answered at all is "could not check".
+fn blocklist_judgement(checks: &[Check]) -> Judgement {
+    let listed = checks.iter().position(|c| c.status == Status::Fail);
+    let unsure = checks.iter().position(|c| c.status == Status::Info);
+    let answered = checks
+        .iter()
+        .filter(|c| c.detail != Detail::Blocklist(BlocklistResult::Failed))
+        .count();
+    let (verdict, decisive, summary) = match (listed, unsure) {
+        (Some(i), _) => (Verdict::Fail, Some(i), checks[i].summary.clone()),
+        _ if answered == 0 => (
+            Verdict::Error,
+            unsure,
+            "could not check: no block list answered".to_string(),
+        ),
+        (None, Some(i)) => (
+            Verdict::Warn,
+            Some(i),
+            format!(
+                "not listed where the lists answered, but {}",
+                checks[i].summary
+            ),
+        ),
+        (None, None) => (
+            Verdict::Pass,
+            None,
+            format!("not listed on any of the {} lists asked", checks.len()),
+        ),
+    };
     Judgement {
         verdict,
         summary,
