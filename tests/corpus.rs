@@ -131,3 +131,25 @@ fn generic_texts_get_no_specific_cause() {
         assert!(found.cause.is_none(), "{reply}: {:?}", found.cause);
     }
 }
+
+/// `--retry-greylist` retries every greylisting form the corpus holds
+/// (postgrey, milter-greylist, spamd, Mimecast, cPanel...): the engine's
+/// rule is the classifier's.
+#[test]
+fn every_greylisting_form_is_retried() {
+    let mut forms = 0;
+    for case in corpus().iter().filter(|c| c.cause == "greylisting") {
+        let wire = case.reply.replace('\n', "\r\n") + "\r\n";
+        let reply = smtpcheck::smtp::reply::decode_all(wire.as_bytes())
+            .unwrap_or_else(|e| panic!("line {}: {e:?}", case.line))
+            .remove(0);
+        assert!(
+            smtpcheck::checks::smtp::is_greylisting(&reply),
+            "line {}: {}",
+            case.line,
+            case.reply
+        );
+        forms += 1;
+    }
+    assert!(forms >= 8, "only {forms} greylisting forms in the corpus");
+}

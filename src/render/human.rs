@@ -45,15 +45,13 @@ pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result
         )?;
         return verdict_line(report, style, out);
     }
-    let domain = report.domain.as_deref().unwrap_or("");
-    if domain == report.target {
-        writeln!(out, "smtpcheck {} {}", report.command, report.target)?;
-    } else {
-        writeln!(
+    match report.domain.as_deref() {
+        Some(domain) if domain != report.target => writeln!(
             out,
             "smtpcheck {} {} (domain {domain})",
             report.command, report.target
-        )?;
+        )?,
+        _ => writeln!(out, "smtpcheck {} {}", report.command, report.target)?,
     }
     let (policy, dns): (Vec<&Check>, Vec<&Check>) = report
         .checks
