@@ -126,20 +126,72 @@ pub fn dot_stuff(message: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The queue id in a reply to the end of data, in the forms Postfix
-/// ("queued as 4XyZ"), Exim ("id=1abc-…") and Sendmail ("… Message accepted
-/// for delivery") use.
+/// The queue id in a server's reply to the end of data, in the forms the
+/// MTAs and providers write:
+/// - Postfix `2.0.0 Ok: queued as 4XyZ12abc`; Exim `OK id=1vNt2x-000abc-Q1`;
+/// - sendmail and OpenSMTPD `2.0.0 6B17xgkm000507 Message accepted for delivery`;
+/// - Courier `Ok. 000000006B0E7E6F.0000020D`; qmail `ok 1700000000 qp 12345`;
+/// - Haraka `Message Queued (B2D52B5F-...-.1)`;
+/// - Microsoft `2.6.0 <id@host> [InternalId=...] Queued mail for delivery`;
+/// - Gmail `2.0.0 OK  1700000000 a1b2c3d4e5f.12 - gsmtp`.
 pub fn queue_id(text: &str) -> Option<String> {
     let lower = text.to_ascii_lowercase();
-    for marker in ["queued as ", "id="] {
+    let token = |from: usize| -> Option<String> {
+        let id: String = text[from..]
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+            .collect();
+        let id = id.trim_end_matches('.').to_string();
+        (!id.is_empty()).then_some(id)
+    };
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| crate::smtp::EnhancedCode::parse(w).is_none())
+        .collect();
+    // Microsoft: the message's own id in angle brackets.
+    if lower.contains("queued mail for delivery") {
+        if let Some(id) = words
+            .iter()
+            .find(|w| w.starts_with('<') && w.ends_with('>'))
+        {
+            return Some(id.trim_matches(['<', '>']).to_string());
+        }
+    }
+    for marker in ["queued as ", "id=", " qp ", "message queued ("] {
         if let Some(pos) = lower.find(marker) {
-            let id: String = text[pos + marker.len()..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
-                .collect();
-            if !id.is_empty() {
+            if let Some(id) = token(pos + marker.len()) {
                 return Some(id);
             }
+        }
+    }
+    // Gmail: the session id before the ` - gsmtp` tag.
+    if let Some(pos) = words.iter().position(|w| *w == "-") {
+        if words.get(pos + 1) == Some(&"gsmtp") && pos > 0 {
+            return Some(words[pos - 1].to_string());
+        }
+    }
+    // sendmail, OpenSMTPD: `<id> Message accepted for delivery`.
+    if let Some(pos) = lower.find("message accepted for delivery") {
+        let before: Vec<&str> = text[..pos]
+            .split_whitespace()
+            .filter(|w| crate::smtp::EnhancedCode::parse(w).is_none())
+            .collect();
+        if let Some(id) = before
+            .last()
+            .filter(|w| w.chars().all(|c| c.is_ascii_alphanumeric()))
+        {
+            return Some(id.to_string());
+        }
+    }
+    // Courier: `Ok. 000000006B0E7E6F.0000020D`.
+    if let Some(rest) = lower.strip_prefix("ok. ") {
+        let id: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_hexdigit() || *c == '.')
+            .collect();
+        if id.len() > 8 && id.contains('.') {
+            return Some(text[4..4 + id.len()].to_string());
         }
     }
     None
@@ -234,5 +286,17 @@ mod tests {
             Some("1vNt2x-000abc-Q1".into())
         );
         assert_eq!(queue_id("2.0.0 OK"), None);
+        for (reply, id) in [
+            ("2.0.0 6B17xgkm000507 Message accepted for delivery", "6B17xgkm000507"),
+            ("2.0.0 a3e4e900 Message accepted for delivery", "a3e4e900"),
+            ("Ok. 000000006B0E7E6F.0000020D", "000000006B0E7E6F.0000020D"),
+            ("ok 1700000000 qp 12345", "12345"),
+            ("2.0.0 Message Queued (B2D52B5F-6F02-4F9E-8AEF-3D0C8C1A1E2F.1)", "B2D52B5F-6F02-4F9E-8AEF-3D0C8C1A1E2F.1"),
+            ("2.6.0 <c1a2b3@AM0PR01MB1234.eurprd01.prod.exchangelabs.com> [InternalId=123, Hostname=AM0PR01MB1234] Queued mail for delivery", "c1a2b3@AM0PR01MB1234.eurprd01.prod.exchangelabs.com"),
+            ("2.0.0 OK  1700000000 a1b2c3d4e5f.12 - gsmtp", "a1b2c3d4e5f.12"),
+        ] {
+            assert_eq!(queue_id(reply).as_deref(), Some(id), "{reply}");
+        }
+        assert_eq!(queue_id("2.0.0 Message accepted for delivery"), None);
     }
 }
