@@ -221,7 +221,7 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "NAME")]
     pub auth_user: Option<String>,
     /// AUTH mechanism [default: the strongest both sides have]
-    #[arg(long, value_enum, value_name = "MECH")]
+    #[arg(long, value_enum, value_name = "MECH", ignore_case = true)]
     pub auth_mech: Option<AuthMech>,
     /// Read the password (first line) from this file
     #[arg(long, value_name = "FILE")]
@@ -233,7 +233,7 @@ pub struct ProbeArgs {
     #[arg(long)]
     pub submission: bool,
     /// Stop cleanly with QUIT after this phase (swaks's --quit-after); later phases show as skip
-    #[arg(long, value_name = "PHASE", value_parser = quit_after_parser())]
+    #[arg(long, value_name = "PHASE", value_parser = quit_after_parser(), ignore_case = true)]
     pub quit_after: Option<Stage>,
     /// Probe this host instead of the domain's MX: a name or IP, with an optional port ([::1]:2525)
     #[arg(long, value_name = "HOST[:PORT]")]
@@ -586,7 +586,8 @@ fn quit_after_parser() -> impl clap::builder::TypedValueParser<Value = Stage> {
     clap::builder::PossibleValuesParser::new(POINTS.map(Stage::phase)).map(|word| {
         POINTS
             .into_iter()
-            .find(|s| s.phase() == word)
+            // ignore_case: swaks users type RCPT
+            .find(|s| s.phase().eq_ignore_ascii_case(&word))
             .expect("a listed phase")
     })
 }
@@ -667,6 +668,29 @@ mod tests {
         assert_eq!(parse_resolver("127.0.0.1:5353").unwrap().port(), 5353);
         assert_eq!(parse_resolver("[::1]:5353").unwrap().port(), 5353);
         assert!(parse_resolver("localhost").is_err());
+    }
+
+    #[test]
+    fn mechanisms_and_phases_are_case_insensitive() {
+        use clap::Parser;
+        let cli = Cli::try_parse_from([
+            "smtpcheck",
+            "probe",
+            "d.test",
+            "--auth-mech",
+            "PLAIN",
+            "--quit-after",
+            "RCPT",
+        ])
+        .expect("capitals accepted");
+        let Command::Probe(args) = cli.command else {
+            panic!("probe");
+        };
+        assert_eq!(args.probe.quit_after, Some(Stage::Rcpt));
+        assert_eq!(
+            args.probe.mechanism(),
+            Some(smtpcheck::smtp::auth::Mechanism::Plain)
+        );
     }
 
     #[test]

@@ -109,7 +109,19 @@ pub fn spf_check(domain: &str, obs: &SpfObservation) -> Check {
     }
 }
 
+/// A term the record may hold: a known mechanism (with its qualifier), a
+/// known modifier, or any other modifier, which RFC 7208 §6 says MUST be
+/// ignored (`name=value`, name = ALPHA *(ALPHA / DIGIT / "-" / "_" / "."),
+/// §4.6.1). Only an unknown mechanism is a permerror.
 fn known_term(term: &str) -> bool {
+    if let Some((name, _)) = term.split_once('=') {
+        let mut chars = name.chars();
+        let is_name = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if is_name {
+            return true;
+        }
+    }
     let t = term
         .trim_start_matches(['+', '-', '~', '?'])
         .to_ascii_lowercase();
@@ -463,6 +475,24 @@ mod tests {
         );
         assert!(parse_sts_policy("version: STSv2\nmode: enforce\nmx: a\nmax_age: 1").is_err());
         assert!(parse_sts_policy("version: STSv1\nmode: sometimes\nmx: a\nmax_age: 1").is_err());
+    }
+
+    #[test]
+    fn unknown_spf_modifiers_are_ignored_and_unknown_mechanisms_are_errors() {
+        for term in [
+            "v2=x",
+            "moo.cow-far_out=man:dog/cat",
+            "exp=explain.%{d}",
+            "redirect=_spf.example.com",
+            "-all",
+            "ip4:192.0.2.0/24",
+            "include:_spf.example.com",
+        ] {
+            assert!(known_term(term), "{term}");
+        }
+        for term in ["foo:bar", "+mx2", "spf2.0/pra", "=x", "1a=b"] {
+            assert!(!known_term(term), "{term}");
+        }
     }
 
     #[test]
