@@ -121,11 +121,48 @@ fn usage_error(e: clap::Error) -> ExitCode {
     if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
         return ExitCode::SUCCESS;
     }
-    if std::env::args().any(|a| a == "--json") {
-        let message = e.to_string();
-        let first_line = message.lines().next().unwrap_or("usage error");
-        let report = Report::error("", "", first_line.trim_start_matches("error: "));
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let message = e.to_string();
+    // clap's first line, and the list it introduces ("not provided:\n  <TARGET>").
+    let mut lines = message.lines().map(str::trim).filter(|l| !l.is_empty());
+    let mut first_line = lines
+        .next()
+        .unwrap_or("usage error")
+        .trim_start_matches("error: ")
+        .to_string();
+    if first_line.ends_with(':') {
+        let listed: Vec<&str> = lines
+            .take_while(|l| l.starts_with('<') || l.starts_with("--"))
+            .collect();
+        first_line = format!("{first_line} {}", listed.join(", "));
+    }
+    // The command and target as far as they can be told from the line.
+    let command = args
+        .first()
+        .filter(|c| !c.starts_with('-'))
+        .cloned()
+        .unwrap_or_default();
+    let target = args
+        .iter()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .cloned()
+        .unwrap_or_default();
+    let format = args
+        .iter()
+        .position(|a| a == "--format")
+        .and_then(|i| args.get(i + 1).cloned())
+        .or_else(|| {
+            args.iter()
+                .find_map(|a| a.strip_prefix("--format=").map(str::to_string))
+        });
+    if args.iter().any(|a| a == "--json") || format.as_deref() == Some("json") {
+        let report = Report::error(&command, &target, first_line);
         let _ = write_stdout(|out| render::json::render(&report, out));
+    } else if format.as_deref() == Some("nagios") {
+        // A monitoring system reads stdout: one UNKNOWN line, exit 3.
+        let report = Report::error(&command, &target, first_line);
+        let _ = write_stdout(|out| render::nagios::render(&report, &Thresholds::default(), out));
     }
     could_not_check()
 }

@@ -59,6 +59,47 @@ fn usage_error_with_json_still_prints_one_document() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
     assert_eq!(doc["verdict"], "error");
     assert!(doc["error"].as_str().unwrap().contains("--port"), "{doc}");
+    // the command and target are named as far as the line tells them
+    assert_eq!(
+        (doc["command"].as_str(), doc["target"].as_str()),
+        (Some("probe"), Some("example.test"))
+    );
+}
+
+#[test]
+fn a_missing_argument_is_named_in_the_json_error() {
+    let out = smtpcheck().args(["probe", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert!(
+        doc["error"]
+            .as_str()
+            .unwrap()
+            .ends_with("not provided: <TARGET>"),
+        "{doc}"
+    );
+}
+
+#[test]
+fn usage_error_with_nagios_prints_an_unknown_line() {
+    let out = smtpcheck()
+        .args([
+            "probe",
+            "example.test",
+            "--format",
+            "nagios",
+            "--port",
+            "abc",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let line = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        line.starts_with("SMTP UNKNOWN - ") && line.contains("--port"),
+        "{line}"
+    );
+    assert_eq!(line.lines().count(), 1);
 }
 
 #[test]
