@@ -429,6 +429,22 @@ impl Dns {
 
     /// PTR names of `ip` (reverse DNS), without trailing dots.
     pub async fn ptr(&self, ip: IpAddr, deadline: Instant) -> Result<Vec<String>, DnsError> {
+        // hickory answers loopback reverse names itself ("localhost", RFC
+        // 6761 §6.3); with --resolver, ask that server like every other name.
+        if let (true, Source::Server(server)) = (ip.is_loopback(), self.validator.source) {
+            let name = Name::from(ip);
+            let asked =
+                tokio::time::timeout_at(deadline, ask_with_do(server, &name, RecordType::PTR));
+            let answers = match asked.await {
+                Ok(Ok(answers)) => answers,
+                Ok(Err(e)) => return Err(DnsError::Other(e)),
+                Err(_) => return Err(DnsError::Timeout(self.timeout)),
+            };
+            return picked(&answers, |data| match data {
+                RData::PTR(name) => Some(display_name(&name.0.to_ascii())),
+                _ => None,
+            });
+        }
         let lookup = self
             .bounded(deadline, self.resolver.reverse_lookup(ip))
             .await?;

@@ -877,3 +877,31 @@ fn json_contract_v1_shape() {
         (Some("error"), true)
     );
 }
+
+/// The reverse name of a loopback address comes from the resolver named
+/// with --resolver, not from hickory's built-in "localhost" answer.
+#[test]
+fn reverse_dns_of_loopback_asks_the_resolver() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &[], "250 2.1.5 Ok");
+    let dns = TestDns::start(&[
+        &zone("0.0.127.in-addr.arpa", "1 PTR mx.ptr.test."),
+        &zone("ptr.test", "mx A 127.0.0.1"),
+    ]);
+    let server = format!("127.0.0.1:{}", smtp.port());
+    let resolver = dns.resolver_arg();
+    let (doc, _) = smtpcheck_json(&[
+        "probe",
+        "ptr.test",
+        "--server",
+        &server,
+        "--resolver",
+        &resolver,
+        "--tls",
+        "off",
+        "--helo",
+        "client.test",
+    ]);
+    let ptr = check(&doc, "dns.ptr");
+    assert_eq!(ptr["data"]["ptr"], json!(["mx.ptr.test"]), "{ptr:#}");
+    assert_eq!(ptr["data"]["fcrdns"], true, "{ptr:#}");
+}
