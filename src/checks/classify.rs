@@ -399,22 +399,8 @@ pub fn classify(code: u16, text: &str, ctx: &Context) -> Option<Diagnosis> {
     if code < 400 {
         return None;
     }
-    let first = text.split_whitespace().next();
-    let enhanced = enhanced_code(first, text);
-    let lower = normalize(text);
-    let provider = ctx
-        .provider
-        .or_else(|| Provider::of_text(&lower))
-        .or_else(|| Provider::of_code(enhanced.as_deref()));
-    let facts = Facts {
-        code,
-        enhanced: enhanced.as_deref(),
-        text: &lower,
-        stage: ctx.stage,
-        provider,
-        recipient_local: ctx.recipient_local,
-    };
-    let rule = RULES.iter().find(|r| r.matches(&facts))?;
+    let (rule, provider) = decide(code, text, ctx);
+    let rule = &RULES[rule?];
     rule.cause.map(|cause| Diagnosis {
         cause,
         detail: rule.detail,
@@ -425,6 +411,11 @@ pub fn classify(code: u16, text: &str, ctx: &Context) -> Option<Diagnosis> {
 
 /// Which rule decides a reply (for the reachability test of the table).
 pub fn deciding_rule(code: u16, text: &str, ctx: &Context) -> Option<usize> {
+    decide(code, text, ctx).0
+}
+
+/// The first rule that matches, and the provider the reply belongs to.
+fn decide(code: u16, text: &str, ctx: &Context) -> (Option<usize>, Option<Provider>) {
     let first = text.split_whitespace().next();
     let enhanced = enhanced_code(first, text);
     let lower = normalize(text);
@@ -440,7 +431,7 @@ pub fn deciding_rule(code: u16, text: &str, ctx: &Context) -> Option<usize> {
         provider,
         recipient_local: ctx.recipient_local,
     };
-    RULES.iter().position(|r| r.matches(&facts))
+    (RULES.iter().position(|r| r.matches(&facts)), provider)
 }
 
 /// What a rule is matched against.
