@@ -118,7 +118,11 @@ impl Report {
     /// that does. When smtpcheck could not check because its resolver did
     /// not answer, `error` says so too.
     fn judge(&mut self) {
-        let domain = self.domain.as_deref().unwrap_or(&self.target);
+        // "mail for bob@example.com" when the target is an address.
+        let domain = match self.target.contains('@') {
+            true => self.target.as_str(),
+            false => self.domain.as_deref().unwrap_or(&self.target),
+        };
         let Judgement {
             verdict,
             summary,
