@@ -63,94 +63,32 @@ pub fn explain_in(input: &str, stage: Option<ReplyStage>) -> Result<Explanation,
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    let line = lines.first().copied().unwrap_or("");
-    let not_a_code = || {
-        format!("\"{line}\" is neither a reply code (550), an enhanced code (5.7.1), nor a reply line (550 5.7.1 text)")
-    };
-    let mut reply_code = None;
-    let mut texts: Vec<&str> = Vec::new();
-    for l in &lines {
-        match leading_code(l) {
-            Some((code, rest)) => {
-                if reply_code.is_some_and(|c| c != code) {
-                    return Err(format!(
-                        "\"{l}\" has another reply code than the line before it"
-                    ));
-                }
-                reply_code = Some(code);
-                texts.push(rest);
-            }
-            None if reply_code.is_some() => texts.push(l),
-            None => texts.push(l),
-        }
-    }
-    if let Some(code) = reply_code {
-        if !(200..600).contains(&code) {
-            return Err(format!(
-                "{code} is not an SMTP reply code: they run from 200 to 599"
-            ));
-        }
-    }
+    let (reply_code, texts) = split_reply(&lines)?;
     let text_all = texts.join("\n");
     let first_word = texts.first().and_then(|t| t.split_whitespace().next());
     let enhanced = classify::enhanced_code(first_word, &text_all);
     if reply_code.is_none() && enhanced.is_none() {
-        return Err(not_a_code());
+        let line = lines.first().copied().unwrap_or("");
+        return Err(format!("\"{line}\" is neither a reply code (550), an enhanced code (5.7.1), nor a reply line (550 5.7.1 text)"));
     }
-    // The text without a leading enhanced code on its first line.
-    let shown: Vec<String> = texts
-        .iter()
-        .map(|t| match t.split_once(' ') {
-            Some((w, rest)) if crate::smtp::EnhancedCode::parse(w).is_some() => rest.to_string(),
-            _ if crate::smtp::EnhancedCode::parse(t).is_some() => String::new(),
-            _ => t.to_string(),
-        })
-        .collect();
-    let text = Some(shown.join(" ").trim().to_string()).filter(|t| !t.is_empty());
+    // The class of an enhanced code alone stands in for a reply code.
     let code_for_rules = reply_code.or_else(|| {
         enhanced
             .as_deref()
             .and_then(|e| e[..1].parse::<u16>().ok())
             .map(|c| c * 100 + 50)
     });
-    let lower = classify::normalize(&text_all);
-    let diagnosis = code_for_rules.and_then(|code| {
-        classify::classify(
-            code,
-            &text_all,
-            &Context {
-                stage,
-                ..Context::default()
-            },
-        )
-    });
+    let context = Context {
+        stage,
+        ..Context::default()
+    };
+    let diagnosis = code_for_rules.and_then(|code| classify::classify(code, &text_all, &context));
     Ok(Explanation {
         input: lines.join("\n"),
-        reply_code: reply_code.map(|code| {
-            let known = reply_meaning(code);
-            ReplyCodeInfo {
-                code,
-                meaning: known.map(|k| k.0),
-                source: known.map(|k| k.1),
-                class: reply_class(code),
-            }
-        }),
-        enhanced_code: enhanced.map(|code| {
-            let known = enhanced_meaning(&code);
-            let class = match &code[..1] {
-                "2" => "2.X.X success",
-                "4" => "4.X.X persistent transient failure: sending later may succeed",
-                _ => "5.X.X permanent failure: the message or the destination must change",
-            };
-            EnhancedInfo {
-                code,
-                meaning: known.map(|k| k.0),
-                source: known.map(|k| k.1),
-                class,
-            }
-        }),
+        reply_code: reply_code.map(code_info),
+        enhanced_code: enhanced.map(enhanced_info),
         blocklist: classify::blocklist_zone(&text_all),
-        text,
+        text: shown_text(&texts),
         cause: diagnosis.map(|d| CauseInfo {
             id: d.cause,
             summary: d.cause.summary(),
@@ -160,9 +98,74 @@ pub fn explain_in(input: &str, stage: Option<ReplyStage>) -> Result<Explanation,
         }),
         provider: diagnosis
             .and_then(|d| d.provider)
-            .or_else(|| Provider::of_text(&lower)),
+            .or_else(|| Provider::of_text(&classify::normalize(&text_all))),
         stage,
     })
+}
+
+/// The reply code the lines share, and each line's text after it.
+fn split_reply<'a>(lines: &[&'a str]) -> Result<(Option<u16>, Vec<&'a str>), String> {
+    let mut reply_code = None;
+    let mut texts = Vec::new();
+    for l in lines {
+        match leading_code(l) {
+            Some((code, _)) if reply_code.is_some_and(|c| c != code) => {
+                return Err(format!(
+                    "\"{l}\" has another reply code than the line before it"
+                ));
+            }
+            Some((code, rest)) => {
+                reply_code = Some(code);
+                texts.push(rest);
+            }
+            None => texts.push(*l),
+        }
+    }
+    match reply_code {
+        Some(code) if !(200..600).contains(&code) => Err(format!(
+            "{code} is not an SMTP reply code: they run from 200 to 599"
+        )),
+        _ => Ok((reply_code, texts)),
+    }
+}
+
+/// The text as a person reads it: the lines joined, without the enhanced
+/// code at their start.
+fn shown_text(texts: &[&str]) -> Option<String> {
+    let shown: Vec<&str> = texts
+        .iter()
+        .map(|t| match t.split_once(' ') {
+            Some((w, rest)) if crate::smtp::EnhancedCode::parse(w).is_some() => rest,
+            _ if crate::smtp::EnhancedCode::parse(t).is_some() => "",
+            _ => t,
+        })
+        .collect();
+    Some(shown.join(" ").trim().to_string()).filter(|t| !t.is_empty())
+}
+
+fn code_info(code: u16) -> ReplyCodeInfo {
+    let known = reply_meaning(code);
+    ReplyCodeInfo {
+        code,
+        meaning: known.map(|k| k.0),
+        source: known.map(|k| k.1),
+        class: reply_class(code),
+    }
+}
+
+fn enhanced_info(code: String) -> EnhancedInfo {
+    let known = enhanced_meaning(&code);
+    let class = match &code[..1] {
+        "2" => "2.X.X success",
+        "4" => "4.X.X persistent transient failure: sending later may succeed",
+        _ => "5.X.X permanent failure: the message or the destination must change",
+    };
+    EnhancedInfo {
+        code,
+        meaning: known.map(|k| k.0),
+        source: known.map(|k| k.1),
+        class,
+    }
 }
 
 /// `550 rest` or `550-rest`: the code and the rest of the line.
@@ -304,4 +307,56 @@ fn stage_near(text: &str) -> Option<ReplyStage> {
     .into_iter()
     .find(|(words, _)| lower.contains(words))
     .map(|(_, stage)| stage)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explains_codes_and_lines() {
+        let e = explain("550").unwrap();
+        assert_eq!(e.reply_code.as_ref().unwrap().code, 550);
+        assert!(e.enhanced_code.is_none() && e.cause.is_none());
+        let e = explain("5.7.1").unwrap();
+        assert_eq!(
+            e.enhanced_code.unwrap().meaning,
+            Some("Delivery not authorized, message refused")
+        );
+        let e = explain("550 5.7.1 Relaying denied").unwrap();
+        assert_eq!(e.cause.unwrap().id, Cause::RelayDenied);
+        assert_eq!(e.text.as_deref(), Some("Relaying denied"));
+        let e = explain(
+            "550-5.7.1 Service unavailable; client [192.0.2.1] blocked using zen.spamhaus.org.",
+        )
+        .unwrap();
+        assert_eq!(
+            (e.cause.unwrap().id, e.blocklist.as_deref()),
+            (Cause::Blocklisted, Some("zen.spamhaus.org"))
+        );
+        assert!(explain("hello").is_err());
+        assert!(explain("650").is_err());
+        assert!(explain("3.1.1").is_err());
+    }
+
+    #[test]
+    fn a_multi_line_reply_is_read_whole() {
+        let e = explain("550-5.7.26 This mail has been blocked because the sender is\n550 5.7.26 unauthenticated. - gsmtp").unwrap();
+        assert_eq!(e.cause.unwrap().id, Cause::AuthenticationPolicy);
+        assert_eq!(e.provider, Some(Provider::Gmail));
+        assert!(explain("550-first\n451 second").is_err(), "two reply codes");
+    }
+
+    #[test]
+    fn blocklist_zones() {
+        assert_eq!(
+            classify::blocklist_zone("blocked using b.barracudacentral.org; see ..."),
+            Some("b.barracudacentral.org".into())
+        );
+        assert_eq!(
+            classify::blocklist_zone("Your IP is listed in bl.spamcop.net."),
+            Some("bl.spamcop.net".into())
+        );
+        assert_eq!(classify::blocklist_zone("blocked using zen"), None);
+    }
 }
