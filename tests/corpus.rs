@@ -153,3 +153,26 @@ fn every_greylisting_form_is_retried() {
     }
     assert!(forms >= 8, "only {forms} greylisting forms in the corpus");
 }
+
+/// Words that belong to another cause do not pull a reply the wrong way:
+/// a busy mailbox is not the server down, a suspended sending account is
+/// not a disabled recipient mailbox.
+#[test]
+fn look_alike_words_do_not_name_the_wrong_cause() {
+    for (reply, not) in [
+        (
+            "450 4.2.1 mailbox busy, try again later",
+            "service_unavailable",
+        ),
+        (
+            "550 5.7.1 Your account has been suspended for sending spam",
+            "mailbox_disabled",
+        ),
+        ("550 5.7.1 Daily relay quota exceeded", "relay_denied"),
+        ("550 5.1.8 Sender domain does not exist", "unknown_user"),
+        ("452 4.3.1 Temporary System Error", "storage_full"),
+    ] {
+        let found = explain_in(reply, Some(ReplyStage::Rcpt)).unwrap();
+        assert_ne!(found.cause.map(|c| c.id.id()), Some(not), "{reply}");
+    }
+}
