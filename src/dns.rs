@@ -74,6 +74,50 @@ impl DnsError {
     }
 }
 
+/// Why an address cannot be reached from the internet, if it cannot.
+pub fn non_public(ip: IpAddr) -> Option<&'static str> {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            if v4.is_loopback() {
+                Some("loopback")
+            } else if v4.is_private() {
+                Some("private (RFC 1918)")
+            } else if v4.is_link_local() {
+                Some("link-local")
+            } else if o[0] == 100 && (64..128).contains(&o[1]) {
+                Some("shared carrier-grade NAT space (RFC 6598)")
+            } else if v4.is_unspecified() || o[0] == 0 {
+                Some("unspecified")
+            } else if v4.is_documentation() {
+                Some("documentation (RFC 5737)")
+            } else if v4.is_multicast() || v4.is_broadcast() || o[0] >= 240 {
+                Some("multicast or reserved")
+            } else {
+                None
+            }
+        }
+        IpAddr::V6(v6) => {
+            let seg = v6.segments();
+            if v6.is_loopback() {
+                Some("loopback")
+            } else if v6.is_unspecified() {
+                Some("unspecified")
+            } else if seg[0] & 0xfe00 == 0xfc00 {
+                Some("unique local (RFC 4193)")
+            } else if seg[0] & 0xffc0 == 0xfe80 {
+                Some("link-local")
+            } else if seg[0] == 0x2001 && seg[1] == 0x0db8 {
+                Some("documentation (RFC 3849)")
+            } else if v6.is_multicast() {
+                Some("multicast")
+            } else {
+                None
+            }
+        }
+    }
+}
+
 /// One MX record (RFC 5321 §5.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MxRecord {
@@ -440,18 +484,12 @@ impl Dns {
                 Ok(Err(e)) => return Err(DnsError::Other(e)),
                 Err(_) => return Err(DnsError::Timeout(self.timeout)),
             };
-            return picked(&answers, |data| match data {
-                RData::PTR(name) => Some(display_name(&name.0.to_ascii())),
-                _ => None,
-            });
+            return picked(&answers, ptr_name);
         }
         let lookup = self
             .bounded(deadline, self.resolver.reverse_lookup(ip))
             .await?;
-        picked(lookup.answers(), |data| match data {
-            RData::PTR(name) => Some(display_name(&name.0.to_ascii())),
-            _ => None,
-        })
+        picked(lookup.answers(), ptr_name)
     }
 
     /// The answers to `name`/`rtype` that `pick` takes; NODATA when none.
@@ -479,6 +517,13 @@ impl Dns {
             Ok(Err(e)) => Err(DnsError::from_net(&e, self.timeout)),
             Err(_) => Err(DnsError::Timeout(waited.elapsed())),
         }
+    }
+}
+
+fn ptr_name(data: &RData) -> Option<String> {
+    match data {
+        RData::PTR(name) => Some(display_name(&name.0.to_ascii())),
+        _ => None,
     }
 }
 

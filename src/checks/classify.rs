@@ -475,8 +475,3 @@ impl Rule {
             && self.recipient_local.is_none_or(|want| f.recipient_local == Some(want))
     }
 }
-
-/// The block-list zone named in a reply ("blocked using zen.spamhaus.org").
-pub fn blocklist_zone(text: &str) -> Option<String> {
-    crate::dnsbl::zone_named(text)
-}

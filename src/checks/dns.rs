@@ -132,49 +132,7 @@ pub fn address_check(
     }
 }
 
-/// Why an address cannot be reached from the internet, if it cannot.
-pub fn non_public(ip: IpAddr) -> Option<&'static str> {
-    match ip {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            if v4.is_loopback() {
-                Some("loopback")
-            } else if v4.is_private() {
-                Some("private (RFC 1918)")
-            } else if v4.is_link_local() {
-                Some("link-local")
-            } else if o[0] == 100 && (64..128).contains(&o[1]) {
-                Some("shared carrier-grade NAT space (RFC 6598)")
-            } else if v4.is_unspecified() || o[0] == 0 {
-                Some("unspecified")
-            } else if v4.is_documentation() {
-                Some("documentation (RFC 5737)")
-            } else if v4.is_multicast() || v4.is_broadcast() || o[0] >= 240 {
-                Some("multicast or reserved")
-            } else {
-                None
-            }
-        }
-        IpAddr::V6(v6) => {
-            let seg = v6.segments();
-            if v6.is_loopback() {
-                Some("loopback")
-            } else if v6.is_unspecified() {
-                Some("unspecified")
-            } else if seg[0] & 0xfe00 == 0xfc00 {
-                Some("unique local (RFC 4193)")
-            } else if seg[0] & 0xffc0 == 0xfe80 {
-                Some("link-local")
-            } else if seg[0] == 0x2001 && seg[1] == 0x0db8 {
-                Some("documentation (RFC 3849)")
-            } else if v6.is_multicast() {
-                Some("multicast")
-            } else {
-                None
-            }
-        }
-    }
-}
+pub use crate::dns::non_public;
 
 /// `dns.hygiene`: what is wrong with how the MX records are published. One
 /// check per finding (none when all is well).

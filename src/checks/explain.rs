@@ -87,7 +87,7 @@ pub fn explain_in(input: &str, stage: Option<ReplyStage>) -> Result<Explanation,
         input: lines.join("\n"),
         reply_code: reply_code.map(code_info),
         enhanced_code: enhanced.map(enhanced_info),
-        blocklist: classify::blocklist_zone(&text_all),
+        blocklist: crate::dnsbl::zone_named(&text_all),
         text: shown_text(&texts),
         cause: diagnosis.map(|d| CauseInfo {
             id: d.cause,
@@ -350,13 +350,13 @@ mod tests {
     #[test]
     fn blocklist_zones() {
         assert_eq!(
-            classify::blocklist_zone("blocked using b.barracudacentral.org; see ..."),
+            crate::dnsbl::zone_named("blocked using b.barracudacentral.org; see ..."),
             Some("b.barracudacentral.org".into())
         );
         assert_eq!(
-            classify::blocklist_zone("Your IP is listed in bl.spamcop.net."),
+            crate::dnsbl::zone_named("Your IP is listed in bl.spamcop.net."),
             Some("bl.spamcop.net".into())
         );
-        assert_eq!(classify::blocklist_zone("blocked using zen"), None);
+        assert_eq!(crate::dnsbl::zone_named("blocked using zen"), None);
     }
 }

@@ -256,7 +256,7 @@ fn banner_check(obs: &Observation, ctx: &Context) -> Check {
                     let check = c(status, format!("{}: {}", found.cause.summary(), reply.summary()))
                         .with("cause", found.cause.id())
                         .advice(found.cause.advice());
-                    match classify::blocklist_zone(&reply.text()) {
+                    match crate::dnsbl::zone_named(&reply.text()) {
                         Some(zone) => Check {
                             summary: format!("your address is on the block list {zone}: {}", reply.summary()),
                             ..check
@@ -686,7 +686,7 @@ fn with_cause(
     match classify::classify(reply.code, &text, &ctx) {
         Some(found) => {
             check.summary = format!("{}: {}", found.cause.summary(), reply.summary());
-            if let Some(zone) = classify::blocklist_zone(&text) {
+            if let Some(zone) = crate::dnsbl::zone_named(&text) {
                 check = check.with("blocklist", zone);
             }
             if let Some(detail) = found.detail {

@@ -39,5 +39,5 @@ pub async fn ask(
     let lookups = questions
         .iter()
         .map(|(zone, subject)| dnsbl::lookup(dns, zone, subject, deadline));
-    super::futures_join_all(lookups).await
+    futures_util::future::join_all(lookups).await
 }

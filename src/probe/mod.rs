@@ -215,7 +215,7 @@ pub async fn observe(dns: &Dns, target: &Target, opts: &Options) -> Run {
             deadlines,
         )
     });
-    let (mx, mut routes, listed) = route(dns, target, opts, deadlines).await;
+    let (mx, routes, listed) = route(dns, target, opts, deadlines).await;
     let port = opts
         .server
         .as_ref()
@@ -241,7 +241,7 @@ pub async fn observe(dns: &Dns, target: &Target, opts: &Options) -> Run {
     if opts.stage > Stage::Mx {
         converse_routes(dns, &routes, port, opts, deadlines, &mut run).await;
     }
-    run.routes = std::mem::take(&mut routes);
+    run.routes = routes;
     let joined = |what: &str, e: tokio::task::JoinError, run: &mut Run| {
         run.internal_errors.push(format!("{what}: {e}"));
     };
@@ -499,34 +499,8 @@ fn spawn_exchange_security(
         });
         // In order, all at once, in this one task: a panic fails the task,
         // which the caller reports.
-        futures_join_all(lookups).await
+        futures_util::future::join_all(lookups).await
     })
-}
-
-/// Runs `futures` concurrently on this task and returns their outputs in order.
-pub(crate) async fn futures_join_all<F: std::future::Future>(
-    futures: impl IntoIterator<Item = F>,
-) -> Vec<F::Output> {
-    let mut pending: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
-    let mut done: Vec<Option<F::Output>> = pending.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut ready = true;
-        for (slot, fut) in done.iter_mut().zip(pending.iter_mut()) {
-            if slot.is_none() {
-                match fut.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => *slot = Some(v),
-                    std::task::Poll::Pending => ready = false,
-                }
-            }
-        }
-        if ready {
-            std::task::Poll::Ready(())
-        } else {
-            std::task::Poll::Pending
-        }
-    })
-    .await;
-    done.into_iter().flatten().collect()
 }
 
 /// MX, falling back to the implicit MX (RFC 5321 §5.1) on NODATA only:
@@ -694,7 +668,7 @@ async fn reverse_dns(
         set.spawn(async move {
             let ptr = dns.ptr(ip, deadlines.next()).await;
             let names: Vec<&String> = ptr.iter().flatten().take(MAX_PTR_NAMES).collect();
-            let forward = futures_join_all(
+            let forward = futures_util::future::join_all(
                 names
                     .iter()
                     .map(|name| dns.addresses(name, deadlines.next())),
@@ -758,7 +732,7 @@ async fn named_blocklists(
             };
             let public_local = obs
                 .local_address
-                .filter(|ip| !ip.is_loopback() && !is_private(*ip));
+                .filter(|ip| crate::dns::non_public(*ip).is_none());
             let Some(ip) = dnsbl::address_named(&text).or(public_local) else {
                 continue;
             };
@@ -773,19 +747,12 @@ async fn named_blocklists(
         .into_iter()
         .map(|(zone, ip)| (zone, Subject::Ip(ip)))
         .collect();
-    futures_join_all(
+    futures_util::future::join_all(
         subjects
             .iter()
             .map(|(zone, subject)| dnsbl::lookup(dns, zone, subject, deadline)),
     )
     .await
-}
-
-fn is_private(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => v4.is_private() || v4.is_link_local(),
-        IpAddr::V6(v6) => (v6.segments()[0] & 0xfe00) == 0xfc00,
-    }
 }
 
 /// When every connection on the probed port timed out, try the same
