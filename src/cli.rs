@@ -84,9 +84,19 @@ pub struct PolicyArgs {
     #[arg(long, value_name = "PEM")]
     pub ca_file: Option<std::path::PathBuf>,
     #[command(flatten)]
+    pub sts: StsArgs,
+    #[command(flatten)]
     pub dns: DnsArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Where the MTA-STS policy is fetched from.
+#[derive(Debug, Args)]
+pub struct StsArgs {
+    /// The MTA-STS policy host's HTTPS port: RFC 8461 fixes 443; another port is for labs and tests
+    #[arg(long, value_name = "PORT", default_value_t = 443, hide = true)]
+    pub mta_sts_port: u16,
 }
 
 impl PolicyArgs {
@@ -96,6 +106,7 @@ impl PolicyArgs {
         opts.policy = true;
         opts.transport = true;
         opts.label = Some("policy");
+        opts.mta_sts_port = self.sts.mta_sts_port;
         opts.tls = Some(inputs.tls()?);
         Ok(opts)
     }
@@ -265,6 +276,8 @@ pub struct ProbeArgs {
     /// Skip the DNSSEC, DANE, MTA-STS and TLS-RPT checks and the sender simulation (on by default)
     #[arg(long)]
     pub no_transport_policy: bool,
+    #[command(flatten)]
+    pub sts: StsArgs,
     /// Most connections open at once
     #[arg(long, value_name = "N", default_value_t = smtpcheck::probe::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
@@ -424,6 +437,7 @@ impl ProbeArgs {
             && opts.server.is_none()
             && stage >= Stage::Rcpt;
         opts.vrfy = self.vrfy;
+        opts.mta_sts_port = self.sts.mta_sts_port;
         let port = opts
             .server
             .as_ref()

@@ -555,6 +555,7 @@ fn injection_test_finds_a_vulnerable_server_and_clears_a_safe_one() {
 fn auth_before_tls_on_the_submission_port_warns() {
     // Port 587 needs root to bind; the CI runs as root.
     let Ok(listener) = std::net::TcpListener::bind("127.0.0.9:587") else {
+        assert!(std::env::var("CI").is_err(), "CI runs as root: 587 must bind");
         eprintln!("SKIPPED: cannot bind 127.0.0.9:587 (not root)");
         return;
     };
@@ -615,40 +616,33 @@ fn verbose_transcript_marks_lines_inside_tls() {
 
 mod mta_sts {
     use super::*;
-    use support::https::{response, FakeHttps};
+    use support::https::{chunked, response, Ending, FakeHttps};
 
     const POLICY_OK: &str =
         "version: STSv1\r\nmode: enforce\r\nmx: mx.sts.test\r\nmax_age: 604800\r\n";
 
-    fn zone(ip: &str) -> support::dns::TestDns {
+    /// The zone of sts.test with `hosts` as the policy host's records
+    /// (`mta-sts A 127.0.0.21`).
+    fn zone(hosts: &str) -> support::dns::TestDns {
         support::dns::TestDns::start(&[&support::dns::zone(
             "sts.test",
-            &format!(
-                "@ MX 10 mx\nmx A 127.0.0.1\n_mta-sts TXT \"v=STSv1; id=20261124\"\nmta-sts A {ip}"
-            ),
+            &format!("@ MX 10 mx\nmx A 127.0.0.1\n_mta-sts TXT \"v=STSv1; id=20261124\"\n{hosts}"),
         )])
     }
 
-    /// Runs `policy sts.test` against a policy host on `ip`:443 serving
-    /// `reply` (each test its own address: they run in parallel); None when
-    /// port 443 cannot be bound outside CI (not root).
-    fn policy_with(ip: &str, reply: Vec<u8>, trusted: bool) -> Option<Value> {
-        let pki = Pki::new();
-        let leaf = if trusted {
-            pki.leaf(&["mta-sts.sts.test"], -1, 365, SignedBy::Ca)
+    fn policy_leaf(pki: &Pki, trusted: bool) -> support::pki::Leaf {
+        let signer = if trusted {
+            SignedBy::Ca
         } else {
-            pki.leaf(&["mta-sts.sts.test"], -1, 365, SignedBy::Itself)
+            SignedBy::Itself
         };
-        let Some(_host) = FakeHttps::start(ip, leaf.server_config(), reply) else {
-            assert!(
-                std::env::var("CI").is_err(),
-                "CI runs as root: {ip}:443 must bind"
-            );
-            eprintln!("SKIPPED: cannot bind {ip}:443 (not root)");
-            return None;
-        };
-        let dns = zone(ip);
-        let (resolver, ca) = (dns.resolver_arg(), pki.ca_file());
+        pki.leaf(&["mta-sts.sts.test"], -1, 365, signer)
+    }
+
+    /// `policy sts.test` with the policy host's records and port given.
+    fn policy_check(hosts: &str, port: u16, pki: &Pki) -> Value {
+        let dns = zone(hosts);
+        let (resolver, ca, port) = (dns.resolver_arg(), pki.ca_file(), port.to_string());
         let (doc, _) = smtpcheck_json(&[
             "policy",
             "sts.test",
@@ -657,37 +651,94 @@ mod mta_sts {
             "--allow-private",
             "--ca-file",
             &ca,
+            "--mta-sts-port",
+            &port,
         ]);
-        Some(check(&doc, "policy.mta_sts").clone())
+        check(&doc, "policy.mta_sts").clone()
     }
 
-    #[test]
-    fn enforce_policy_covering_the_mx_passes() {
-        let Some(c) = policy_with(
-            "127.0.0.21",
-            response("200 OK", "text/plain", "", POLICY_OK),
-            true,
-        ) else {
-            return;
-        };
+    /// Runs `policy sts.test` against a policy host on `ip` serving `reply`.
+    fn policy_with(ip: &str, reply: Vec<u8>, trusted: bool) -> Value {
+        let pki = Pki::new();
+        let host = FakeHttps::start(ip, policy_leaf(&pki, trusted).server_config(), reply);
+        policy_check(&format!("mta-sts A {ip}"), host.port(), &pki)
+    }
+
+    fn assert_enforced(c: &Value) {
         assert_eq!(
             (c["status"].as_str(), c["data"]["mode"].as_str()),
             (Some("pass"), Some("enforce")),
             "{c:#}"
         );
+    }
+
+    #[test]
+    fn enforce_policy_covering_the_mx_passes() {
+        let c = policy_with(
+            "127.0.0.21",
+            response("200 OK", "text/plain", "", POLICY_OK),
+            true,
+        );
+        assert_enforced(&c);
         assert_eq!(c["data"]["max_age"], 604800);
+    }
+
+    /// Python's http.server ends with FIN and no TLS close_notify after a
+    /// complete Content-Length body; curl and every MTA-STS sender read it.
+    #[test]
+    fn a_host_closing_without_close_notify_is_read_by_its_length() {
+        let pki = Pki::new();
+        let reply = response("200 OK", "text/plain", "", POLICY_OK);
+        let leaf = policy_leaf(&pki, true);
+        let host =
+            FakeHttps::start_ending("127.0.0.29", leaf.server_config(), reply, Ending::Abrupt);
+        assert_enforced(&policy_check("mta-sts A 127.0.0.29", host.port(), &pki));
+    }
+
+    #[test]
+    fn a_chunked_policy_is_read() {
+        let c = policy_with("127.0.0.30", chunked(POLICY_OK, 7), true);
+        assert_enforced(&c);
+    }
+
+    /// The first address refuses; the policy host answers on its AAAA.
+    #[test]
+    fn every_address_of_the_policy_host_is_tried() {
+        let pki = Pki::new();
+        let reply = response("200 OK", "text/plain", "", POLICY_OK);
+        let host = FakeHttps::start("::1", policy_leaf(&pki, true).server_config(), reply);
+        let c = policy_check("mta-sts A 127.0.0.31\nmta-sts AAAA ::1", host.port(), &pki);
+        assert_enforced(&c);
+    }
+
+    /// With no address answering, each failure is named.
+    #[test]
+    fn unreachable_policy_addresses_are_each_named() {
+        let pki = Pki::new();
+        let free = std::net::TcpListener::bind("127.0.0.32:0").unwrap();
+        let port = free.local_addr().unwrap().port();
+        drop(free);
+        let c = policy_check("mta-sts A 127.0.0.32\nmta-sts A 127.0.0.33", port, &pki);
+        let summary = c["summary"].as_str().unwrap();
+        assert_eq!(c["status"], "warn", "{c:#}");
+        for ip in ["127.0.0.32", "127.0.0.33"] {
+            assert!(
+                summary.contains(&format!(
+                    "cannot connect to mta-sts.sts.test ({ip}) on port {port}: connection refused"
+                )),
+                "{summary}"
+            );
+        }
     }
 
     #[test]
     fn enforce_policy_missing_the_mx_fails() {
         let body = POLICY_OK.replace("mx: mx.sts.test", "mx: *.other.test");
-        let Some(c) = policy_with(
+        let c = policy_with(
             "127.0.0.22",
             response("200 OK", "text/plain", "", &body),
             true,
-        ) else {
-            return;
-        };
+        );
         assert_eq!(
             (c["status"].as_str(), c["data"]["cause"].as_str()),
             (Some("fail"), Some("mta_sts_mx_mismatch")),
@@ -738,11 +789,10 @@ mod mta_sts {
                 true,
                 "exceeds",
             ),
+            (b"SSH-2.0-OpenSSH_9.2\r\n".to_vec(), true, "not HTTP"),
         ];
         for (reply, trusted, words) in cases {
-            let Some(c) = policy_with("127.0.0.23", reply, trusted) else {
-                return;
-            };
+            let c = policy_with("127.0.0.23", reply, trusted);
             assert_eq!(c["status"], "warn", "{words}: {c:#}");
             assert!(
                 c["summary"].as_str().unwrap().contains(words),
@@ -751,31 +801,20 @@ mod mta_sts {
         }
     }
 
-    /// `probe` (MTA-STS runs by default) with a policy host on `ip`:443
+    /// `probe` (MTA-STS runs by default) with a policy host on `ip`
     /// serving `policy`, and an MX presenting `leaf`.
-    fn probe_under(
-        ip: &str,
-        policy: &str,
-        leaf: Option<&support::pki::Leaf>,
-        pki: &Pki,
-    ) -> Option<Value> {
+    fn probe_under(ip: &str, policy: &str, leaf: Option<&support::pki::Leaf>, pki: &Pki) -> Value {
         let host_cert = pki.leaf(&["mta-sts.sts.test"], -1, 365, SignedBy::Ca);
         let reply = response("200 OK", "text/plain", "", policy);
-        let Some(_host) = FakeHttps::start(ip, host_cert.server_config(), reply) else {
-            assert!(
-                std::env::var("CI").is_err(),
-                "CI runs as root: {ip}:443 must bind"
-            );
-            eprintln!("SKIPPED: cannot bind {ip}:443 (not root)");
-            return None;
-        };
+        let host = FakeHttps::start(ip, host_cert.server_config(), reply);
         // None: a server that offers no STARTTLS at all
         let smtp = match leaf {
             Some(leaf) => FakeSmtp::starttls(Upgrade::Accept(leaf.server_config())),
             None => FakeSmtp::standard("127.0.0.1:0", &["PIPELINING"], "250 2.1.5 Ok"),
         };
-        let dns = zone(ip);
+        let dns = zone(&format!("mta-sts A {ip}"));
         let (resolver, ca, port) = (dns.resolver_arg(), pki.ca_file(), smtp.port().to_string());
+        let sts_port = host.port().to_string();
         let (doc, _) = smtpcheck_json(&[
             "probe",
             "sts.test",
@@ -788,8 +827,10 @@ mod mta_sts {
             &port,
             "--helo",
             "client.test",
+            "--mta-sts-port",
+            &sts_port,
         ]);
-        Some(doc)
+        doc
     }
 
     use support::sender;
@@ -798,15 +839,13 @@ mod mta_sts {
     fn mta_sts_senders_deliver_defer_as_the_policy_and_certificate_say() {
         let pki = Pki::new();
         let good = pki.leaf(&["mx.sts.test"], -1, 365, SignedBy::Ca);
-        let Some(doc) = probe_under("127.0.0.24", POLICY_OK, Some(&good), &pki) else {
-            return;
-        };
+        let doc = probe_under("127.0.0.24", POLICY_OK, Some(&good), &pki);
         assert_eq!(check(&doc, "policy.mta_sts")["status"], "pass", "{doc:#}");
         assert_eq!(sender(&doc, "mta_sts")["action"], "deliver");
         assert_eq!(doc["exit_code"], 0, "{doc:#}");
         // The policy does not list the MX: enforcing senders defer, others deliver.
         let missing = POLICY_OK.replace("mx: mx.sts.test", "mx: *.other.test");
-        let doc = probe_under("127.0.0.25", &missing, Some(&good), &pki).unwrap();
+        let doc = probe_under("127.0.0.25", &missing, Some(&good), &pki);
         let sts = sender(&doc, "mta_sts");
         assert_eq!(sts["action"], "defer", "{doc:#}");
         assert!(
@@ -820,7 +859,7 @@ mod mta_sts {
         );
         // Listed, but its certificate does not verify.
         let selfsigned = pki.leaf(&["mx.sts.test"], -1, 365, SignedBy::Itself);
-        let doc = probe_under("127.0.0.26", POLICY_OK, Some(&selfsigned), &pki).unwrap();
+        let doc = probe_under("127.0.0.26", POLICY_OK, Some(&selfsigned), &pki);
         let sts = sender(&doc, "mta_sts");
         assert_eq!(sts["action"], "defer", "{doc:#}");
         assert!(
@@ -831,13 +870,13 @@ mod mta_sts {
             "{sts}"
         );
         // Listed, but no STARTTLS: an MTA-STS sender requires TLS.
-        let doc = probe_under("127.0.0.28", POLICY_OK, None, &pki).unwrap();
+        let doc = probe_under("127.0.0.28", POLICY_OK, None, &pki);
         assert_eq!(check(&doc, "policy.mta_sts")["status"], "fail", "{doc:#}");
         assert_eq!(sender(&doc, "mta_sts")["action"], "defer", "{doc:#}");
         assert_eq!(sender(&doc, "opportunistic")["action"], "deliver");
         // In testing mode nobody defers.
         let testing = missing.replace("mode: enforce", "mode: testing");
-        let doc = probe_under("127.0.0.27", &testing, Some(&good), &pki).unwrap();
+        let doc = probe_under("127.0.0.27", &testing, Some(&good), &pki);
         assert_eq!(check(&doc, "policy.mta_sts")["status"], "warn");
         assert_eq!(sender(&doc, "mta_sts")["action"], "deliver");
     }

@@ -6,6 +6,7 @@
 pub mod blocklist;
 pub mod connect;
 pub mod conversation;
+pub mod mta_sts;
 pub mod policy;
 
 use crate::dns::{Dns, DnsError};
@@ -98,6 +99,8 @@ pub struct Options {
     pub greylisting: Option<fn(&Reply) -> bool>,
     /// How connections are opened: TCP, or a test's scripted peers.
     pub connector: Arc<dyn connect::Connector>,
+    /// The MTA-STS policy host's HTTPS port: 443 except in a lab.
+    pub mta_sts_port: u16,
 }
 
 impl Options {
@@ -136,6 +139,7 @@ impl Options {
             label: None,
             greylisting: None,
             connector: connect::tcp(),
+            mta_sts_port: mta_sts::DEFAULT_PORT,
         }
     }
 
@@ -206,15 +210,9 @@ pub async fn observe(dns: &Dns, target: &Target, opts: &Options) -> Run {
     let policy = opts
         .policy
         .then(|| spawn_policy_records(dns, &target.domain, deadlines));
-    let transport = opts.transport.then(|| {
-        spawn_transport_records(
-            dns,
-            opts.tls.clone(),
-            &target.domain,
-            opts.server.is_none(),
-            deadlines,
-        )
-    });
+    let transport = opts
+        .transport
+        .then(|| spawn_transport_records(dns, opts, &target.domain, deadlines));
     let (mx, routes, listed) = route(dns, target, opts, deadlines).await;
     let port = opts
         .server
@@ -305,12 +303,13 @@ type TransportRecords = (
 /// DNSSEC of the MX answer, TLS-RPT and MTA-STS, beside everything else.
 fn spawn_transport_records(
     dns: &Dns,
-    tls: Option<Arc<TlsClient>>,
+    opts: &Options,
     domain: &str,
-    has_mx: bool,
     deadlines: Deadlines,
 ) -> tokio::task::JoinHandle<TransportRecords> {
     let (dns, domain) = (dns.clone(), domain.to_string());
+    let (tls, connector) = (opts.tls.clone(), opts.connector.clone());
+    let (has_mx, sts_port) = (opts.server.is_none(), opts.mta_sts_port);
     tokio::spawn(async move {
         let deadline = deadlines.next();
         let mx = async {
@@ -325,7 +324,14 @@ fn spawn_transport_records(
         tokio::join!(
             mx,
             policy::tls_rpt(&dns, &domain, deadline),
-            policy::mta_sts(&dns, tls.as_deref(), &domain, deadline)
+            policy::mta_sts(
+                &dns,
+                connector.as_ref(),
+                tls.as_deref(),
+                &domain,
+                sts_port,
+                deadline
+            )
         )
     })
 }

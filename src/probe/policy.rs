@@ -3,6 +3,7 @@
 //! domain or its organizational domain, and TLS-RPT (RFC 8460). The rules
 //! that judge them are in `checks::policy`.
 
+use super::connect::Connector;
 use crate::dns::{Dns, DnsError};
 pub use crate::observe::dns::ExchangeSecurity;
 pub use crate::observe::policy::*;
@@ -169,123 +170,25 @@ async fn tagged_txt(
     }
 }
 
-/// RFC 8461 §3.2: policy files are small; refuse more.
-pub const MTA_STS_MAX_BODY: usize = 64 * 1024;
-
+/// The `_mta-sts` TXT record and, when there is one, the policy it
+/// announces (RFC 8461 §3.1, §3.3).
 pub async fn mta_sts(
     dns: &Dns,
+    connector: &dyn Connector,
     tls: Option<&crate::tls::TlsClient>,
     domain: &str,
+    port: u16,
     deadline: Instant,
 ) -> MtaStsObservation {
     let txt = tagged_txt(dns, &format!("_mta-sts.{domain}"), "v=stsv1", deadline).await;
     let fetched = match (&txt, tls) {
-        (Ok(_), Some(client)) => Some(fetch_policy(dns, client, domain, deadline).await),
+        (Ok(_), Some(client)) => {
+            Some(super::mta_sts::fetch(dns, connector, client, domain, port, deadline).await)
+        }
         (Ok(_), None) => Some(Err("no TLS configuration to fetch the policy with".into())),
         _ => None,
     };
     MtaStsObservation { txt, fetched }
-}
-
-/// GET the policy over HTTPS with full certificate verification, no
-/// redirects, `text/plain` only, at most [`MTA_STS_MAX_BODY`] bytes
-/// (RFC 8461 §3.3). HTTP/1.0 keeps the response un-chunked.
-async fn fetch_policy(
-    dns: &Dns,
-    client: &crate::tls::TlsClient,
-    domain: &str,
-    deadline: Instant,
-) -> Result<String, String> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let host = format!("mta-sts.{domain}");
-    let addresses = dns
-        .addresses(&host, deadline)
-        .await
-        .map_err(|e| format!("{host}: {e}"))?;
-    let address = *addresses
-        .first()
-        .ok_or_else(|| format!("{host} has no address"))?;
-    let tcp =
-        match tokio::time::timeout_at(deadline, tokio::net::TcpStream::connect((address, 443)))
-            .await
-        {
-            Ok(Ok(tcp)) => tcp,
-            Ok(Err(e)) => {
-                return Err(format!(
-                    "cannot connect to {host} ({address}) on port 443: {e}"
-                ))
-            }
-            Err(_) => return Err(format!("no answer from {host} ({address}) on port 443")),
-        };
-    let mut tls = client
-        .connect_verified(tcp, &host, deadline)
-        .await
-        .map_err(|e| format!("TLS with {host} failed: {e}"))?;
-    let request = format!("GET /.well-known/mta-sts.txt HTTP/1.0\r\nHost: {host}\r\nUser-Agent: smtpcheck\r\nAccept: text/plain\r\n\r\n");
-    let read = async {
-        tls.write_all(request.as_bytes()).await?;
-        let mut response = Vec::new();
-        // Headers plus the largest allowed body, plus one byte to notice more.
-        (&mut tls)
-            .take((MTA_STS_MAX_BODY + 16 * 1024 + 1) as u64)
-            .read_to_end(&mut response)
-            .await?;
-        Ok::<_, std::io::Error>(response)
-    };
-    let response = match tokio::time::timeout_at(deadline, read).await {
-        Ok(Ok(r)) => r,
-        Ok(Err(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-            return Err(format!("{host} closed the connection early"))
-        }
-        Ok(Err(e)) => return Err(format!("reading from {host}: {e}")),
-        Err(_) => return Err(format!("{host} did not send the policy in time")),
-    };
-    parse_http(&response)
-}
-
-/// The body of a 200 `text/plain` response, or why not.
-pub fn parse_http(response: &[u8]) -> Result<String, String> {
-    let split = response
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or("the response has no end of headers")?;
-    let head = String::from_utf8_lossy(&response[..split]);
-    let body = &response[split + 4..];
-    let mut lines = head.lines();
-    let status_line = lines.next().unwrap_or("");
-    let status: u16 = status_line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let header = |name: &str| {
-        head.lines().skip(1).find_map(|l| {
-            l.split_once(':')
-                .filter(|(k, _)| k.trim().eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.trim().to_string())
-        })
-    };
-    if (300..400).contains(&status) {
-        return Err(format!(
-            "HTTP {status}: a redirect (to {}), which RFC 8461 §3.3 forbids following",
-            header("location").unwrap_or_default()
-        ));
-    }
-    if status != 200 {
-        return Err(format!("HTTP status {status}, not 200"));
-    }
-    let content_type = header("content-type").unwrap_or_default();
-    if !content_type.to_ascii_lowercase().starts_with("text/plain") {
-        return Err(format!(
-            "Content-Type is \"{content_type}\", not text/plain (RFC 8461 §3.2)"
-        ));
-    }
-    if body.len() > MTA_STS_MAX_BODY {
-        return Err(format!(
-            "the policy is larger than {MTA_STS_MAX_BODY} bytes"
-        ));
-    }
-    Ok(String::from_utf8_lossy(body).into_owned())
 }
 
 pub async fn exchange_security(
@@ -351,32 +254,5 @@ pub async fn exchange_security(
             records,
             validation: tlsa_validation,
         },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn http_responses() {
-        assert_eq!(
-            parse_http(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nversion: STSv1\r\n")
-                .unwrap(),
-            "version: STSv1\r\n"
-        );
-        assert!(
-            parse_http(b"HTTP/1.1 301 Moved\r\nLocation: https://x/\r\n\r\n")
-                .unwrap_err()
-                .contains("redirect")
-        );
-        assert!(
-            parse_http(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\nx")
-                .unwrap_err()
-                .contains("text/html")
-        );
-        let mut big = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n".to_vec();
-        big.extend(vec![b'x'; 70 * 1024]);
-        assert!(parse_http(&big).unwrap_err().contains("larger than"));
     }
 }
