@@ -76,7 +76,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__banner)
-            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -119,6 +119,10 @@ _smtpcheck() {
                     return 0
                     ;;
                 --retry-greylist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mta-sts-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -246,7 +250,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__connect)
-            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -289,6 +293,10 @@ _smtpcheck() {
                     return 0
                     ;;
                 --retry-greylist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mta-sts-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -352,7 +360,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__ehlo)
-            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -395,6 +403,10 @@ _smtpcheck() {
                     return 0
                     ;;
                 --retry-greylist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mta-sts-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -532,13 +544,17 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__policy)
-            opts="-v -h --ca-file --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --ca-file --mta-sts-port --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mta-sts-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -582,7 +598,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__probe)
-            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -625,6 +641,10 @@ _smtpcheck() {
                     return 0
                     ;;
                 --retry-greylist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mta-sts-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -688,7 +708,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__scan)
-            opts="-j -o -h --jobs --per-ip --shard --output --transport-policy --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --help"
+            opts="-j -o -h --jobs --per-ip --shard --output --transport-policy --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -758,6 +778,10 @@ _smtpcheck() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --mta-sts-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -802,7 +826,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__send)
-            opts="-v -h --to --cc --bcc --subject --body --body-file --header --chunking --notify --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --to --cc --bcc --subject --body --body-file --header --chunking --notify --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -880,6 +904,10 @@ _smtpcheck() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --mta-sts-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -940,7 +968,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__tls)
-            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -983,6 +1011,10 @@ _smtpcheck() {
                     return 0
                     ;;
                 --retry-greylist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mta-sts-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -58,6 +58,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l helo -d 'N
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l retry-greylist -d 'After a greylisting reply, wait this many seconds and try once more on a new connection' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l mta-sts-port -d 'The MTA-STS policy host\'s HTTPS port: RFC 8461 fixes 443; another port is for labs and tests' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l concurrency -d 'Most connections open at once' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
 require\t''
@@ -107,6 +108,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -l json -d 'Prin
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand mx" -s h -l help -d 'Print help'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l ca-file -d 'Extra trust anchors (PEM) for the MTA-STS policy host\'s certificate' -r -F
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l mta-sts-port -d 'The MTA-STS policy host\'s HTTPS port: RFC 8461 fixes 443; another port is for labs and tests' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l resolver -d 'Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l timeout -d 'Longest wait for any one step (DNS answer, connect, each reply), in seconds' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand policy" -l deadline -d 'Longest the whole run may take, in seconds' -r
@@ -159,6 +161,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l helo -d 
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l retry-greylist -d 'After a greylisting reply, wait this many seconds and try once more on a new connection' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l mta-sts-port -d 'The MTA-STS policy host\'s HTTPS port: RFC 8461 fixes 443; another port is for labs and tests' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l concurrency -d 'Most connections open at once' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
 require\t''
@@ -210,6 +213,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l helo -d '
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l retry-greylist -d 'After a greylisting reply, wait this many seconds and try once more on a new connection' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l mta-sts-port -d 'The MTA-STS policy host\'s HTTPS port: RFC 8461 fixes 443; another port is for labs and tests' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l concurrency -d 'Most connections open at once' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
 require\t''
@@ -261,6 +265,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l helo -d 'Na
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l retry-greylist -d 'After a greylisting reply, wait this many seconds and try once more on a new connection' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l mta-sts-port -d 'The MTA-STS policy host\'s HTTPS port: RFC 8461 fixes 443; another port is for labs and tests' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l concurrency -d 'Most connections open at once' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
 require\t''
@@ -312,6 +317,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l helo -d 'Nam
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l retry-greylist -d 'After a greylisting reply, wait this many seconds and try once more on a new connection' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l mta-sts-port -d 'The MTA-STS policy host\'s HTTPS port: RFC 8461 fixes 443; another port is for labs and tests' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l concurrency -d 'Most connections open at once' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
 require\t''
@@ -367,6 +373,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l helo -d 'Na
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l retry-greylist -d 'After a greylisting reply, wait this many seconds and try once more on a new connection' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l mta-sts-port -d 'The MTA-STS policy host\'s HTTPS port: RFC 8461 fixes 443; another port is for labs and tests' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l concurrency -d 'Most connections open at once' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
 require\t''
@@ -417,6 +424,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l helo -d 'Na
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l retry-greylist -d 'After a greylisting reply, wait this many seconds and try once more on a new connection' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l mta-sts-port -d 'The MTA-STS policy host\'s HTTPS port: RFC 8461 fixes 443; another port is for labs and tests' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l concurrency -d 'Most connections open at once' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l tls -d 'auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "auto\t''
 require\t''

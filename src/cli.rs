@@ -555,13 +555,15 @@ impl SendArgs {
             .iter()
             .map(|h| smtpcheck::message::parse_header(h).map_err(InputError))
             .collect::<Result<Vec<_>, _>>()?;
-        let from = if opts.sender.is_empty() {
-            format!("smtpcheck@{}", opts.helo)
-        } else {
-            opts.sender.clone()
-        };
+        // A derived sender (user@hostname) is rarely a domain that
+        // resolves, and receivers refuse or junk a message from the null
+        // sender: the user names the sender, which is also From: (RFC 5322
+        // §3.6.2 requires one).
+        if opts.sender.is_empty() {
+            return Err(InputError("send needs --from ADDRESS: the envelope sender and From: of the test message (receivers refuse messages from <> or from a domain that does not exist)".into()));
+        }
         let draft = smtpcheck::message::Draft {
-            from,
+            from: opts.sender.clone(),
             to,
             cc,
             subject: self.subject.clone(),

@@ -26,9 +26,11 @@ fn main() -> ExitCode {
         Command::Man => emit(generate::man),
         Command::Policy(args) => {
             let inputs = setup::policy_inputs(&args);
-            run_one(&args.target, args.options(&inputs), &args.dns, &args.output)
+            let opts = args.options(&inputs);
+            run_one("policy", &args.target, opts, &args.dns, &args.output)
         }
         Command::Mx(args) => run_one(
+            "mx",
             &args.target,
             Ok(args.dns.mx_options()),
             &args.dns,
@@ -42,8 +44,9 @@ fn main() -> ExitCode {
         Command::Scan(args) => run_scan(args),
         Command::Blocklist(args) => run_blocklist(args),
         Command::Send(args) => match setup::send_inputs(&args).and_then(|i| args.options(&i)) {
-            Ok((target, opts)) => run_one(&target, Ok(opts), &args.probe.dns, &args.output),
+            Ok((target, opts)) => run_one("send", &target, Ok(opts), &args.probe.dns, &args.output),
             Err(e) => run_one(
+                "send",
                 args.to.first().map_or("", String::as_str),
                 Err(e),
                 &args.probe.dns,
@@ -169,17 +172,25 @@ fn usage_error(e: clap::Error) -> ExitCode {
 
 fn run_stage(stage: Stage, args: cli::TargetArgs) -> ExitCode {
     let opts = setup::probe_inputs(&args.probe).and_then(|i| args.probe.options(stage, &i));
-    run_one(&args.target, opts, &args.probe.dns, &args.output)
+    run_one(
+        stage.command(),
+        &args.target,
+        opts,
+        &args.probe.dns,
+        &args.output,
+    )
 }
 
 /// One target: probe, render in the chosen format, exit with the verdict.
+/// `command` names the subcommand in a report of bad input.
 fn run_one(
+    command: &'static str,
     input: &str,
     opts: Result<probe::Options, InputError>,
     dns: &DnsArgs,
     output: &OutputArgs,
 ) -> ExitCode {
-    let command = opts.as_ref().map_or("probe", probe::Options::command);
+    let command = opts.as_ref().map_or(command, probe::Options::command);
     let cert_days = opts
         .as_ref()
         .map_or((None, None), |o| (Some(o.cert_warn_days), o.cert_crit_days));

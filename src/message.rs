@@ -2,6 +2,9 @@
 //! headers, CRLF line ends, lines of at most 998 octets) and marked as a
 //! test. Dot-stuffing for DATA is RFC 5321 §4.5.2. Pure functions.
 
+use mail_builder::headers::address::Address;
+use mail_builder::headers::text::Text;
+use mail_builder::MessageBuilder;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// What the user asked to send.
@@ -43,68 +46,67 @@ pub fn parse_header(input: &str) -> Result<(String, String), String> {
     Ok((name.to_string(), value.trim().to_string()))
 }
 
-/// The message as it goes after DATA, before dot-stuffing: headers, an
-/// empty line, the body, every line ending in CRLF.
+/// The message as it goes after DATA, before dot-stuffing, built by
+/// mail-builder: RFC 5322 date, RFC 2047 encoded words for non-ASCII
+/// header text, folded header lines, CRLF line ends, and a body in 7-bit
+/// (quoted-printable or base64 when it has 8-bit data or long lines). A
+/// 7-bit message needs neither BODY=8BITMIME (RFC 6152) nor a server that
+/// offers it.
 pub fn build(draft: &Draft, now: SystemTime) -> Result<Vec<u8>, String> {
-    let secs = now
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let nanos = now
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let mut lines: Vec<String> = vec![
-        format!("Date: {}", rfc5322_date(secs as i64)),
-        format!("From: <{}>", draft.from),
-        format!("To: {}", angle_list(&draft.to)),
-    ];
+    let since = now.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let mut message = MessageBuilder::new()
+        .date(since.as_secs() as i64)
+        .from(draft.from.as_str())
+        .to(mailboxes(&draft.to))
+        .subject(draft.subject.as_str())
+        .message_id(format!(
+            "{}.{:08x}.smtpcheck@{}",
+            since.as_secs(),
+            since.subsec_nanos(),
+            draft.helo
+        ))
+        .header(
+            "X-Smtpcheck",
+            Text::new(concat!(
+                "test message sent by smtpcheck ",
+                env!("CARGO_PKG_VERSION")
+            )),
+        );
     if !draft.cc.is_empty() {
-        lines.push(format!("Cc: {}", angle_list(&draft.cc)));
+        message = message.cc(mailboxes(&draft.cc));
     }
-    lines.push(format!("Subject: {}", draft.subject));
-    lines.push(format!(
-        "Message-ID: <{secs}.{nanos:08x}.smtpcheck@{}>",
-        draft.helo
-    ));
-    lines.push("MIME-Version: 1.0".into());
-    lines.push("Content-Type: text/plain; charset=utf-8".into());
-    lines.push("Content-Transfer-Encoding: 8bit".into());
-    lines.push(format!(
-        "X-Smtpcheck: test message sent by smtpcheck {}",
-        env!("CARGO_PKG_VERSION")
-    ));
     for (name, value) in &draft.headers {
-        lines.push(format!("{name}: {value}"));
+        message = message.header(name.as_str(), Text::new(value.as_str()));
     }
-    lines.push(String::new());
-    lines.extend(
-        draft
-            .body
-            .lines()
-            .map(|l| l.trim_end_matches('\r').to_string()),
-    );
-    let mut out = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        if line.len() > MAX_LINE {
-            return Err(format!(
-                "line {} of the message is {} octets long; RFC 5322 §2.1.1 allows {MAX_LINE}",
-                i + 1,
-                line.len()
-            ));
-        }
-        out.extend_from_slice(line.as_bytes());
-        out.extend_from_slice(b"\r\n");
+    // Every line of the body ends in CRLF, the last one too.
+    let mut body = draft.body.replace("\r\n", "\n").replace('\n', "\r\n");
+    if !body.ends_with("\r\n") {
+        body.push_str("\r\n");
     }
-    Ok(out)
+    let out = message
+        .text_body(body)
+        .write_to_vec()
+        .map_err(|e| format!("building the message: {e}"))?;
+    match out
+        .split(|&b| b == b'\n')
+        .position(|l| l.len() > MAX_LINE + 1)
+    {
+        // mail-builder folds and encodes; this only guards the promise.
+        Some(i) => Err(format!(
+            "line {} of the message is longer than {MAX_LINE} octets (RFC 5322 §2.1.1)",
+            i + 1
+        )),
+        None => Ok(out),
+    }
 }
 
-fn angle_list(addresses: &[String]) -> String {
-    addresses
-        .iter()
-        .map(|a| format!("<{a}>"))
-        .collect::<Vec<_>>()
-        .join(", ")
+fn mailboxes(addresses: &[String]) -> Address<'_> {
+    Address::new_list(
+        addresses
+            .iter()
+            .map(|a| Address::from(a.as_str()))
+            .collect(),
+    )
 }
 
 /// Dot-stuffs a CRLF message and appends the end-of-data `.` line
@@ -197,37 +199,10 @@ pub fn queue_id(text: &str) -> Option<String> {
     None
 }
 
-/// `Tue, 24 Nov 2026 10:07:00 +0000` (RFC 5322 §3.3), in UTC.
-pub fn rfc5322_date(secs: i64) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let iso = crate::tls::cert::iso_date(secs); // YYYY-MM-DDTHH:MM:SSZ
-    let weekday = DAYS[secs.div_euclid(86_400).rem_euclid(7) as usize];
-    let month: usize = iso[5..7].parse().unwrap_or(1);
-    format!(
-        "{weekday}, {} {} {} {} +0000",
-        iso[8..10].trim_start_matches('0'),
-        MONTHS[month - 1],
-        &iso[..4],
-        &iso[11..19]
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::Duration;
-
-    #[test]
-    fn dates() {
-        assert_eq!(rfc5322_date(0), "Thu, 1 Jan 1970 00:00:00 +0000");
-        assert_eq!(
-            rfc5322_date(1_795_507_200),
-            "Tue, 24 Nov 2026 08:00:00 +0000"
-        );
-    }
 
     #[test]
     fn dot_stuffing_and_end_of_data() {
@@ -238,9 +213,8 @@ mod tests {
         assert_eq!(dot_stuff(b".x"), b"..x\r\n.\r\n");
     }
 
-    #[test]
-    fn message_is_well_formed() {
-        let draft = Draft {
+    fn draft() -> Draft {
+        Draft {
             from: "me@a.test".into(),
             to: vec!["you@b.test".into()],
             cc: vec!["c@b.test".into()],
@@ -248,24 +222,85 @@ mod tests {
             body: "line one\n.dot line\nlast".into(),
             headers: vec![("X-Test".into(), "1".into())],
             helo: "client.test".into(),
-        };
-        let msg = String::from_utf8(
-            build(&draft, UNIX_EPOCH + Duration::from_secs(1_795_507_200)).unwrap(),
-        )
-        .unwrap();
-        assert!(msg.starts_with("Date: Tue, 24 Nov 2026 08:00:00 +0000\r\nFrom: <me@a.test>\r\nTo: <you@b.test>\r\nCc: <c@b.test>\r\nSubject: hi\r\nMessage-ID: <1795507200.00000000.smtpcheck@client.test>\r\n"), "{msg}");
+        }
+    }
+
+    fn built(draft: &Draft) -> String {
+        let at = UNIX_EPOCH + Duration::from_secs(1_795_507_200);
+        String::from_utf8(build(draft, at).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn message_is_well_formed() {
+        let msg = built(&draft());
+        for header in [
+            "Date: Tue, 24 Nov 2026 08:00:00 +0000\r\n",
+            "From: <me@a.test>\r\n",
+            "To: <you@b.test>\r\n",
+            "Cc: <c@b.test>\r\n",
+            "Subject: hi\r\n",
+            "Message-ID: <1795507200.00000000.smtpcheck@client.test>\r\n",
+            "MIME-Version: 1.0\r\n",
+            "X-Smtpcheck: test message sent by smtpcheck",
+            "X-Test: 1\r\n",
+            "Content-Type: text/plain; charset=\"utf-8\"\r\n",
+        ] {
+            assert!(msg.contains(header), "{header} in {msg}");
+        }
         assert!(
-            msg.contains("MIME-Version: 1.0\r\n")
-                && msg.contains("X-Smtpcheck: test message")
-                && msg.contains("X-Test: 1\r\n")
+            msg.ends_with("\r\n\r\nline one\r\n.dot line\r\nlast\r\n"),
+            "{msg}"
         );
-        assert!(msg.ends_with("\r\n\r\nline one\r\n.dot line\r\nlast\r\n"));
         assert!(!msg.replace("\r\n", "").contains('\n'), "bare LF");
-        let long = Draft {
-            body: "x".repeat(999),
-            ..draft
-        };
-        assert!(build(&long, UNIX_EPOCH).unwrap_err().contains("998"));
+    }
+
+    /// RFC 2047 words in headers, quoted-printable in the body: the message
+    /// is 7-bit, so no server needs 8BITMIME or SMTPUTF8 for it (RFC 6152).
+    #[test]
+    fn non_ascii_text_is_encoded_to_seven_bit() {
+        let msg = built(&Draft {
+            subject: "Prüfung ✓".into(),
+            body: "Grüße aus Köln\n".into(),
+            headers: vec![("X-Note".into(), "héllo".into())],
+            ..draft()
+        });
+        assert!(msg.is_ascii(), "{msg}");
+        assert!(msg.contains("Subject: =?utf-8?"), "{msg}");
+        assert!(msg.contains("X-Note: =?utf-8?"), "{msg}");
+        // mail-builder picks base64 when most of the text is 8-bit
+        use base64::Engine;
+        let (_, body) = msg
+            .split_once("Content-Transfer-Encoding: base64\r\n\r\n")
+            .unwrap();
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(body.trim())
+            .unwrap();
+        assert_eq!(String::from_utf8(decoded).unwrap(), "Grüße aus Köln\r\n");
+    }
+
+    #[test]
+    fn a_mostly_ascii_body_is_quoted_printable() {
+        let msg = built(&Draft {
+            body: "The meeting is at the café at noon, see you there.\n".into(),
+            ..draft()
+        });
+        assert!(msg.is_ascii(), "{msg}");
+        assert!(
+            msg.contains("Content-Transfer-Encoding: quoted-printable"),
+            "{msg}"
+        );
+        assert!(msg.contains("caf=C3=A9"), "{msg}");
+    }
+
+    #[test]
+    fn long_lines_are_wrapped_not_refused() {
+        let msg = built(&Draft {
+            body: "x".repeat(5000),
+            subject: "word ".repeat(400),
+            ..draft()
+        });
+        assert!(msg.split("\r\n").all(|l| l.len() <= MAX_LINE), "{msg}");
+        assert!(msg.is_ascii());
     }
 
     #[test]

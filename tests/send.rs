@@ -668,6 +668,8 @@ fn body_from_stdin_and_from_a_file() {
             "off",
             "--body-file",
             "-",
+            "--from",
+            "me@client.test",
             "--json",
         ])
         .write_stdin("from stdin\nsecond line\n")
@@ -691,4 +693,56 @@ fn body_from_stdin_and_from_a_file() {
     assert!(String::from_utf8_lossy(&messages[0])
         .ends_with("\r\n\r\nfrom stdin\r\nsecond line\r\n.\r\n"));
     assert!(String::from_utf8_lossy(&messages[1]).ends_with("\r\n\r\nfrom a file\r\n.\r\n"));
+}
+
+/// `send` needs a sender a receiver accepts: no silent `<>` or made-up
+/// `smtpcheck@hostname`.
+#[test]
+fn send_needs_a_sender() {
+    let (doc, code) = smtpcheck_json(&["send", "--to", "a@dest.test", "--server", "127.0.0.1:1"]);
+    assert_eq!(code, 3, "{doc}");
+    assert!(
+        doc["error"]
+            .as_str()
+            .unwrap()
+            .contains("send needs --from ADDRESS"),
+        "{doc}"
+    );
+}
+
+/// Non-ASCII subject, header and body go out as RFC 2047 words and a
+/// transfer encoding: a 7-bit message, and MAIL FROM without BODY=8BITMIME
+/// or SMTPUTF8 (the server offers neither).
+#[test]
+fn non_ascii_text_goes_out_as_seven_bit() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &["PIPELINING"], "250 2.1.5 Ok");
+    let (doc, code) = send(
+        &smtp,
+        &[
+            "--to",
+            "bob@dest.test",
+            "--subject",
+            "Prüfung ✓",
+            "--header",
+            "X-Note: héllo",
+            "--body",
+            "Grüße, the café is open.",
+        ],
+    );
+    assert_eq!(code, 0, "{doc:#}");
+    let wire = &smtp.messages()[0];
+    assert!(wire.is_ascii(), "{}", String::from_utf8_lossy(wire));
+    let text = String::from_utf8_lossy(wire);
+    assert!(text.contains("Subject: =?utf-8?"), "{text}");
+    assert!(text.contains("X-Note: =?utf-8?"), "{text}");
+    assert!(
+        text.contains("Content-Transfer-Encoding: quoted-printable"),
+        "{text}"
+    );
+    let mail = smtp
+        .received()
+        .into_iter()
+        .find(|l| l.starts_with("MAIL FROM:"))
+        .unwrap();
+    assert_eq!(mail, "MAIL FROM:<me@client.test>");
 }

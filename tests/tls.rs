@@ -555,7 +555,10 @@ fn injection_test_finds_a_vulnerable_server_and_clears_a_safe_one() {
 fn auth_before_tls_on_the_submission_port_warns() {
     // Port 587 needs root to bind; the CI runs as root.
     let Ok(listener) = std::net::TcpListener::bind("127.0.0.9:587") else {
-        assert!(std::env::var("CI").is_err(), "CI runs as root: 587 must bind");
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI runs as root: 587 must bind"
+        );
         eprintln!("SKIPPED: cannot bind 127.0.0.9:587 (not root)");
         return;
     };
