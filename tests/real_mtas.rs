@@ -1,6 +1,8 @@
 //! The real path: real MTAs on loopback, found through the tests' own DNS
-//! zone. Postfix on 127.0.0.1 and ::1 (scripts/postfix-up) and Exim on
-//! 127.0.0.2 (scripts/exim-up); scripts/test and .ci/run start both. Locally
+//! zone. Postfix on 127.0.0.1 and ::1 (scripts/postfix-up), Exim on
+//! 127.0.0.2 (scripts/exim-up), aiosmtpd on 127.0.0.3, nodemailer's
+//! smtp-server on 127.0.0.4 and Haraka on 127.0.0.5 (scripts/aiosmtpd-up,
+//! smtp-server-up, haraka-up); scripts/test and .ci/run start them all. Locally
 //! these tests skip with a message when an MTA is absent; with CI=true they
 //! must run.
 
@@ -346,6 +348,11 @@ struct Mta {
     ip: &'static str,
     banner: &'static str,
     script: &'static str,
+    /// The AUTH mechanisms it offers on 25 inside TLS to
+    /// probe@DOMAIN / probe-secret-42 (XOAUTH2: token probe-token-42).
+    auth: &'static [&'static str],
+    /// Where messages delivered to postmaster@DOMAIN land, one file each.
+    mailbox: Option<&'static str>,
 }
 
 const MATRIX: &[Mta] = &[
@@ -355,6 +362,8 @@ const MATRIX: &[Mta] = &[
         ip: "127.0.0.1",
         banner: "smtpcheck-test",
         script: "scripts/postfix-up",
+        auth: &[],
+        mailbox: None,
     },
     Mta {
         name: "Exim",
@@ -362,16 +371,211 @@ const MATRIX: &[Mta] = &[
         ip: "127.0.0.2",
         banner: "Exim",
         script: "scripts/exim-up",
+        auth: &[],
+        mailbox: None,
+    },
+    Mta {
+        name: "aiosmtpd",
+        domain: "aiosmtpd.test",
+        ip: "127.0.0.3",
+        banner: "Python SMTP",
+        script: "scripts/aiosmtpd-up",
+        auth: &["PLAIN", "LOGIN"],
+        mailbox: Some("/var/spool/smtpcheck-aiosmtpd/mail"),
+    },
+    Mta {
+        name: "smtp-server",
+        domain: "smtp-server.test",
+        ip: "127.0.0.4",
+        banner: "smtp-server",
+        script: "scripts/smtp-server-up",
+        auth: &["PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2"],
+        mailbox: Some("/var/spool/smtpcheck-smtp-server/mail"),
+    },
+    Mta {
+        name: "Haraka",
+        domain: "haraka.test",
+        ip: "127.0.0.5",
+        banner: "Haraka",
+        script: "scripts/haraka-up",
+        auth: &["PLAIN", "LOGIN", "CRAM-MD5"],
+        mailbox: Some("/var/spool/smtpcheck-haraka/mail"),
     },
 ];
 
+/// The MTAs of the matrix that are running (all of them in CI).
+fn running_mtas() -> impl Iterator<Item = &'static Mta> {
+    MATRIX
+        .iter()
+        .filter(|m| require_mta(m.name, &format!("{}:25", m.ip), m.banner, m.script))
+}
+
+fn mta_zone(mta: &Mta) -> TestDns {
+    TestDns::start(&[&zone(mta.domain, &format!("@ MX 10 mx\nmx A {}", mta.ip))])
+}
+
+/// smtpcheck with `args`, the secret in the environment as a user sets it.
+fn with_secret(args: &[&str], env: &str, secret: &str) -> (Value, i32) {
+    let out = assert_cmd::Command::cargo_bin("smtpcheck")
+        .unwrap()
+        .args(args)
+        .arg("--json")
+        .env(env, secret)
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (doc, out.status.code().unwrap_or(-1))
+}
+
+/// Each mechanism each server offers, with the right secret and a wrong one.
+#[test]
+fn every_real_mta_authenticates_with_each_mechanism_it_offers() {
+    for mta in running_mtas().filter(|m| !m.auth.is_empty()) {
+        let dns = mta_zone(mta);
+        let (resolver, user) = (dns.resolver_arg(), format!("probe@{}", mta.domain));
+        for mech in mta.auth {
+            let (env, good) = match *mech {
+                "XOAUTH2" => ("SMTPCHECK_OAUTH_TOKEN", "probe-token-42"),
+                _ => ("SMTPCHECK_PASSWORD", "probe-secret-42"),
+            };
+            let args = [
+                "probe",
+                mta.domain,
+                "--resolver",
+                &resolver,
+                "--allow-private",
+                "--ca-file",
+                CA_FILE,
+                "--from",
+                &user,
+                "--auth-user",
+                &user,
+                "--auth-mech",
+                mech,
+            ];
+            let (doc, code) = with_secret(&args, env, good);
+            let auth = check(&doc, "smtp.auth");
+            assert_eq!(
+                (
+                    code,
+                    auth["data"]["code"].as_u64(),
+                    auth["data"]["mechanism"].as_str()
+                ),
+                (0, Some(235), Some(*mech)),
+                "{} {mech}: {doc:#}",
+                mta.name
+            );
+            let (doc, code) = with_secret(&args, env, "wrong-secret");
+            let auth = check(&doc, "smtp.auth");
+            assert_eq!(
+                (code, auth["status"].as_str(), auth["data"]["code"].as_u64()),
+                (2, Some("fail"), Some(535)),
+                "{} {mech} with a wrong secret: {doc:#}",
+                mta.name
+            );
+            let serialized = doc.to_string();
+            assert!(!serialized.contains(good) && !serialized.contains("wrong-secret"));
+        }
+    }
+}
+
+/// smtp-server answers a bad XOAUTH2 token with a 334 challenge carrying
+/// JSON (RFC 7628 §3.2.2): shown decoded, with advice about tokens.
+#[test]
+fn a_refused_xoauth2_token_is_explained_from_the_servers_json() {
+    let Some(mta) = running_mtas().find(|m| m.auth.contains(&"XOAUTH2")) else {
+        return;
+    };
+    let dns = mta_zone(mta);
+    let (resolver, user) = (dns.resolver_arg(), format!("probe@{}", mta.domain));
+    let args = [
+        "probe",
+        mta.domain,
+        "--resolver",
+        &resolver,
+        "--allow-private",
+        "--ca-file",
+        CA_FILE,
+        "--from",
+        &user,
+        "--auth-user",
+        &user,
+        "--auth-mech",
+        "xoauth2",
+    ];
+    let (doc, _) = with_secret(&args, "SMTPCHECK_OAUTH_TOKEN", "expired-token");
+    let auth = check(&doc, "smtp.auth");
+    assert_eq!(auth["data"]["cause"], "auth_token_refused", "{auth:#}");
+    assert!(auth["data"]["token_error"]
+        .as_str()
+        .unwrap()
+        .contains("\"status\":\"401\""));
+    let summary = auth["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("status 401, scope https://mail.smtpcheck.test/"),
+        "{summary}"
+    );
+    let advice = auth["advice"].as_str().unwrap();
+    assert!(
+        advice.contains("access token") && !advice.contains("password is wrong"),
+        "{advice}"
+    );
+}
+
+/// `send` to postmaster through each server's MX; the message is read back
+/// from where the server put it, and the queue id matches its reply.
+#[test]
+fn every_real_mta_delivers_a_sent_message_read_back_from_its_mailbox() {
+    for mta in running_mtas() {
+        let Some(mailbox) = mta.mailbox else { continue };
+        let dns = mta_zone(mta);
+        let (resolver, from) = (dns.resolver_arg(), format!("probe@{}", mta.domain));
+        let subject = format!("smtpcheck matrix {} {}", mta.name, std::process::id());
+        let to = format!("postmaster@{}", mta.domain);
+        let (doc, code) = smtpcheck_json(&[
+            "send",
+            "--to",
+            &to,
+            "--from",
+            &from,
+            "--resolver",
+            &resolver,
+            "--allow-private",
+            "--ca-file",
+            CA_FILE,
+            "--subject",
+            &subject,
+            "--body",
+            "hello\n.dotted\nGrüße",
+        ]);
+        assert_eq!(code, 0, "{}: {doc:#}", mta.name);
+        let end = check(&doc, "smtp.data_end");
+        assert_eq!(end["data"]["code"], 250, "{}: {end:#}", mta.name);
+        let delivered: Vec<String> = std::fs::read_dir(mailbox)
+            .unwrap()
+            .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+            .filter(|m| m.contains(&subject))
+            .collect();
+        assert_eq!(delivered.len(), 1, "{}: {subject} in {mailbox}", mta.name);
+        let message = &delivered[0];
+        assert!(
+            message.contains("\r\n.dotted\r\n"),
+            "dot-stuffing undone: {message}"
+        );
+        assert!(message.contains("X-Smtpcheck: test message"), "{message}");
+        if let Some(id) = end["data"]["queue_id"].as_str() {
+            assert!(
+                end["data"]["text"].as_str().unwrap().contains(id),
+                "{end:#}"
+            );
+        }
+    }
+}
+
 #[test]
 fn every_real_mta_is_probed_end_to_end_with_starttls() {
-    for mta in MATRIX {
-        if !require_mta(mta.name, &format!("{}:25", mta.ip), mta.banner, mta.script) {
-            continue;
-        }
-        let dns = TestDns::start(&[&zone(mta.domain, &format!("@ MX 10 mx\nmx A {}", mta.ip))]);
+    for mta in running_mtas() {
+        let dns = mta_zone(mta);
         let (doc, code) = probe_with(mta.domain, &dns, &["--require-tls"]);
         assert_eq!(
             (doc["verdict"].as_str(), code),

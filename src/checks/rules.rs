@@ -135,6 +135,7 @@ const QMAIL: &str = "qmail-smtpd.c (netqmail)";
 const COURIER: &str = "courier/courier/module.esmtp/courieresmtpd.c";
 const OPENSMTPD: &str = "OpenSMTPD usr.sbin/smtpd/smtp_session.c";
 const HARAKA: &str = "haraka/Haraka plugins (rcpt_to.in_host_list, dnsbl, limit)";
+const AIOSMTPD: &str = "aiosmtpd documentation, handler examples (aiosmtpd.readthedocs.io)";
 /// Phrases gathered from the real replies of several vendors; each reply,
 /// with its own source, is a line of tests/corpus/replies.tsv.
 const SEEN: &str =
@@ -287,6 +288,7 @@ pub const RULES: &[Rule] = &[
     generic("Mimecast (503 User unknown: a command-order error)").code(503).any(&["user unknown"]),
     rule(RelayDenied, POSTFIX_CHECK).any(&["relay access denied", "relaying denied", "relaying not permitted", "relay not permitted", "not permitted to relay", "unable to relay", "we do not relay", "relaying not allowed", "relay not allowed", "relaying prohibited", "relay denied", "no relaying", "allowed rcpthosts", "we don't relay", "does not relay", "not allowed to relay", "cannot relay", "relay prohibited", "relaying temporarily denied", "open relay is not allowed", "as a relay", "prohibited by administrator", "not a gateway", "relaying to <", "relay traffic", "unauthorized relay", "list of allowed hosts", "(relaying) is not allowed", "relay of mail is not allowed", "ip address is not allowed to send"]).not(&["without authentication", "smtp authentication", "back to mta", "quota", "customer allow list", "tenantattribution"]),
     rule(RelayDenied, HARAKA).any(&["i cannot deliver mail for"]),
+    rule(RelayDenied, AIOSMTPD).any(&["not relaying to that domain", "not relaying for"]),
     rule(RelayDenied, SENDMAIL).any(&["relaying disallowed"]).not(&["disallowed as"]),
     rule(RelayDenied, OPENSMTPD).code(550).any(&["invalid recipient"]).foreign_recipient(),
     rule(UnknownUser, "Broadcom Email Security.cloud (MessageLabs)").enhanced(&["x.1.1"]).any(&["invalid recipient"]),

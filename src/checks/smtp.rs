@@ -764,7 +764,7 @@ fn auth_check(outcome: &crate::observe::conversation::AuthOutcome, ctx: &Context
         AuthOutcome::NoMechanism(why) => Check::new(id, Status::Fail, format!("AUTH not attempted: {why}"))
             .with("cause", "auth_no_mechanism")
             .advice("Choose a mechanism the server offers with --auth-mech."),
-        AuthOutcome::Done { mechanism, user, reply } => {
+        AuthOutcome::Done { mechanism, user, reply, token_error } => {
             let Timed { value, elapsed } = reply;
             let r = match value {
                 Ok(r) => r,
@@ -776,6 +776,7 @@ fn auth_check(outcome: &crate::observe::conversation::AuthOutcome, ctx: &Context
                 .with("user", user.clone());
             match r.code {
                 235 => Check { summary: format!("authenticated as {user} with {mechanism}: {}", r.summary()), ..check },
+                535 if *mechanism == "XOAUTH2" => token_refused(check, r, token_error.as_deref()),
                 535 => Check { status: Status::Fail, summary: format!("credentials refused ({mechanism}): {}", r.summary()), ..check }
                     .with("cause", "auth_credentials_invalid")
                     .advice("535: the user name or password is wrong, or the account may not log in this way. Check both (the user is often the full address); providers with two-factor logins need an app password or XOAUTH2."),
@@ -787,6 +788,47 @@ fn auth_check(outcome: &crate::observe::conversation::AuthOutcome, ctx: &Context
             }
         }
     }
+}
+
+/// A refused XOAUTH2 token, with the server's error decoded. Google's
+/// XOAUTH2 page shows the form `{"status":"401","schemes":"bearer mac",
+/// "scope":"https://mail.google.com/"}` (HTTP-like status codes); RFC 7628
+/// §3.2.2 uses the OAuth error names (invalid_token, insufficient_scope).
+fn token_refused(check: Check, r: &Reply, error: Option<&str>) -> Check {
+    let fields: Option<serde_json::Value> = error.and_then(|e| serde_json::from_str(e).ok());
+    let field = |name: &str| {
+        fields
+            .as_ref()
+            .and_then(|f| f.get(name))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let (status, scope) = (field("status"), field("scope"));
+    let said = match (&status, &scope, error) {
+        (Some(st), Some(sc), _) => format!("; the server says status {st}, scope {sc}"),
+        (Some(st), None, _) => format!("; the server says status {st}"),
+        (None, _, Some(raw)) => format!("; the server says {raw}"),
+        (None, _, None) => String::new(),
+    };
+    let scope_words = scope
+        .as_deref()
+        .map_or(String::new(), |s| format!(" ({s})"));
+    let advice = match status.as_deref() {
+        Some("400" | "invalid_request") => "The server could not use the XOAUTH2 request: check that --auth-user is the full address the token was issued for.".to_string(),
+        Some("403" | "insufficient_scope") => format!("The token lacks the scope the server asks for{scope_words}: request a token with that scope."),
+        _ => format!("The access token is invalid, expired or revoked, or was issued for another user or scope{scope_words}: get a new access token (they typically last an hour) and check --auth-user. XOAUTH2 takes an access token, not a password or a refresh token."),
+    };
+    let mut check = Check {
+        status: Status::Fail,
+        summary: format!("OAuth token refused (XOAUTH2): {}{said}", r.summary()),
+        ..check
+    }
+    .with("cause", "auth_token_refused")
+    .advice(advice);
+    if let Some(e) = error {
+        check = check.with("token_error", e.to_string());
+    }
+    check
 }
 
 /// `smtp.data`: the reply to DATA (354: go ahead, RFC 5321 §4.1.1.4).
@@ -1164,5 +1206,40 @@ mod tests {
             .advice
             .unwrap()
             .contains("lack IPv6 connectivity"));
+    }
+
+    #[test]
+    fn a_refused_token_is_explained_by_the_servers_status() {
+        use crate::checks::testkit::reply;
+        let refused = reply("535 5.7.8 Username and Password not accepted");
+        let base = || Check::new(CheckId::SmtpAuth, Status::Pass, "");
+        let advice = |json: Option<&str>| {
+            let c = token_refused(base(), &refused, json);
+            assert_eq!(
+                (c.status, c.data["cause"].as_str()),
+                (Status::Fail, Some("auth_token_refused"))
+            );
+            c.advice.unwrap()
+        };
+        let google =
+            r#"{"status":"401","schemes":"bearer mac","scope":"https://mail.google.com/"}"#;
+        assert!(advice(Some(google)).contains("invalid, expired or revoked"));
+        assert!(advice(Some(google)).contains("(https://mail.google.com/)"));
+        let c = token_refused(base(), &refused, Some(google));
+        assert!(
+            c.summary
+                .ends_with("the server says status 401, scope https://mail.google.com/"),
+            "{}",
+            c.summary
+        );
+        assert!(advice(Some(r#"{"status":"invalid_request"}"#)).contains("full address"));
+        assert!(
+            advice(Some(r#"{"status":"insufficient_scope","scope":"mail"}"#))
+                .contains("lacks the scope the server asks for (mail)")
+        );
+        // no challenge at all: still about tokens, never passwords
+        assert!(advice(None).contains("access token"));
+        let raw = token_refused(base(), &refused, Some("gibberish"));
+        assert!(raw.summary.ends_with("the server says gibberish"));
     }
 }

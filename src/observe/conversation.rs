@@ -243,6 +243,10 @@ pub enum AuthOutcome {
         mechanism: &'static str,
         user: String,
         reply: Timed<Result<Reply, SessionError>>,
+        /// XOAUTH2: the error the server sent as a 334 challenge before
+        /// its final reply, decoded from base64 (JSON with status, schemes
+        /// and scope, RFC 7628 §3.2.2).
+        token_error: Option<String>,
     },
 }
 

@@ -567,6 +567,7 @@ async fn authenticate(
     };
     let started = Instant::now();
     let user = creds.user.as_str();
+    let mut token_error = None;
     let exchange = async {
         let command = |c: Result<Command, crate::smtp::UnsafeArgument>| {
             c.map_err(|e| SessionError::Protocol(crate::smtp::ReplyError::Malformed(e.to_string())))
@@ -589,6 +590,7 @@ async fn authenticate(
                     .await?;
                 if reply.code == 334 {
                     // The server sent an error in JSON; an empty line ends the exchange.
+                    token_error = Some(auth::decode_challenge(&reply.first_line()));
                     return session.command(&command(Command::auth_response(""))?).await;
                 }
                 Ok(reply)
@@ -632,6 +634,7 @@ async fn authenticate(
         mechanism: mechanism.name(),
         user: user.to_string(),
         reply: Timed::since(started, result),
+        token_error,
     }
 }
 

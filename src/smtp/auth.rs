@@ -139,6 +139,22 @@ pub fn xoauth2(user: &str, token: &Secret) -> String {
     ))
 }
 
+/// A server's 334 challenge text decoded from base64 for showing (the
+/// XOAUTH2 error JSON); the text itself when it is not base64 of UTF-8.
+/// Control characters are dropped and the result is cut at 512 characters.
+pub fn decode_challenge(text: &str) -> String {
+    let decoded = B64
+        .decode(text.trim())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_else(|| text.to_string());
+    decoded
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(512)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +168,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(response, "dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw");
+    }
+
+    #[test]
+    fn challenges_are_decoded_for_showing() {
+        let json = r#"{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}"#;
+        assert_eq!(decode_challenge(&B64.encode(json)), json);
+        assert_eq!(decode_challenge("not base64!"), "not base64!");
+        assert_eq!(decode_challenge(&B64.encode("a\r\nb\x00c")), "abc");
     }
 
     #[test]
