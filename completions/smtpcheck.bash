@@ -76,7 +76,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__banner)
-            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -103,6 +103,14 @@ _smtpcheck() {
                     return 0
                     ;;
                 --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -250,7 +258,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__connect)
-            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -277,6 +285,14 @@ _smtpcheck() {
                     return 0
                     ;;
                 --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -360,7 +376,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__ehlo)
-            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -387,6 +403,14 @@ _smtpcheck() {
                     return 0
                     ;;
                 --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -598,7 +622,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__probe)
-            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -625,6 +649,14 @@ _smtpcheck() {
                     return 0
                     ;;
                 --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -708,7 +740,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__scan)
-            opts="-j -o -h --jobs --per-ip --shard --output --transport-policy --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --help"
+            opts="-j -o -4 -6 -h --jobs --per-ip --shard --output --transport-policy --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -759,6 +791,14 @@ _smtpcheck() {
                     return 0
                     ;;
                 --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -826,7 +866,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__send)
-            opts="-v -h --to --cc --bcc --subject --body --body-file --header --chunking --notify --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-4 -6 -v -h --to --cc --bcc --subject --body --body-file --header --chunking --notify --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -885,6 +925,14 @@ _smtpcheck() {
                     return 0
                     ;;
                 --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -968,7 +1016,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__tls)
-            opts="-v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -995,6 +1043,14 @@ _smtpcheck() {
                     return 0
                     ;;
                 --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -54,6 +54,8 @@ mail\t''
 rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l port -d 'Port to connect to on every exchange' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l source -d 'Connect from this local address, e.g. to repeat a relay test from an address the server does not trust; implies its address family' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l sni -d 'TLS server name (SNI) to send instead of the exchange\'s name; the certificate is still checked against the exchange\'s name, as senders do' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
@@ -81,6 +83,8 @@ always\t''
 never\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l allow-plaintext-auth -d 'Send credentials even without TLS (anyone on the path can read them)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -s 4 -l ipv4 -d 'Only IPv4: probe the A addresses of every exchange, leave out AAAA'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -s 6 -l ipv6 -d 'Only IPv6: probe the AAAA addresses of every exchange, leave out A'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand probe" -l policy -d 'Also check the domain\'s SPF and DMARC records'
@@ -157,6 +161,8 @@ mail\t''
 rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l port -d 'Port to connect to on every exchange' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l source -d 'Connect from this local address, e.g. to repeat a relay test from an address the server does not trust; implies its address family' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l sni -d 'TLS server name (SNI) to send instead of the exchange\'s name; the certificate is still checked against the exchange\'s name, as senders do' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
@@ -184,6 +190,8 @@ always\t''
 never\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l allow-plaintext-auth -d 'Send credentials even without TLS (anyone on the path can read them)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -s 4 -l ipv4 -d 'Only IPv4: probe the A addresses of every exchange, leave out AAAA'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -s 6 -l ipv6 -d 'Only IPv6: probe the AAAA addresses of every exchange, leave out A'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand connect" -l policy -d 'Also check the domain\'s SPF and DMARC records'
@@ -209,6 +217,8 @@ mail\t''
 rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l port -d 'Port to connect to on every exchange' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l source -d 'Connect from this local address, e.g. to repeat a relay test from an address the server does not trust; implies its address family' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l sni -d 'TLS server name (SNI) to send instead of the exchange\'s name; the certificate is still checked against the exchange\'s name, as senders do' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
@@ -236,6 +246,8 @@ always\t''
 never\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l allow-plaintext-auth -d 'Send credentials even without TLS (anyone on the path can read them)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -s 4 -l ipv4 -d 'Only IPv4: probe the A addresses of every exchange, leave out AAAA'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -s 6 -l ipv6 -d 'Only IPv6: probe the AAAA addresses of every exchange, leave out A'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand banner" -l policy -d 'Also check the domain\'s SPF and DMARC records'
@@ -261,6 +273,8 @@ mail\t''
 rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l port -d 'Port to connect to on every exchange' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l source -d 'Connect from this local address, e.g. to repeat a relay test from an address the server does not trust; implies its address family' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l sni -d 'TLS server name (SNI) to send instead of the exchange\'s name; the certificate is still checked against the exchange\'s name, as senders do' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
@@ -288,6 +302,8 @@ always\t''
 never\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l allow-plaintext-auth -d 'Send credentials even without TLS (anyone on the path can read them)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -s 4 -l ipv4 -d 'Only IPv4: probe the A addresses of every exchange, leave out AAAA'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -s 6 -l ipv6 -d 'Only IPv6: probe the AAAA addresses of every exchange, leave out A'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand ehlo" -l policy -d 'Also check the domain\'s SPF and DMARC records'
@@ -313,6 +329,8 @@ mail\t''
 rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l port -d 'Port to connect to on every exchange' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l source -d 'Connect from this local address, e.g. to repeat a relay test from an address the server does not trust; implies its address family' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l sni -d 'TLS server name (SNI) to send instead of the exchange\'s name; the certificate is still checked against the exchange\'s name, as senders do' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
@@ -340,6 +358,8 @@ always\t''
 never\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l allow-plaintext-auth -d 'Send credentials even without TLS (anyone on the path can read them)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -s 4 -l ipv4 -d 'Only IPv4: probe the A addresses of every exchange, leave out AAAA'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -s 6 -l ipv6 -d 'Only IPv6: probe the AAAA addresses of every exchange, leave out A'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand tls" -l policy -d 'Also check the domain\'s SPF and DMARC records'
@@ -369,6 +389,8 @@ mail\t''
 rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l port -d 'Port to connect to on every exchange' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l source -d 'Connect from this local address, e.g. to repeat a relay test from an address the server does not trust; implies its address family' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l sni -d 'TLS server name (SNI) to send instead of the exchange\'s name; the certificate is still checked against the exchange\'s name, as senders do' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
@@ -389,6 +411,8 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l dnssec-anch
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l transport-policy -d 'Also run DNSSEC, DANE, MTA-STS, TLS-RPT and the sender simulation for every target (off in scan: they double the DNS questions per target)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l allow-plaintext-auth -d 'Send credentials even without TLS (anyone on the path can read them)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -s 4 -l ipv4 -d 'Only IPv4: probe the A addresses of every exchange, leave out AAAA'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -s 6 -l ipv6 -d 'Only IPv6: probe the AAAA addresses of every exchange, leave out A'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand scan" -l policy -d 'Also check the domain\'s SPF and DMARC records'
@@ -420,6 +444,8 @@ mail\t''
 rcpt\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l server -d 'Probe this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l port -d 'Port to connect to on every exchange' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l source -d 'Connect from this local address, e.g. to repeat a relay test from an address the server does not trust; implies its address family' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l sni -d 'TLS server name (SNI) to send instead of the exchange\'s name; the certificate is still checked against the exchange\'s name, as senders do' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l helo -d 'Name to introduce ourselves with in EHLO/HELO [default: this machine\'s host name]' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l from -d 'Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)' -r
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l rcpt -d 'Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]' -r
@@ -448,6 +474,8 @@ never\t''"
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l chunking -d 'Send the message with BDAT instead of DATA when the server offers CHUNKING (RFC 3030)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l allow-plaintext-auth -d 'Send credentials even without TLS (anyone on the path can read them)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l submission -d 'Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -s 4 -l ipv4 -d 'Only IPv4: probe the A addresses of every exchange, leave out AAAA'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -s 6 -l ipv6 -d 'Only IPv6: probe the AAAA addresses of every exchange, leave out A'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l relay-test -d 'Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l vrfy -d 'Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l policy -d 'Also check the domain\'s SPF and DMARC records'

@@ -151,12 +151,13 @@ fn route_checks(domain: &str, opts: &Options, run: &Run) -> Vec<Check> {
         }
     }
     for route in &run.routes {
+        let probed = |c| checks::dns::with_left_out(c, &route.addresses, &route.left_out);
         match &route.lookup {
-            Some(timed) => checks.push(checks::dns::address_check(
+            Some(timed) => checks.push(probed(checks::dns::address_check(
                 &route.name,
                 &timed.value,
                 timed.elapsed,
-            )),
+            ))),
             // Known without a lookup of its own (the implicit MX).
             None if route.name.parse::<std::net::IpAddr>().is_err() => {
                 checks.push(checks::dns::address_check(

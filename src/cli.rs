@@ -150,12 +150,32 @@ impl BlocklistArgs {
 
 #[derive(Debug, Args)]
 pub struct TargetArgs {
-    /// A domain (example.com) or an address (user@example.com, which becomes the recipient)
-    pub target: String,
+    /// A domain (example.com) or an address (user@example.com, which becomes the recipient); with --server, the server's name when absent
+    #[arg(required_unless_present = "server")]
+    pub target: Option<String>,
     #[command(flatten)]
     pub probe: ProbeArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+impl TargetArgs {
+    /// The target as given; without one (`--server` alone), the `--rcpt`
+    /// address, else the server's own name (postmaster@ it is the
+    /// recipient, RFC 5321 §4.5.1).
+    pub fn target(&self) -> Result<String, InputError> {
+        if let Some(t) = &self.target {
+            return Ok(t.clone());
+        }
+        if let Some(r) = &self.probe.rcpt {
+            return Ok(r.clone());
+        }
+        let server = self.probe.server.as_deref().unwrap_or_default();
+        match target::parse_server(server)?.host {
+            target::Host::Name(name) => Ok(name),
+            target::Host::Ip(ip) => Err(InputError(format!("--server {ip} names no domain to test: give the target domain or address, or --rcpt ADDRESS"))),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -252,6 +272,18 @@ pub struct ProbeArgs {
     /// Port to connect to on every exchange
     #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u16).range(1..))]
     pub port: u16,
+    /// Only IPv4: probe the A addresses of every exchange, leave out AAAA
+    #[arg(short = '4', long = "ipv4", conflicts_with = "ipv6")]
+    pub ipv4: bool,
+    /// Only IPv6: probe the AAAA addresses of every exchange, leave out A
+    #[arg(short = '6', long = "ipv6")]
+    pub ipv6: bool,
+    /// Connect from this local address, e.g. to repeat a relay test from an address the server does not trust; implies its address family
+    #[arg(long, value_name = "IP")]
+    pub source: Option<std::net::IpAddr>,
+    /// TLS server name (SNI) to send instead of the exchange's name; the certificate is still checked against the exchange's name, as senders do
+    #[arg(long, value_name = "NAME")]
+    pub sni: Option<String>,
     /// Name to introduce ourselves with in EHLO/HELO [default: this machine's host name]
     #[arg(long, value_name = "NAME")]
     pub helo: Option<String>,
@@ -383,6 +415,39 @@ pub enum ColorChoice {
 }
 
 impl ProbeArgs {
+    /// `-4`, `-6`, `--source` and `--sni` into the options.
+    fn network(&self, opts: &mut probe::Options) -> Result<(), InputError> {
+        use smtpcheck::observe::Family;
+        let asked = match (self.ipv4, self.ipv6) {
+            (true, _) => Some(Family::V4),
+            (_, true) => Some(Family::V6),
+            _ => None,
+        };
+        let source = self.source.map(Family::of);
+        if let (Some(a), Some(s)) = (asked, source) {
+            if a != s {
+                return Err(InputError(format!(
+                    "--source {} is an {} address, but {} asks for {} only",
+                    self.source
+                        .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into()),
+                    s.name(),
+                    if a == Family::V4 { "-4" } else { "-6" },
+                    a.name()
+                )));
+            }
+        }
+        opts.family = asked.or(source);
+        if self.source.is_some() {
+            opts.connector = probe::connect::tcp_from(self.source);
+        }
+        opts.sni = self
+            .sni
+            .as_deref()
+            .map(|n| target::normalize_domain(n, "--sni"))
+            .transpose()?;
+        Ok(())
+    }
+
     /// The engine's options for `stage`, every value validated.
     pub fn options(&self, stage: Stage, inputs: &Inputs) -> Result<probe::Options, InputError> {
         let mut opts = probe::Options::new(stage);
@@ -393,7 +458,7 @@ impl ProbeArgs {
             .transpose()?;
         opts.port = self.port;
         opts.helo = match &self.helo {
-            Some(name) => target::normalize_domain(name, "--helo")?,
+            Some(name) => target::parse_helo(name)?,
             None => default_helo(inputs.hostname.as_deref()),
         };
         opts.sender = target::parse_sender(&self.from)?;
@@ -438,6 +503,7 @@ impl ProbeArgs {
             && stage >= Stage::Rcpt;
         opts.vrfy = self.vrfy;
         opts.mta_sts_port = self.sts.mta_sts_port;
+        self.network(&mut opts)?;
         let port = opts
             .server
             .as_ref()

@@ -171,10 +171,16 @@ fn usage_error(e: clap::Error) -> ExitCode {
 }
 
 fn run_stage(stage: Stage, args: cli::TargetArgs) -> ExitCode {
-    let opts = setup::probe_inputs(&args.probe).and_then(|i| args.probe.options(stage, &i));
+    let (target, opts) = match args.target() {
+        Ok(target) => {
+            let opts = setup::probe_inputs(&args.probe).and_then(|i| args.probe.options(stage, &i));
+            (target, opts)
+        }
+        Err(e) => (String::new(), Err(e)),
+    };
     run_one(
         stage.command(),
-        &args.target,
+        &target,
         opts,
         &args.probe.dns,
         &args.output,

@@ -51,6 +51,9 @@ pub fn parse_target(input: &str) -> Result<Target, InputError> {
             address: Some(address),
         });
     }
+    if let Some(why) = looks_like_a_location(input_trimmed) {
+        return Err(bad(why));
+    }
     if input_trimmed.parse::<IpAddr>().is_ok() || input_trimmed.starts_with('[') {
         return Err(bad(format!(
             "the target {input_trimmed} is an IP address, which has no MX: use --server {} with a domain target",
@@ -202,6 +205,64 @@ fn parse_address_literal(literal: &str, what: &str, input: &str) -> Result<Strin
     }
 }
 
+/// A URL (`smtp://mx.example.com:587/`) or `host:port` where a domain was
+/// expected: what to type instead, in words.
+fn looks_like_a_location(input: &str) -> Option<String> {
+    let (scheme, rest) = match input.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, input),
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p))
+            if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && !h.contains(':') =>
+        {
+            (h, Some(p))
+        }
+        _ => (authority, None),
+    };
+    if scheme.is_none() && port.is_none() {
+        return None;
+    }
+    let host = host.trim_matches(['[', ']']);
+    let server = match port {
+        Some(p) => format!("--server {host} --port {p}"),
+        None => format!("--server {host}"),
+    };
+    let domain = psl::domain_str(host).filter(|d| *d != host && host.parse::<IpAddr>().is_err());
+    let instead = match domain {
+        Some(d) => format!("give the domain ({d}), or name the host with {server}"),
+        None => format!("give the domain whose mail you test, or name the host with {server}"),
+    };
+    let what = if scheme.is_some() {
+        "is a URL"
+    } else {
+        "names a port"
+    };
+    Some(format!("the target \"{input}\" {what}: {instead}"))
+}
+
+/// The EHLO argument (`--helo`): a domain, or an address literal (RFC 5321
+/// §4.1.1.1, §4.1.3). A bare IP goes out as the literal it must be:
+/// `192.0.2.1` as `[192.0.2.1]`, `2001:db8::1` as `[IPv6:2001:db8::1]`.
+pub fn parse_helo(input: &str) -> Result<String, InputError> {
+    check_argument("--helo", input).map_err(|e| bad(e.to_string()))?;
+    let trimmed = input.trim();
+    if trimmed.starts_with('[') && trimmed.ends_with(']') && trimmed.len() > 2 {
+        let literal = parse_address_literal(trimmed, "--helo", input)?;
+        return Ok(match literal.get(1..6) {
+            Some(tag) if tag.eq_ignore_ascii_case("IPv6:") => format!("[IPv6:{}", &literal[6..]),
+            _ => literal,
+        });
+    }
+    match trimmed.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => Ok(format!("[{v4}]")),
+        Ok(IpAddr::V6(v6)) => Ok(format!("[IPv6:{v6}]")),
+        Err(_) => normalize_domain(trimmed, "--helo"),
+    }
+}
+
 /// A host given with `--server`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Host {
@@ -268,6 +329,46 @@ fn parse_port(p: &str, input: &str) -> Result<u16, InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_and_ports_get_a_suggestion() {
+        let why = |t: &str| parse_target(t).unwrap_err().to_string();
+        assert_eq!(
+            why("smtp://mx.example.com:587/"),
+            "the target \"smtp://mx.example.com:587/\" is a URL: give the domain (example.com), or name the host with --server mx.example.com --port 587"
+        );
+        assert_eq!(
+            why("mx.example.com:2525"),
+            "the target \"mx.example.com:2525\" names a port: give the domain (example.com), or name the host with --server mx.example.com --port 2525"
+        );
+        assert!(why("https://example.com").contains(
+            "give the domain whose mail you test, or name the host with --server example.com"
+        ));
+        assert!(why("192.0.2.1:25").contains("--server 192.0.2.1 --port 25"));
+        // an IPv6 address is not host:port
+        assert!(why("2001:db8::1").contains("is an IP address"));
+    }
+
+    #[test]
+    fn helo_takes_names_and_address_literals() {
+        assert_eq!(parse_helo("Client.Example.").unwrap(), "client.example");
+        assert_eq!(parse_helo("[192.0.2.1]").unwrap(), "[192.0.2.1]");
+        assert_eq!(parse_helo("192.0.2.1").unwrap(), "[192.0.2.1]");
+        assert_eq!(parse_helo("2001:db8::1").unwrap(), "[IPv6:2001:db8::1]");
+        assert_eq!(
+            parse_helo("[ipv6:2001:db8::1]").unwrap(),
+            "[IPv6:2001:db8::1]"
+        );
+        assert!(parse_helo("[192.0.2.300]")
+            .unwrap_err()
+            .to_string()
+            .contains("invalid address literal"));
+        assert!(
+            parse_helo("[2001:db8::1]").is_err(),
+            "an IPv6 literal needs its IPv6: tag"
+        );
+        assert!(parse_helo("a\r\nMAIL FROM:<x>").is_err());
+    }
 
     #[test]
     fn targets() {

@@ -905,3 +905,139 @@ fn reverse_dns_of_loopback_asks_the_resolver() {
     assert_eq!(ptr["data"]["ptr"], json!(["mx.ptr.test"]), "{ptr:#}");
     assert_eq!(ptr["data"]["fcrdns"], true, "{ptr:#}");
 }
+
+mod families {
+    use super::*;
+
+    fn zone_of_two() -> TestDns {
+        TestDns::start(&[&zone(
+            "fam.test",
+            "@ MX 10 mx\n@ MX 20 mx6\nmx A 127.0.0.1\nmx AAAA ::1\nmx6 AAAA ::1",
+        )])
+    }
+
+    fn connected(doc: &Value) -> Vec<String> {
+        checks(doc, "tcp.connect")
+            .iter()
+            .map(|c| c["address"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    fn address_check<'a>(doc: &'a Value, host: &str) -> &'a Value {
+        checks(doc, "dns.address")
+            .into_iter()
+            .find(|c| c["host"] == host)
+            .unwrap()
+    }
+
+    #[test]
+    fn ipv4_only_leaves_out_aaaa_and_says_so() {
+        let smtp = FakeSmtp::standard("127.0.0.1:0", &["PIPELINING"], "250 2.1.5 Ok");
+        let dns = zone_of_two();
+        let (all, _) = probe("fam.test", &dns, smtp.port(), &[]);
+        assert_eq!(connected(&all), ["127.0.0.1", "::1", "::1"]);
+        let (doc, code) = probe("fam.test", &dns, smtp.port(), &["-4"]);
+        assert_eq!(
+            (code, connected(&doc)),
+            (0, vec!["127.0.0.1".to_string()]),
+            "{doc:#}"
+        );
+        let mx = address_check(&doc, "mx.fam.test");
+        assert_eq!(mx["status"], "pass");
+        assert!(
+            mx["summary"]
+                .as_str()
+                .unwrap()
+                .ends_with("(::1 left out: IPv4 only)"),
+            "{mx:#}"
+        );
+        assert_eq!(mx["data"]["left_out"], json!(["::1"]));
+        let mx6 = address_check(&doc, "mx6.fam.test");
+        assert_eq!(mx6["status"], "skip", "{mx6:#}");
+        assert_eq!(
+            mx6["summary"],
+            "mx6.fam.test has no IPv4 address; its IPv6 address ::1 left out (IPv4 only)"
+        );
+    }
+
+    #[test]
+    fn ipv6_only_probes_aaaa() {
+        let smtp = FakeSmtp::standard("[::1]:0", &["PIPELINING"], "250 2.1.5 Ok");
+        let dns = zone_of_two();
+        let (doc, code) = probe("fam.test", &dns, smtp.port(), &["--ipv6"]);
+        assert_eq!(
+            (code, connected(&doc)),
+            (0, vec!["::1".to_string(), "::1".to_string()]),
+            "{doc:#}"
+        );
+    }
+
+    /// The server sees the address named with --source (any 127/8 address
+    /// is this machine's on Linux); it implies IPv4 here.
+    #[test]
+    fn source_binds_the_client_address() {
+        let smtp = FakeSmtp::standard("127.0.0.1:0", &["PIPELINING"], "250 2.1.5 Ok");
+        let dns = zone_of_two();
+        let (doc, code) = probe("fam.test", &dns, smtp.port(), &["--source", "127.0.0.69"]);
+        assert_eq!(
+            (code, connected(&doc)),
+            (0, vec!["127.0.0.1".to_string()]),
+            "{doc:#}"
+        );
+        let peers: Vec<String> = smtp.peers().iter().map(|p| p.ip().to_string()).collect();
+        assert_eq!(peers, ["127.0.0.69"]);
+        let (doc, code) = probe(
+            "fam.test",
+            &dns,
+            smtp.port(),
+            &["--source", "127.0.0.69", "-6"],
+        );
+        assert_eq!(code, 3);
+        assert_eq!(
+            doc["error"],
+            "--source 127.0.0.69 is an IPv4 address, but -6 asks for IPv6 only"
+        );
+    }
+}
+
+/// `--server` needs no target when `--rcpt` names the address; `--helo`
+/// with a bare IP goes out as the address literal RFC 5321 §4.1.3 requires.
+#[test]
+fn server_alone_takes_the_recipient_and_a_helo_ip_is_a_literal() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &["PIPELINING"], "250 2.1.5 Ok");
+    let server = format!("127.0.0.1:{}", smtp.port());
+    let (doc, code) = smtpcheck_json(&[
+        "probe",
+        "--server",
+        &server,
+        "--rcpt",
+        "postmaster@lab.test",
+        "--helo",
+        "192.0.2.7",
+        "--tls",
+        "off",
+    ]);
+    assert_eq!(
+        (code, doc["target"].as_str()),
+        (0, Some("postmaster@lab.test")),
+        "{doc:#}"
+    );
+    let received = smtp.received();
+    assert!(
+        received.contains(&"EHLO [192.0.2.7]".to_string()),
+        "{received:?}"
+    );
+    assert!(
+        received.contains(&"RCPT TO:<postmaster@lab.test>".to_string()),
+        "{received:?}"
+    );
+    let (doc, code) = smtpcheck_json(&["probe", "--server", &server, "--tls", "off"]);
+    assert_eq!(code, 3);
+    assert!(
+        doc["error"]
+            .as_str()
+            .unwrap()
+            .contains("names no domain to test"),
+        "{doc}"
+    );
+}

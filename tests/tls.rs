@@ -884,3 +884,18 @@ mod mta_sts {
         assert_eq!(sender(&doc, "mta_sts")["action"], "deliver");
     }
 }
+
+/// `--sni` changes the name sent in the ClientHello; the certificate is
+/// still judged against the MX host, as a sender judges it.
+#[test]
+fn sni_sends_the_given_name_and_the_certificate_is_judged_for_the_mx() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(&[HOST], -1, 365, SignedBy::Ca);
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
+    let ca = pki.ca_file();
+    let (doc, code) = run(&smtp, &["--ca-file", &ca, "--sni", "Other.Name.test"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(check(&doc, "tls.certificate")["status"], "pass");
+    let (_, _) = run(&smtp, &["--ca-file", &ca]);
+    assert_eq!(smtp.server_names(), ["other.name.test", HOST]);
+}

@@ -132,6 +132,45 @@ pub fn address_check(
     }
 }
 
+/// `dns.address` when `-4`, `-6` or `--source` left addresses out: the
+/// summary says which; an exchange with none of the family left is a skip
+/// (not a failure: its other addresses exist, this run does not use them).
+pub fn with_left_out(check: Check, probed: &[IpAddr], left_out: &[IpAddr]) -> Check {
+    let Some(first) = left_out.first() else {
+        return check;
+    };
+    let other = crate::observe::Family::of(*first);
+    let kept = match other {
+        crate::observe::Family::V4 => crate::observe::Family::V6,
+        crate::observe::Family::V6 => crate::observe::Family::V4,
+    };
+    let list: Vec<String> = left_out.iter().map(IpAddr::to_string).collect();
+    let host = check.host.clone().unwrap_or_default();
+    let check = check.with("left_out", list.clone());
+    if probed.is_empty() {
+        return Check {
+            status: Status::Skip,
+            summary: format!(
+                "{host} has no {} address; its {} address{} {} left out ({} only)",
+                kept.name(),
+                other.name(),
+                if list.len() == 1 { "" } else { "es" },
+                list.join(", "),
+                kept.name()
+            ),
+            advice: None,
+            ..check
+        };
+    }
+    let summary = format!(
+        "{} ({} left out: {} only)",
+        check.summary,
+        list.join(", "),
+        kept.name()
+    );
+    Check { summary, ..check }
+}
+
 pub use crate::dns::non_public;
 
 /// `dns.hygiene`: what is wrong with how the MX records are published. One

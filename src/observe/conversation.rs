@@ -34,14 +34,13 @@ impl ConnectError {
 
     /// The kind of a failed `connect(2)`.
     pub fn from_io(e: &io::Error) -> Self {
-        // ENETUNREACH (101) and EHOSTUNREACH (113) on Linux; the ErrorKind
-        // names cover other systems.
+        // The standard library maps ENETUNREACH and EHOSTUNREACH to these
+        // kinds on every system.
         match e.kind() {
             io::ErrorKind::ConnectionRefused => Self::Refused,
             io::ErrorKind::NetworkUnreachable | io::ErrorKind::HostUnreachable => {
                 Self::Unreachable(e.to_string())
             }
-            _ if matches!(e.raw_os_error(), Some(101 | 113)) => Self::Unreachable(e.to_string()),
             _ => Self::Other(e.to_string()),
         }
     }

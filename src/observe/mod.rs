@@ -91,6 +91,36 @@ pub struct Route {
     pub lookup: Option<Timed<Result<Vec<IpAddr>, DnsError>>>,
     /// The addresses to probe.
     pub addresses: Vec<IpAddr>,
+    /// Addresses of the other family, left out by `-4`, `-6` or `--source`.
+    pub left_out: Vec<IpAddr>,
+}
+
+/// An address family a run is limited to (`-4`, `-6`, or the family of
+/// `--source`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    V4,
+    V6,
+}
+
+impl Family {
+    pub fn of(ip: IpAddr) -> Self {
+        match ip {
+            IpAddr::V4(_) => Family::V4,
+            IpAddr::V6(_) => Family::V6,
+        }
+    }
+
+    pub fn admits(self, ip: IpAddr) -> bool {
+        Family::of(ip) == self
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::V4 => "IPv4",
+            Family::V6 => "IPv6",
+        }
+    }
 }
 
 /// The transport-security records: DNSSEC of the MX answer, TLS-RPT,

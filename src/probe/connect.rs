@@ -26,18 +26,28 @@ pub trait Connector: Send + Sync + std::fmt::Debug {
 
 /// The connector every run uses unless told otherwise.
 pub fn tcp() -> Arc<dyn Connector> {
-    Arc::new(Tcp)
+    Arc::new(Tcp::default())
+}
+
+/// TCP from `source` (`--source`): the server sees that address, so a relay
+/// test can be repeated from an address it does not trust.
+pub fn tcp_from(source: Option<IpAddr>) -> Arc<dyn Connector> {
+    Arc::new(Tcp { source })
 }
 
 /// Plain TCP with TCP_NODELAY: commands are small and latency matters more
 /// than packet count.
-#[derive(Debug, Clone, Copy)]
-pub struct Tcp;
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tcp {
+    /// Bind the client socket to this address before connecting.
+    pub source: Option<IpAddr>,
+}
 
 impl Connector for Tcp {
     fn connect(&self, to: SocketAddr) -> Connecting {
+        let source = self.source;
         Box::pin(async move {
-            let tcp = open(to).await?;
+            let tcp = open(to, source).await?;
             let _ = tcp.set_nodelay(true);
             let local = tcp.local_addr().ok().map(|a| a.ip());
             Ok(Connection {
@@ -52,13 +62,27 @@ impl Connector for Tcp {
 /// ENFILE: a big scan on a low `ulimit -n`) is our problem, not the
 /// server's: wait for a descriptor to free up instead of reporting a
 /// failure. The caller's deadline still bounds the wait.
-async fn open(socket: SocketAddr) -> io::Result<TcpStream> {
+async fn open(socket: SocketAddr, source: Option<IpAddr>) -> io::Result<TcpStream> {
     loop {
-        match TcpStream::connect(socket).await {
-            Err(e) if matches!(e.raw_os_error(), Some(23 | 24)) => {
+        let attempt = match source {
+            None => TcpStream::connect(socket).await,
+            Some(ip) => from(ip, socket).await,
+        };
+        match attempt {
+            Err(e) if matches!(e.raw_os_error(), Some(libc::ENFILE | libc::EMFILE)) => {
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
             other => return other,
         }
     }
+}
+
+/// A connection whose local end is `source` (any free port).
+async fn from(source: IpAddr, to: SocketAddr) -> io::Result<TcpStream> {
+    let socket = match to {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.bind(SocketAddr::new(source, 0))?;
+    socket.connect(to).await
 }

@@ -46,6 +46,8 @@ pub struct Plan {
     pub notify: Option<crate::smtp::Notify>,
     /// How connections are opened (TCP, or a test's scripted peers).
     pub connector: Arc<dyn super::connect::Connector>,
+    /// `--sni`: the TLS server name to send instead of the host's.
+    pub sni: Option<String>,
 }
 
 /// Who to authenticate as, and how.
@@ -506,8 +508,12 @@ async fn upgrade(
         return Err(state);
     };
     let started = Instant::now();
+    let name = plan.sni.as_deref().unwrap_or(host);
+    if name != host {
+        state.note(format!("TLS server name (SNI): {name}, as --sni says"));
+    }
     let result = client
-        .handshake(stream, host, state.deadlines().next())
+        .handshake(stream, name, state.deadlines().next())
         .await;
     match result {
         Ok((stream, negotiated)) => {

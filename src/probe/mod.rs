@@ -101,6 +101,11 @@ pub struct Options {
     pub connector: Arc<dyn connect::Connector>,
     /// The MTA-STS policy host's HTTPS port: 443 except in a lab.
     pub mta_sts_port: u16,
+    /// Only addresses of this family are probed (`-4`, `-6`, `--source`).
+    pub family: Option<crate::observe::Family>,
+    /// The TLS server name to send instead of the MX host (`--sni`); the
+    /// certificate is still judged against the MX host, as senders do.
+    pub sni: Option<String>,
 }
 
 impl Options {
@@ -140,6 +145,8 @@ impl Options {
             greylisting: None,
             connector: connect::tcp(),
             mta_sts_port: mta_sts::DEFAULT_PORT,
+            family: None,
+            sni: None,
         }
     }
 
@@ -356,6 +363,12 @@ async fn route(
     let listed = routes.len();
     routes.truncate(MAX_EXCHANGES);
     resolve_routes(dns, &mut routes, deadlines).await;
+    if let Some(family) = opts.family {
+        for route in &mut routes {
+            let (kept, other) = route.addresses.iter().partition(|a| family.admits(**a));
+            (route.addresses, route.left_out) = (kept, other);
+        }
+    }
     (mx, routes, listed)
 }
 
@@ -367,6 +380,7 @@ fn server_route(host: &Host) -> Route {
             cname: None,
             lookup: None,
             addresses: vec![*ip],
+            left_out: Vec::new(),
         },
         Host::Name(name) => Route {
             name: name.clone(),
@@ -374,6 +388,7 @@ fn server_route(host: &Host) -> Route {
             cname: None,
             lookup: None,
             addresses: Vec::new(),
+            left_out: Vec::new(),
         },
     }
 }
@@ -449,6 +464,7 @@ fn plan_of(opts: &Options, deadlines: Deadlines) -> Plan {
         relay_test: opts.relay_test,
         vrfy: opts.vrfy,
         connector: opts.connector.clone(),
+        sni: opts.sni.clone(),
     }
 }
 
@@ -552,6 +568,7 @@ fn routes_of(domain: &str, outcome: &MxOutcome) -> Vec<Route> {
                 cname: None,
                 lookup: None,
                 addresses: Vec::new(),
+                left_out: Vec::new(),
             })
             .collect(),
         MxOutcome::Implicit(addresses) => vec![Route {
@@ -560,6 +577,7 @@ fn routes_of(domain: &str, outcome: &MxOutcome) -> Vec<Route> {
             cname: None,
             lookup: None,
             addresses: addresses.clone(),
+            left_out: Vec::new(),
         }],
         MxOutcome::NoMailHost | MxOutcome::Failed(_) | MxOutcome::ResolverDown { .. } => Vec::new(),
     }

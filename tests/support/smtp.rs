@@ -69,6 +69,8 @@ pub struct Config {
     /// Every message received after DATA, byte for byte (dot-stuffing and
     /// the final "." line included).
     pub messages: Arc<Mutex<Vec<Vec<u8>>>>,
+    /// The TLS server name (SNI) of every STARTTLS handshake ("" for none).
+    pub server_names: Arc<Mutex<Vec<String>>>,
 }
 
 impl Config {
@@ -79,6 +81,7 @@ impl Config {
             upgrade: Upgrade::None,
             implicit: None,
             messages: Arc::default(),
+            server_names: Arc::default(),
         }
     }
 }
@@ -87,6 +90,9 @@ pub struct FakeSmtp {
     pub addr: SocketAddr,
     received: Arc<Mutex<Vec<String>>>,
     messages: Arc<Mutex<Vec<Vec<u8>>>>,
+    server_names: Arc<Mutex<Vec<String>>>,
+    /// The client address of every connection.
+    peers: Arc<Mutex<Vec<SocketAddr>>>,
     /// (connections open now, most ever open at once)
     concurrency: Arc<Mutex<(usize, usize)>>,
     task: tokio::task::JoinHandle<()>,
@@ -140,9 +146,12 @@ impl FakeSmtp {
         let received = Arc::new(Mutex::new(Vec::new()));
         let concurrency = Arc::new(Mutex::new((0, 0)));
         let (log, counter) = (received.clone(), concurrency.clone());
-        let messages = config.messages.clone();
+        let (messages, server_names) = (config.messages.clone(), config.server_names.clone());
+        let peers = Arc::new(Mutex::new(Vec::new()));
+        let seen = peers.clone();
         let task = RT.spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
+            while let Ok((stream, peer)) = listener.accept().await {
+                seen.lock().unwrap().push(peer);
                 let open = Open::new(&counter);
                 let (config, log) = (config.clone(), log.clone());
                 tokio::spawn(serve(stream, config, log, open));
@@ -152,6 +161,8 @@ impl FakeSmtp {
             addr,
             received,
             messages,
+            server_names,
+            peers,
             concurrency,
             task,
         }
@@ -182,6 +193,16 @@ impl FakeSmtp {
     /// Every message received after DATA, as the bytes on the wire.
     pub fn messages(&self) -> Vec<Vec<u8>> {
         self.messages.lock().unwrap().clone()
+    }
+
+    /// The SNI of every STARTTLS handshake ("" when the client sent none).
+    pub fn server_names(&self) -> Vec<String> {
+        self.server_names.lock().unwrap().clone()
+    }
+
+    /// The client address of every connection, in order.
+    pub fn peers(&self) -> Vec<SocketAddr> {
+        self.peers.lock().unwrap().clone()
     }
 
     /// The most connections that were ever open at the same time.
@@ -328,6 +349,8 @@ async fn serve(stream: TcpStream, config: Config, log: Log, open: Open) {
     match &config.upgrade {
         Upgrade::Accept(tls) => {
             if let Ok(tls) = TlsAcceptor::from(tls.clone()).accept(plain).await {
+                let name = tls.get_ref().1.server_name().unwrap_or("").to_string();
+                config.server_names.lock().unwrap().push(name);
                 session(tls, &config, &log, true, &mut open).await;
             }
         }
