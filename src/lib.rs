@@ -6,7 +6,7 @@
 //!
 //! Layers, each importing only those below it:
 //! 1. `smtp` (codec, session), `dns`, `dnssec`, `dane`, `tls`, `target`,
-//!    `message`, `explain`: protocol and lookups, no findings;
+//!    `message`, `explain`, `words`: protocol and lookups, no findings;
 //! 2. `observe`: plain data for what the engine saw;
 //! 3. `probe`: the engine (route, converse), producing observations;
 //! 4. `checks`: observations to findings, pure;
@@ -30,3 +30,4 @@ pub mod scan;
 pub mod smtp;
 pub mod target;
 pub mod tls;
+pub mod words;

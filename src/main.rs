@@ -108,11 +108,15 @@ const MAX_PASTE: u64 = 1024 * 1024;
 fn explain_failed(input: &str, e: &str, json: bool) -> ExitCode {
     eprintln!("smtpcheck: error: {e}");
     if json {
-        let _ = write_stdout(|out| {
-            writeln!(out, "{}", serde_json::json!({"input": input, "error": e}))
-        });
+        explain_error_json(input, e);
     }
     could_not_check()
+}
+
+/// `explain --json`'s one error shape, for bad input and usage errors alike.
+fn explain_error_json(input: &str, e: &str) {
+    let _ =
+        write_stdout(|out| writeln!(out, "{}", serde_json::json!({"input": input, "error": e})));
 }
 
 /// Usage errors exit 3 (could not check), not clap's 2, which means "fail"
@@ -159,7 +163,9 @@ fn usage_error(e: clap::Error) -> ExitCode {
             args.iter()
                 .find_map(|a| a.strip_prefix("--format=").map(str::to_string))
         });
-    if args.iter().any(|a| a == "--json") || format.as_deref() == Some("json") {
+    if command == "explain" && args.iter().any(|a| a == "--json") {
+        explain_error_json(&target, &first_line);
+    } else if args.iter().any(|a| a == "--json") || format.as_deref() == Some("json") {
         let report = Report::error(&command, &target, first_line);
         let _ = write_stdout(|out| render::json::render(&report, out));
     } else if format.as_deref() == Some("nagios") {
@@ -339,9 +345,12 @@ fn run_scan(args: ScanArgs) -> ExitCode {
         };
         let reader: Box<dyn tokio::io::AsyncBufRead + Unpin + Send> = match path {
             Some(p) => {
-                let file = tokio::fs::File::open(p)
-                    .await
-                    .map_err(|e| io::Error::new(e.kind(), format!("cannot read {p}: {e}")))?;
+                let file = tokio::fs::File::open(p).await.map_err(|e| {
+                    io::Error::new(
+                        e.kind(),
+                        format!("cannot read {p}: {}", smtpcheck::words::io(&e)),
+                    )
+                })?;
                 Box::new(tokio::io::BufReader::new(file))
             }
             None => Box::new(tokio::io::BufReader::new(tokio::io::stdin())),

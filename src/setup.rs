@@ -50,8 +50,13 @@ pub fn probe_inputs(args: &ProbeArgs) -> Result<Inputs, InputError> {
             token: false,
         })
     } else if let Some(path) = &args.password_file {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| InputError(format!("--password-file {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            InputError(format!(
+                "--password-file {}: {}",
+                path.display(),
+                smtpcheck::words::io(&e)
+            ))
+        })?;
         Some(SecretInput {
             value: text.lines().next().unwrap_or("").to_string(),
             token: false,
@@ -78,10 +83,9 @@ pub fn send_inputs(args: &SendArgs) -> Result<Inputs, InputError> {
             std::io::read_to_string(std::io::stdin())
                 .map_err(|e| InputError(format!("cannot read the body from stdin: {e}")))?,
         ),
-        (None, Some(path)) => Some(
-            std::fs::read_to_string(path)
-                .map_err(|e| InputError(format!("--body-file {path}: {e}")))?,
-        ),
+        (None, Some(path)) => Some(std::fs::read_to_string(path).map_err(|e| {
+            InputError(format!("--body-file {path}: {}", smtpcheck::words::io(&e)))
+        })?),
     };
     Ok(inputs)
 }
@@ -96,8 +100,13 @@ pub fn resolver(args: &DnsArgs) -> Result<Dns, String> {
     let Some(path) = &args.dnssec_anchor else {
         return Ok(dns);
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("--dnssec-anchor {}: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "--dnssec-anchor {}: {}",
+            path.display(),
+            smtpcheck::words::io(&e)
+        )
+    })?;
     let anchors = smtpcheck::dnssec::Anchors::parse(&text)
         .map_err(|e| format!("--dnssec-anchor {}: {e}", path.display()))?;
     Ok(dns.with_anchors(anchors))

@@ -98,10 +98,13 @@ pub fn normalize_domain(input: &str, what: &str) -> Result<String, InputError> {
             "{what} \"{input}\" has a label that starts or ends with '-'"
         )));
     }
-    let name = Name::from_utf8(trimmed).map_err(|e| {
-        bad(format!(
-            "{what} \"{input}\" is not a valid domain name: {e}"
-        ))
+    // hickory's IDNA errors are Rust debug text ("Err(Errors)"): say it.
+    let name = Name::from_utf8(trimmed).map_err(|_| {
+        let punycode = trimmed.split('.').find(|l| l.len() > 4 && l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--")));
+        bad(match punycode {
+            Some(label) => format!("{what} \"{input}\" is not a valid domain name: {label} is not a valid A-label (the xn-- form of an internationalized name)"),
+            None => format!("{what} \"{input}\" is not a valid domain name: it has characters that internationalized domain names may not use (IDNA, UTS #46)"),
+        })
     })?;
     let ascii = name.to_ascii().trim_end_matches('.').to_ascii_lowercase();
     if ascii.len() > 253 {
@@ -329,6 +332,16 @@ fn parse_port(p: &str, input: &str) -> Result<u16, InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn idna_refusals_are_in_words() {
+        let why = |t: &str| parse_target(t).unwrap_err().to_string();
+        assert_eq!(why("xn--zz.com"), "the target \"xn--zz.com\" is not a valid domain name: xn--zz is not a valid A-label (the xn-- form of an internationalized name)");
+        assert!(why("exa_mple.com").ends_with(
+            "it has characters that internationalized domain names may not use (IDNA, UTS #46)"
+        ));
+        assert!(!why("exa_mple.com").contains("Err("));
+    }
 
     #[test]
     fn urls_and_ports_get_a_suggestion() {

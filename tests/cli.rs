@@ -196,7 +196,11 @@ fn input_validation_table() {
         (&["probe", "x.test", "--resolver", "localhost"], "error: invalid value 'localhost' for '--resolver <IP[:PORT]>': \"localhost\" is not IP or IP:PORT (IPv6 with a port: [::1]:5353)"),
         (&["probe", "x.test", "--concurrency", "0"], "error: invalid value '0' for '--concurrency <N>': 0 is not in 1..=1024"),
         (&["probe", "x.test", "--tls", "sometimes"], "error: invalid value 'sometimes' for '--tls <MODE>'"),
-        (&["probe", "x.test", "--ca-file", "/nonexistent/ca.pem", "--server", "127.0.0.1:9"], "smtpcheck: error: --ca-file /nonexistent/ca.pem: I/O error: No such file or directory (os error 2)"),
+        (&["probe", "x.test", "--ca-file", "/nonexistent/ca.pem", "--server", "127.0.0.1:9"], "smtpcheck: error: --ca-file /nonexistent/ca.pem: no such file or directory"),
+        (&["probe", "x.test", "--password-file", "/nonexistent/pw", "--auth-user", "u"], "smtpcheck: error: --password-file /nonexistent/pw: no such file or directory"),
+        (&["probe", "xn--zz.test"], "smtpcheck: error: the target \"xn--zz.test\" is not a valid domain name: xn--zz is not a valid A-label (the xn-- form of an internationalized name)"),
+        (&["probe", "mx.example.com:2525"], "smtpcheck: error: the target \"mx.example.com:2525\" names a port: give the domain (example.com), or name the host with --server mx.example.com --port 2525"),
+        (&["probe", "x.test", "--helo", "[300.1.1.1]"], "smtpcheck: error: --helo \"[300.1.1.1]\" has an invalid address literal [300.1.1.1]"),
     ];
     for (args, first_line) in bad {
         let out = smtpcheck().args(*args).output().unwrap();
@@ -388,4 +392,21 @@ mod explain_pasted {
         assert_eq!(out.status.code(), Some(3));
         assert!(String::from_utf8_lossy(&out.stderr).contains("no SMTP reply found"));
     }
+}
+
+/// `explain --json` has one error shape, `{"input", "error"}`, whether the
+/// argument is missing or is not a reply.
+#[test]
+fn explain_json_errors_have_one_shape() {
+    let keys = |args: &[&str]| {
+        let out = smtpcheck().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(3), "{args:?}");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut keys: Vec<String> = doc.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(keys(&["explain", "--json"]), ["error", "input"]);
+    assert_eq!(keys(&["explain", "--json", "hello"]), ["error", "input"]);
+    assert_eq!(keys(&["explain", "--json", "999"]), ["error", "input"]);
 }

@@ -210,11 +210,15 @@ fn starttls_answered_with_garbage_instead_of_a_handshake() {
     );
     let (doc, code) = run(&smtp, &[]);
     assert_eq!(code, 2);
-    assert_eq!(
-        check(&doc, "tls.starttls")["data"]["error_kind"],
-        "not_tls",
-        "{doc:#}"
+    let tls = check(&doc, "tls.starttls");
+    assert_eq!(tls["data"]["error_kind"], "not_tls", "{doc:#}");
+    // in words, without rustls' InvalidContentType
+    let summary = tls["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("its first bytes are not a TLS record"),
+        "{summary}"
     );
+    assert!(!summary.contains("InvalidContentType"), "{summary}");
 }
 
 #[test]

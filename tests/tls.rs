@@ -393,9 +393,25 @@ fn legacy_tls_only_server_is_named_a_protocol_version_problem() {
     assert!(tls["summary"].as_str().unwrap().contains("TLS 1.0/1.1"));
     let smtp = FakeSmtp::starttls(Upgrade::Alert(40));
     let (doc, _) = run(&smtp, &[]);
-    assert_eq!(
-        check(&doc, "tls.starttls")["data"]["error_kind"],
-        "no_shared_cipher"
+    let tls = check(&doc, "tls.starttls");
+    assert_eq!(tls["data"]["error_kind"], "no_shared_cipher");
+    assert!(
+        tls["summary"]
+            .as_str()
+            .unwrap()
+            .contains("the TLS alert \"handshake failure\""),
+        "{tls:#}"
+    );
+    // an alert of another kind, named in words (80: internal_error)
+    let smtp = FakeSmtp::starttls(Upgrade::Alert(80));
+    let (doc, _) = run(&smtp, &[]);
+    let tls = check(&doc, "tls.starttls");
+    assert!(
+        tls["summary"]
+            .as_str()
+            .unwrap()
+            .contains("the TLS alert \"internal error\""),
+        "{tls:#}"
     );
 }
 

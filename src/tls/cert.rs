@@ -328,7 +328,7 @@ fn words(e: &rustls::Error) -> String {
             }
             CertificateError::UnknownIssuer => "unknown issuer (no chain to a trusted CA)".into(),
             CertificateError::BadSignature => "bad signature in the chain".into(),
-            other => format!("{other:?}"),
+            other => super::certificate_words(other),
         },
         other => other.to_string(),
     }

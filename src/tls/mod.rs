@@ -114,17 +114,53 @@ impl HandshakeError {
                 HandshakeKind::ProtocolVersion,
                 "the server supports no TLS version we accept (TLS 1.2 or 1.3): it likely offers only legacy TLS 1.0/1.1, which modern senders refuse",
             ),
-            E::AlertReceived(AlertDescription::HandshakeFailure | AlertDescription::InsufficientSecurity) | E::PeerIncompatible(_) => Self::new(
+            E::AlertReceived(alert @ (AlertDescription::HandshakeFailure | AlertDescription::InsufficientSecurity)) => Self::new(
                 HandshakeKind::NoSharedCipher,
-                format!("no cipher suite or key exchange in common with the server ({e})"),
+                format!("no cipher suite or key exchange in common with the server (it sent the TLS alert \"{}\")", alert_words(*alert)),
+            ),
+            E::PeerIncompatible(why) => Self::new(
+                HandshakeKind::NoSharedCipher,
+                format!("no cipher suite or key exchange in common with the server ({})", crate::words::variant(&format!("{why:?}"))),
+            ),
+            E::InvalidMessage(rustls::InvalidMessage::InvalidContentType) => Self::new(
+                HandshakeKind::NotTls,
+                "the server answered with something that is not TLS: its first bytes are not a TLS record (it may still be speaking SMTP in plaintext)",
             ),
             E::InvalidMessage(_) | E::InappropriateMessage { .. } | E::InappropriateHandshakeMessage { .. } => Self::new(
                 HandshakeKind::NotTls,
-                format!("the server answered with something that is not a TLS handshake ({e})"),
+                "the server answered with something that is not a valid TLS handshake",
             ),
-            E::AlertReceived(alert) => Self::new(HandshakeKind::Alert, format!("the server aborted the handshake with the TLS alert {alert:?}")),
-            E::InvalidCertificate(c) => Self::new(HandshakeKind::Certificate, format!("the certificate does not verify: {c:?}")),
+            E::AlertReceived(alert) => Self::new(
+                HandshakeKind::Alert,
+                format!("the server aborted the handshake with the TLS alert \"{}\"", alert_words(*alert)),
+            ),
+            E::InvalidCertificate(c) => Self::new(HandshakeKind::Certificate, format!("the certificate does not verify: {}", certificate_words(c))),
             other => Self::new(HandshakeKind::Other, format!("TLS handshake failed: {other}")),
+        }
+    }
+}
+
+/// A TLS alert by its RFC 8446 §6 name in words (`internal error`).
+fn alert_words(alert: AlertDescription) -> String {
+    crate::words::variant(&format!("{alert:?}"))
+}
+
+/// Why a certificate does not verify, in words.
+pub fn certificate_words(e: &rustls::CertificateError) -> String {
+    use rustls::CertificateError as C;
+    match e {
+        C::UnknownIssuer => "it is issued by an authority that is not trusted (unknown issuer: a private CA, or a missing intermediate certificate)".into(),
+        C::Expired | C::ExpiredContext { .. } => "it has expired".into(),
+        C::NotValidYet | C::NotValidYetContext { .. } => "it is not valid yet".into(),
+        C::NotValidForName | C::NotValidForNameContext { .. } => "it is not valid for this name".into(),
+        C::BadSignature => "its signature does not verify, or uses an algorithm or key size that is not accepted".into(),
+        C::Revoked => "it has been revoked".into(),
+        C::BadEncoding => "it is not a well-formed certificate".into(),
+        C::InvalidPurpose | C::InvalidPurposeContext { .. } => "it is not for TLS servers (extended key usage)".into(),
+        other => {
+            let name = format!("{other:?}");
+            let name = name.split(['(', ' ', '{']).next().unwrap_or("");
+            crate::words::variant(name)
         }
     }
 }
@@ -154,10 +190,17 @@ impl TlsClient {
             roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
         };
         if let Some(path) = ca_file {
+            let pem_error = |e: rustls::pki_types::pem::Error| {
+                let why = match e {
+                    rustls::pki_types::pem::Error::Io(io) => crate::words::io(&io),
+                    other => format!("not a valid PEM file ({other})"),
+                };
+                format!("--ca-file {}: {why}", path.display())
+            };
             let certs = CertificateDer::pem_file_iter(path)
-                .map_err(|e| format!("--ca-file {}: {e}", path.display()))?
+                .map_err(pem_error)?
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| format!("--ca-file {}: {e}", path.display()))?;
+                .map_err(pem_error)?;
             if certs.is_empty() {
                 return Err(format!(
                     "--ca-file {}: no PEM certificate found",
