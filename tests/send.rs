@@ -614,9 +614,24 @@ mod extensions {
         assert!(none
             .received()
             .contains(&"RCPT TO:<a@dest.test>".to_string()));
-        assert!(check(&doc, "smtp.mail")["data"]["extensions"]
-            .to_string()
-            .contains("DSN not offered"));
+        // sent, but not as asked: a warning that says so
+        let data = check(&doc, "smtp.data");
+        assert_eq!(data["status"], "warn", "{data:#}");
+        assert_eq!(data["data"]["not_offered"], serde_json::json!(["DSN"]));
+        assert!(data["summary"]
+            .as_str()
+            .unwrap()
+            .contains("no delivery notification will come"));
+        let chunking = FakeSmtp::standard("127.0.0.1:0", &["PIPELINING"], "250 Ok");
+        let (doc, code) = send(&chunking, &["--to", "a@dest.test", "--chunking"]);
+        let data = check(&doc, "smtp.data");
+        assert_eq!(
+            (code, data["status"].as_str()),
+            (1, Some("warn")),
+            "{doc:#}"
+        );
+        assert_eq!(data["data"]["not_offered"], serde_json::json!(["CHUNKING"]));
+        assert!(chunking.received().contains(&"DATA".to_string()));
     }
 
     #[test]

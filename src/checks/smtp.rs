@@ -833,6 +833,27 @@ fn token_refused(check: Check, r: &Reply, error: Option<&str>) -> Check {
 
 /// `smtp.data`: the reply to DATA (354: go ahead, RFC 5321 §4.1.1.4).
 fn data_check(obs: &Observation, ctx: &Context) -> Check {
+    not_offered(obs, data_reply_check(obs, ctx))
+}
+
+/// What was asked for and not offered (`--notify`, `--chunking`) turns a
+/// passing DATA step into a warning that says so: the message went, but not
+/// as asked.
+fn not_offered(obs: &Observation, check: Check) -> Check {
+    if obs.not_offered.is_empty() || check.status != Status::Pass {
+        return check;
+    }
+    let words: Vec<&str> = obs.not_offered.iter().map(|u| u.words()).collect();
+    Check {
+        status: Status::Warn,
+        summary: format!("{}; {}", check.summary, words.join("; ")),
+        ..check
+    }
+    .with("not_offered", obs.not_offered.iter().map(|u| u.keyword()).collect::<Vec<_>>())
+    .advice("The server lacks an extension this run asked for. Ask its operator to enable it, or test without the option.")
+}
+
+fn data_reply_check(obs: &Observation, ctx: &Context) -> Check {
     if obs.chunked {
         return Check::new(
             CheckId::SmtpData,

@@ -46,6 +46,33 @@ impl ConnectError {
     }
 }
 
+/// An extension asked for on the command line that the server lacks: the
+/// transaction went on without it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unoffered {
+    /// `--notify`: no DSN (RFC 3461), so no NOTIFY was sent.
+    Dsn,
+    /// `--chunking`: no CHUNKING (RFC 3030), so DATA was used.
+    Chunking,
+}
+
+impl Unoffered {
+    /// The extension's EHLO keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Unoffered::Dsn => "DSN",
+            Unoffered::Chunking => "CHUNKING",
+        }
+    }
+
+    pub fn words(self) -> &'static str {
+        match self {
+            Unoffered::Dsn => "the server does not offer DSN (RFC 3461): --notify was not sent, so no delivery notification will come",
+            Unoffered::Chunking => "the server does not offer CHUNKING (RFC 3030): the message went with DATA, not BDAT",
+        }
+    }
+}
+
 /// How TLS is used on this connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TlsMode {
@@ -134,8 +161,10 @@ pub struct Observation {
     pub chunked: bool,
     /// Refused locally before MAIL: why (SIZE limit, SMTPUTF8 missing).
     pub refused_locally: Option<String>,
-    /// ESMTP parameters used, and extensions asked for but not offered.
+    /// ESMTP extensions used for the transaction (SIZE, SMTPUTF8, DSN...).
     pub extensions: Vec<String>,
+    /// Extensions the user asked for that the server does not offer.
+    pub not_offered: Vec<Unoffered>,
     /// The opt-in injection test, on a connection of its own.
     pub injection: Option<InjectionOutcome>,
     /// `--relay-test`: the reply to RCPT for a foreign domain, on its own connection.
@@ -190,6 +219,7 @@ impl Observation {
             chunked: false,
             refused_locally: None,
             extensions: Vec::new(),
+            not_offered: Vec::new(),
             injection: None,
             relay: None,
             vrfy: None,

@@ -4,7 +4,7 @@
 //! the job of `checks`.
 
 pub use crate::observe::conversation::{
-    AuthOutcome, ConnectError, InjectionOutcome, Observation, TlsMode, TlsObservation,
+    AuthOutcome, ConnectError, InjectionOutcome, Observation, TlsMode, TlsObservation, Unoffered,
 };
 use crate::observe::{Endpoint, Stage};
 use crate::smtp::{
@@ -682,8 +682,7 @@ fn parameters(obs: &mut Observation, plan: &Plan) -> Result<(Vec<String>, Vec<St
             rcpt.push(format!("NOTIFY={}", notify.parameter()));
             obs.extensions.push("DSN".into());
         } else {
-            obs.extensions
-                .push("DSN not offered: NOTIFY not sent".into());
+            obs.not_offered.push(Unoffered::Dsn);
         }
     }
     Ok((mail, rcpt))
@@ -714,8 +713,7 @@ async fn transaction(session: &mut Session<BoxStream>, obs: &mut Observation, pl
     let send_data = plan.stage >= Stage::Data && plan.message.is_some();
     let chunking = send_data && plan.chunking && caps.has("CHUNKING");
     if send_data && plan.chunking && !chunking {
-        obs.extensions
-            .push("CHUNKING not offered: DATA used".into());
+        obs.not_offered.push(Unoffered::Chunking);
     }
     obs.pipelined = caps.has("PIPELINING") && plan.stage >= Stage::Rcpt;
     let mut commands = vec![envelope.mail];
