@@ -16,12 +16,24 @@ use crate::target::Target;
 
 /// Probes `target` and assesses what was seen.
 pub async fn run(dns: &Dns, target: &Target, opts: &Options) -> Report {
+    run_noting(dns, target, opts, |_| ()).await.0
+}
+
+/// [`run`], and what `note` takes from the observations before they are
+/// judged (a scan counts its DNS timeouts this way).
+pub async fn run_noting<T>(
+    dns: &Dns,
+    target: &Target,
+    opts: &Options,
+    note: impl FnOnce(&Run) -> T,
+) -> (Report, T) {
     let mut opts = opts.clone();
     if opts.retry_greylist.is_some() {
         opts.greylisting = Some(checks::smtp::is_greylisting);
     }
     let observed = probe::observe(dns, target, &opts).await;
-    assess(target, &opts, observed)
+    let noted = note(&observed);
+    (assess(target, &opts, observed), noted)
 }
 
 /// The report of one run.

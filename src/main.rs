@@ -303,6 +303,7 @@ fn run_scan(args: ScanArgs) -> ExitCode {
         Err(e) => return fail(e.to_string()),
     };
     base.per_ip = Some(Arc::new(probe::PerIpGate::new(args.per_ip as usize)));
+    base.port_witness = Some(Arc::default());
     // At scale the policy lookups double the DNS questions per target:
     // opt in (README, "Scanning many domains").
     base.transport &= args.transport_policy;
@@ -387,6 +388,9 @@ fn run_scan(args: ScanArgs) -> ExitCode {
                 if summary.other_shards > 0 { format!("; {} left to other shards", summary.other_shards) } else { String::new() },
                 if summary.interrupted { "; interrupted" } else { "" },
             );
+            if let Some(advice) = summary.dns_advice(scan_opts.jobs) {
+                eprintln!("smtpcheck scan: {advice}");
+            }
             ExitCode::from(summary.exit_code())
         }
         Err(e) => fail(format!(

@@ -3,6 +3,7 @@
 //! `jobs` probes are in flight and nothing else is kept but the counts.
 
 use crate::dns::Dns;
+use crate::observe::Run;
 use crate::probe::Options;
 use crate::report::{Report, Verdict};
 use crate::target;
@@ -74,6 +75,9 @@ pub struct Summary {
     pub elapsed_ms: f64,
     /// Ctrl-C stopped the scan before the input ended.
     pub interrupted: bool,
+    /// Probes that got no DNS answer in time for the MX or an exchange's
+    /// addresses: the domain's name servers, or the resolver under load.
+    pub dns_timeouts: u64,
 }
 
 impl Summary {
@@ -96,6 +100,22 @@ impl Summary {
             .iter()
             .find(|(n, _)| *n > 0)
             .map_or(0, |(_, code)| *code)
+    }
+
+    /// DNS timeouts cluster: many in one run point at the resolver (it
+    /// drops questions under load), not at the domains. A few domains of
+    /// any large list have lame name servers; twenty, or one in two
+    /// hundred, is more than that.
+    pub fn resolver_overloaded(&self) -> bool {
+        self.dns_timeouts >= 20 || (self.dns_timeouts >= 3 && self.dns_timeouts * 200 >= self.total)
+    }
+
+    /// What to say about the DNS timeouts, when they cluster.
+    pub fn dns_advice(&self, jobs: usize) -> Option<String> {
+        self.resolver_overloaded().then(|| format!(
+            "{} of {} probes got no DNS answer in time (dns_error \"timeout\", cause \"dns_timeout\"); when they cluster like this the resolver is usually the bottleneck, dropping questions under load, not the domains: lower -j (now {jobs}) or use a local caching resolver (unbound, with --resolver 127.0.0.1)",
+            self.dns_timeouts, self.total
+        ))
     }
 
     pub fn per_second(&self) -> f64 {
@@ -162,9 +182,10 @@ where
                 reading = false;
             }
             Some(joined) = running.join_next() => {
-                let report = joined.unwrap_or_else(|e| Report::error("probe", "", format!("probe task failed: {e}")));
+                let (report, dns_timed_out) = joined.unwrap_or_else(|e| (Report::error("probe", "", format!("probe task failed: {e}")), false));
                 write_line(out, &report)?;
                 summary.add(report.verdict);
+                summary.dns_timeouts += u64::from(dns_timed_out);
                 summary.elapsed_ms = crate::report::millis(started.elapsed());
                 progress(&summary);
             }
@@ -190,10 +211,13 @@ enum Job {
 }
 
 impl Job {
-    async fn run(self, dns: Dns) -> Report {
+    /// The report, and whether a DNS question of the route timed out.
+    async fn run(self, dns: Dns) -> (Report, bool) {
         match self {
-            Job::Probe(target, opts) => crate::assess::run(&dns, &target, &opts).await,
-            Job::Invalid(report) => report,
+            Job::Probe(target, opts) => {
+                crate::assess::run_noting(&dns, &target, &opts, Run::dns_timed_out).await
+            }
+            Job::Invalid(report) => (report, false),
         }
     }
 }
@@ -243,6 +267,29 @@ mod tests {
         assert!(Shard::parse("0/0").is_err());
         assert!(Shard::parse("1").is_err());
         assert!(Shard::parse("a/b").is_err());
+    }
+
+    #[test]
+    fn dns_timeouts_cluster_past_one_in_two_hundred_or_twenty() {
+        let with = |dns_timeouts, total| Summary {
+            dns_timeouts,
+            total,
+            ..Default::default()
+        };
+        assert!(!with(0, 10).resolver_overloaded());
+        assert!(
+            !with(2, 2).resolver_overloaded(),
+            "two lame domains are just that"
+        );
+        assert!(with(3, 600).resolver_overloaded());
+        assert!(!with(3, 601).resolver_overloaded());
+        assert!(with(794, 100_000).resolver_overloaded());
+        assert!(with(20, 1_000_000).resolver_overloaded());
+        assert!(with(3, 6)
+            .dns_advice(6)
+            .unwrap()
+            .starts_with("3 of 6 probes"));
+        assert_eq!(with(1, 6).dns_advice(6), None);
     }
 
     #[test]

@@ -152,6 +152,33 @@ async fn control_connections_pass_the_concurrency_cap() {
     );
 }
 
+/// In a scan, once port 25 worked for another domain, one domain's
+/// timeouts are that domain's: no control connections, no "port 25 is
+/// blocked on your path".
+#[tokio::test(start_paused = true)]
+async fn port_25_that_worked_elsewhere_in_the_scan_is_not_called_blocked() {
+    let network = Network::new(|port| match port {
+        25 => Behaviour::Silent,
+        _ => Behaviour::AcceptAfter(Duration::from_millis(200)),
+    });
+    let mut opts = options(&network);
+    opts.step_timeout = Duration::from_secs(2);
+    let witness = Arc::new(smtpcheck::probe::PortWitness::default());
+    witness.record(25);
+    opts.port_witness = Some(witness);
+    let (report, _) = run(&opts).await;
+    assert!(
+        !report.checks.iter().any(|c| c.id == CheckId::NetPath),
+        "{:?}",
+        report.checks.iter().map(|c| &c.summary).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        network.attempts(),
+        1,
+        "only the port-25 attempt, no controls"
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_slow_greeting_is_slow_not_down() {
     // The greeting comes after 6 s: past the 5 s "slow" mark, inside the

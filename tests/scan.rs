@@ -465,3 +465,77 @@ fn a_full_disk_ends_the_scan_with_a_clear_error() {
         "{stderr}"
     );
 }
+
+/// Questions the resolver never answers (a resolver dropping them under
+/// load looks the same): each such report names `dns_timeout`, and the
+/// summary says the timeouts cluster and what to do.
+#[test]
+fn clustered_dns_timeouts_are_named_and_the_resolver_suspected() {
+    let good = FakeSmtp::standard("127.0.0.1:0", &["PIPELINING"], "250 2.1.5 Ok");
+    let dns = scan_zone(3, "");
+    let (port, resolver) = (good.port().to_string(), dns.resolver_arg());
+    let mut targets: Vec<String> = (0..3).map(|i| format!("d{i}.scan.test")).collect();
+    targets.extend((0..3).map(|i| format!("b{i}.blackhole.scan.test")));
+    let input = write_input(&targets);
+    let out = smtpcheck(&[
+        "scan",
+        input.path().to_str().unwrap(),
+        "-j",
+        "6",
+        "--resolver",
+        &resolver,
+        "--allow-private",
+        "--port",
+        &port,
+        "--tls",
+        "off",
+        "--helo",
+        "client.test",
+        "--timeout",
+        "0.5",
+    ]);
+    let lines = parse_lines(&out.stdout);
+    let timed_out: Vec<&Value> = lines
+        .iter()
+        .filter(|r| r["target"].as_str().unwrap().contains("blackhole"))
+        .collect();
+    assert_eq!(timed_out.len(), 3);
+    for report in timed_out {
+        let mx = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "dns.mx")
+            .unwrap();
+        assert_eq!(
+            (
+                mx["data"]["dns_error"].as_str(),
+                mx["data"]["cause"].as_str()
+            ),
+            (Some("timeout"), Some("dns_timeout")),
+            "{mx:#}"
+        );
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("3 of 6 probes got no DNS answer in time")
+            && stderr.contains("lower -j (now 6)"),
+        "{stderr}"
+    );
+    // the domains that answered are not blamed: no advice when none timed out
+    let input = write_input(&targets[..3]);
+    let out = smtpcheck(&[
+        "scan",
+        input.path().to_str().unwrap(),
+        "--resolver",
+        &resolver,
+        "--allow-private",
+        "--port",
+        &port,
+        "--tls",
+        "off",
+        "--helo",
+        "client.test",
+    ]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("no DNS answer"));
+}

@@ -66,7 +66,7 @@ pub fn mx_check(domain: &str, outcome: &MxOutcome, elapsed: Duration) -> Check {
         .with("dns_error", "nodata")
         .detail(Detail::Mx(MxKind::NoMailHost))
         .advice(format!("Publish MX records for {domain} naming the servers that receive its mail.")),
-        MxOutcome::Failed(e) => check(Status::Fail, mx_failure_summary(domain, e))
+        MxOutcome::Failed(e) => mx_timeout_cause(e, check(Status::Fail, mx_failure_summary(domain, e)))
             .with("source", Value::Null)
             .with("records", json!([]))
             .with("dns_error", e.kind())
@@ -89,6 +89,15 @@ pub fn mx_check(domain: &str, outcome: &MxOutcome, elapsed: Duration) -> Check {
     }
 }
 
+/// A timed-out MX question has its own cause, so that a scan's many
+/// timeouts under resolver load are told apart from domains that fail.
+fn mx_timeout_cause(e: &DnsError, check: Check) -> Check {
+    match e {
+        DnsError::Timeout(_) => check.with("cause", "dns_timeout"),
+        _ => check,
+    }
+}
+
 fn mx_failure_summary(domain: &str, e: &DnsError) -> String {
     match e {
         DnsError::NxDomain => format!("{domain} does not exist (NXDOMAIN)"),
@@ -100,7 +109,7 @@ fn dns_advice(e: &DnsError) -> &'static str {
     match e {
         DnsError::NxDomain => "Check the spelling. If the domain is new, its registration or delegation may not be complete yet.",
         DnsError::ServFail => "The domain's name servers fail to answer, or DNSSEC validation fails: check the delegation (dig +trace) and the DNSSEC signatures. Senders will defer mail until this is fixed.",
-        DnsError::Timeout(_) => "No DNS answer in time: the domain's name servers do not respond, or the resolver in use is unreachable (see --resolver).",
+        DnsError::Timeout(_) => "No DNS answer in time: the domain's name servers do not respond (lame or overloaded), or the resolver in use dropped the question (in a big scan, under load: lower -j) or is unreachable (see --resolver).",
         DnsError::Refused => "The resolver refused the query: it may not allow recursion for this client. Try another resolver with --resolver.",
         DnsError::NoRecords | DnsError::Other(_) => "Check the domain's DNS records with dig, from this machine and from another network.",
     }

@@ -95,6 +95,30 @@ pub struct Route {
     pub left_out: Vec<IpAddr>,
 }
 
+impl Run {
+    /// The MX question or an exchange's address question got no answer in
+    /// time (not a resolver that is down: that is its own outcome).
+    pub fn dns_timed_out(&self) -> bool {
+        use crate::dns::DnsError::Timeout;
+        let mx = matches!(
+            self.mx,
+            Some(Timed {
+                value: dns::MxOutcome::Failed(Timeout(_)),
+                ..
+            })
+        );
+        mx || self.routes.iter().any(|r| {
+            matches!(
+                r.lookup,
+                Some(Timed {
+                    value: Err(Timeout(_)),
+                    ..
+                })
+            )
+        })
+    }
+}
+
 /// An address family a run is limited to (`-4`, `-6`, or the family of
 /// `--source`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

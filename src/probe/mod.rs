@@ -101,6 +101,9 @@ pub struct Options {
     pub connector: Arc<dyn connect::Connector>,
     /// The MTA-STS policy host's HTTPS port: 443 except in a lab.
     pub mta_sts_port: u16,
+    /// Shared by the runs of a scan: which ports some connection reached,
+    /// so one run's timeouts are not blamed on a blocked port.
+    pub port_witness: Option<Arc<PortWitness>>,
     /// Only addresses of this family are probed (`-4`, `-6`, `--source`).
     pub family: Option<crate::observe::Family>,
     /// The TLS server name to send instead of the MX host (`--sni`); the
@@ -147,6 +150,7 @@ impl Options {
             mta_sts_port: mta_sts::DEFAULT_PORT,
             family: None,
             sni: None,
+            port_witness: None,
         }
     }
 
@@ -166,6 +170,26 @@ impl Options {
                 .unwrap_or_else(|| format!("postmaster@{}", target.domain));
         }
         opts
+    }
+}
+
+/// The ports that some connection of a scan reached. When port 25 worked
+/// for other domains of the same scan, this machine's path to port 25 is
+/// not blocked, whatever one domain's timeouts look like.
+#[derive(Debug, Default)]
+pub struct PortWitness {
+    worked: std::sync::Mutex<std::collections::BTreeSet<u16>>,
+}
+
+impl PortWitness {
+    pub fn record(&self, port: u16) {
+        if let Ok(mut w) = self.worked.lock() {
+            w.insert(port);
+        }
+    }
+
+    pub fn worked(&self, port: u16) -> bool {
+        self.worked.lock().is_ok_and(|w| w.contains(&port))
     }
 }
 
@@ -438,7 +462,15 @@ async fn converse_routes(
     if let (Some(wait), Some(rule)) = (opts.retry_greylist, opts.greylisting) {
         retry_greylisted(&mut conversations, &plan, &gates, wait, rule).await;
     }
-    run.controls = control_connections(&conversations, &plan, &gates).await;
+    if let Some(witness) = &opts.port_witness {
+        for obs in conversations.iter().filter(|o| o.connect.value.is_ok()) {
+            witness.record(obs.endpoint.port);
+        }
+    }
+    let path_known = opts.port_witness.as_ref().is_some_and(|w| w.worked(port));
+    if !path_known {
+        run.controls = control_connections(&conversations, &plan, &gates).await;
+    }
     run.blocklists = named_blocklists(dns, &conversations, deadlines).await;
     run.conversations = conversations;
     run.identities = identities;

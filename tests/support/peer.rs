@@ -35,6 +35,8 @@ pub struct Network {
     open: Arc<AtomicUsize>,
     /// The most connections (or attempts) in flight at once.
     pub max_open: Arc<AtomicUsize>,
+    /// Every connection attempt, on any port.
+    tried: Arc<AtomicUsize>,
 }
 
 impl std::fmt::Debug for Network {
@@ -50,6 +52,7 @@ impl Network {
             received: Default::default(),
             open: Default::default(),
             max_open: Default::default(),
+            tried: Default::default(),
         }
     }
 
@@ -57,6 +60,11 @@ impl Network {
     pub fn smtp(respond: impl Fn(&str) -> String + Send + Sync + 'static) -> Self {
         let respond: Arc<dyn Fn(&str) -> String + Send + Sync> = Arc::new(respond);
         Self::new(move |_| Behaviour::Smtp(respond.clone()))
+    }
+
+    /// How many connections were attempted, on any port.
+    pub fn attempts(&self) -> usize {
+        self.tried.load(Ordering::SeqCst)
     }
 
     pub fn count(&self, verb: &str) -> usize {
@@ -119,6 +127,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Counted<S> {
 impl Connector for Network {
     fn connect(&self, to: SocketAddr) -> Connecting {
         let behaviour = (self.by_port)(to.port());
+        self.tried.fetch_add(1, Ordering::SeqCst);
         let slot = self.enter();
         let received = self.received.clone();
         Box::pin(async move {
