@@ -545,7 +545,7 @@ impl ProbeArgs {
         };
         Ok(Some(probe::conversation::AuthPlan {
             user: user.clone(),
-            secret: smtpcheck::smtp::auth::Secret::new(secret.value.clone()),
+            secret: secret.value.clone(),
             token: secret.token,
             mechanism: self.mechanism(),
             allow_plaintext: self.allow_plaintext_auth,
@@ -578,7 +578,9 @@ impl Inputs {
 
 /// A password or an OAuth token (XOAUTH2).
 pub struct SecretInput {
-    pub value: String,
+    /// Held as a [`Secret`] from the moment it is read: never printed,
+    /// wiped when dropped.
+    pub value: smtpcheck::smtp::auth::Secret,
     pub token: bool,
 }
 

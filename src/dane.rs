@@ -26,7 +26,7 @@ fn hex<S: serde::Serializer>(data: &[u8], s: S) -> Result<S::Ok, S::Error> {
 }
 
 pub fn to_hex(data: &[u8]) -> String {
-    data.iter().map(|b| format!("{b:02x}")).collect()
+    ::hex::encode(data)
 }
 
 /// RFC 7218 acronyms.
@@ -195,27 +195,13 @@ fn anchor_from_record(record: &Tlsa, chain: &[CertificateDer<'static>]) -> Optio
     Some(roots)
 }
 
-/// The contents of a DER SEQUENCE (tag 0x30), without its tag and length:
-/// the form webpki keeps trust anchor names and keys in.
+/// The contents of a DER SEQUENCE, without its tag and length (parsed by
+/// asn1-rs, x509-parser's own DER reader): the form webpki keeps trust
+/// anchor names and keys in.
 fn der_contents(der: &[u8]) -> Option<&[u8]> {
-    let (&tag, rest) = der.split_first()?;
-    let (&first, rest) = rest.split_first()?;
-    if tag != 0x30 {
-        return None;
-    }
-    let (length, rest) = match first {
-        0..=0x7f => (first as usize, rest),
-        0x81..=0x84 => {
-            let n = (first & 0x7f) as usize;
-            let (bytes, rest) = (rest.get(..n)?, rest.get(n..)?);
-            (
-                bytes.iter().fold(0usize, |a, b| (a << 8) | *b as usize),
-                rest,
-            )
-        }
-        _ => return None,
-    };
-    (rest.len() == length).then_some(rest)
+    use x509_parser::asn1_rs::{Any, FromDer, Tag};
+    let (rest, any) = Any::from_der(der).ok()?;
+    (rest.is_empty() && any.tag() == Tag::Sequence).then_some(any.data)
 }
 
 /// Validates `below` (leaf first) with `anchor` as the only trust anchor,

@@ -9,8 +9,8 @@ use hickory_resolver::config::{
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError as HickoryDnsError, NetError};
 use hickory_resolver::proto::dnssec::TrustAnchors;
+use hickory_resolver::proto::op::Query;
 use hickory_resolver::proto::op::ResponseCode;
-use hickory_resolver::proto::op::{Edns, Message, Query};
 use hickory_resolver::proto::rr::Record;
 pub use hickory_resolver::proto::rr::RecordType;
 use hickory_resolver::proto::rr::{Name, RData};
@@ -355,9 +355,14 @@ impl Dns {
             return SignedKeys::default();
         };
         let deadline = Instant::now() + self.timeout;
-        match tokio::time::timeout_at(deadline, ask_with_do(server, owner, RecordType::DNSKEY))
-            .await
-        {
+        let asked = ask_with_do(
+            server,
+            owner,
+            RecordType::DNSKEY,
+            Carrier::Tcp,
+            self.timeout,
+        );
+        match tokio::time::timeout_at(deadline, asked).await {
             Ok(Ok(records)) => SignedKeys::from_records(records),
             _ => SignedKeys::default(),
         }
@@ -477,8 +482,9 @@ impl Dns {
         // 6761 §6.3); with --resolver, ask that server like every other name.
         if let (true, Source::Server(server)) = (ip.is_loopback(), self.validator.source) {
             let name = Name::from(ip);
-            let asked =
-                tokio::time::timeout_at(deadline, ask_with_do(server, &name, RecordType::PTR));
+            let wait = deadline.saturating_duration_since(Instant::now());
+            let question = ask_with_do(server, &name, RecordType::PTR, Carrier::Udp, wait);
+            let asked = tokio::time::timeout_at(deadline, question);
             let answers = match asked.await {
                 Ok(Ok(answers)) => answers,
                 Ok(Err(e)) => return Err(DnsError::Other(e)),
@@ -537,36 +543,65 @@ fn picked<T>(answers: &[Record], pick: impl Fn(&RData) -> Option<T>) -> Result<V
     }
 }
 
-/// Largest DNS message over TCP (RFC 1035 §4.2.2: a 16-bit length).
-const MAX_TCP_MESSAGE: usize = 65535;
+/// How a direct question goes: UDP for answers that fit a datagram (a
+/// PTR), TCP for those that outgrow one (a DNSKEY set with its signatures).
+#[derive(Debug, Clone, Copy)]
+enum Carrier {
+    Udp,
+    Tcp,
+}
 
-/// One question to `server` over TCP, with the DO bit, answer records out.
+/// EDNS payload size for direct questions (the DNS flag day 2020 value).
+const EDNS_PAYLOAD: u16 = 1232;
+
+/// One question to `server` with the DO bit, answer records out, through
+/// hickory's own UDP and TCP clients (framing, IDs and matching are theirs).
 async fn ask_with_do(
     server: SocketAddr,
     name: &Name,
     rtype: RecordType,
+    carrier: Carrier,
+    timeout: Duration,
 ) -> Result<Vec<Record>, String> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut query = Message::query();
-    query.add_query(Query::query(name.clone(), rtype));
-    query.metadata.recursion_desired = true;
-    let mut edns = Edns::new();
-    edns.set_dnssec_ok(true).set_max_payload(4096);
-    query.set_edns(edns);
-    let bytes = query.to_vec().map_err(|e| e.to_string())?;
-    let mut tcp = tokio::net::TcpStream::connect(server)
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut framed = (bytes.len() as u16).to_be_bytes().to_vec();
-    framed.extend_from_slice(&bytes);
-    tcp.write_all(&framed).await.map_err(|e| e.to_string())?;
-    let length = tcp.read_u16().await.map_err(|e| e.to_string())? as usize;
-    let mut answer = vec![0; length.min(MAX_TCP_MESSAGE)];
-    tcp.read_exact(&mut answer)
-        .await
-        .map_err(|e| e.to_string())?;
-    let response = Message::from_vec(&answer).map_err(|e| e.to_string())?;
-    Ok(response.answers)
+    use futures_util::StreamExt;
+    use hickory_resolver::net::tcp::TcpClientStream;
+    use hickory_resolver::net::udp::UdpClientStream;
+    use hickory_resolver::net::xfer::DnsExchange;
+    use hickory_resolver::net::{DnsHandle, DnsMultiplexer};
+    use hickory_resolver::proto::op::{DnsRequest, DnsRequestOptions};
+    type Background = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+    let provider = TokioRuntimeProvider::default();
+    // The exchange's background future runs right here, beside the
+    // question: hickory's own `exchange()` helpers spawn it on a handle
+    // that is dropped (and its tasks aborted) when they return.
+    let (exchange, background) = match carrier {
+        Carrier::Udp => {
+            let stream = UdpClientStream::builder(server, provider)
+                .with_timeout(Some(timeout))
+                .build();
+            let (exchange, bg) = DnsExchange::<TokioRuntimeProvider>::from_stream(stream);
+            (exchange, Box::pin(bg) as Background)
+        }
+        Carrier::Tcp => {
+            let (connect, sender) = TcpClientStream::new(server, None, Some(timeout), provider);
+            let stream = connect.await.map_err(|e| e.to_string())?;
+            let multiplexer = DnsMultiplexer::new(stream, sender).with_timeout(timeout);
+            let (exchange, bg) = DnsExchange::<TokioRuntimeProvider>::from_stream(multiplexer);
+            (exchange, Box::pin(bg) as Background)
+        }
+    };
+    let mut options = DnsRequestOptions::default();
+    options.use_edns = true;
+    options.edns_set_dnssec_ok = true;
+    options.edns_payload_len = EDNS_PAYLOAD;
+    options.recursion_desired = true;
+    let request = DnsRequest::from_query(Query::query(name.clone(), rtype), options);
+    let mut sent = exchange.send(request);
+    let response = tokio::select! {
+        answer = sent.next() => answer.ok_or("no response")?.map_err(|e| e.to_string())?,
+        () = background => return Err("the connection ended before the answer".into()),
+    };
+    Ok(response.answers.clone())
 }
 
 /// A resolver asking `source`; validating when given trust anchors.

@@ -5,6 +5,7 @@
 use crate::cli::{DnsArgs, Inputs, PolicyArgs, ProbeArgs, SecretInput, SendArgs};
 use smtpcheck::dns::Dns;
 use smtpcheck::smtp::auth::Mechanism;
+use smtpcheck::smtp::auth::Secret;
 use smtpcheck::target::InputError;
 use smtpcheck::tls::TlsClient;
 use std::path::Path;
@@ -41,31 +42,32 @@ pub fn probe_inputs(args: &ProbeArgs) -> Result<Inputs, InputError> {
         env("SMTPCHECK_OAUTH_TOKEN").filter(|_| mechanism.is_none_or(|m| m == Mechanism::XOAuth2))
     {
         Some(SecretInput {
-            value: t,
+            value: Secret::new(t),
             token: true,
         })
     } else if let Some(p) = env("SMTPCHECK_PASSWORD") {
         Some(SecretInput {
-            value: p,
+            value: Secret::new(p),
             token: false,
         })
     } else if let Some(path) = &args.password_file {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        // The whole file is wiped too, not only the line kept from it.
+        let text = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
             InputError(format!(
                 "--password-file {}: {}",
                 path.display(),
                 smtpcheck::words::io(&e)
             ))
-        })?;
+        })?);
         Some(SecretInput {
-            value: text.lines().next().unwrap_or("").to_string(),
+            value: Secret::new(text.lines().next().unwrap_or("").to_string()),
             token: false,
         })
     } else if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
         let p = rpassword::prompt_password(format!("Password for {user}: "))
             .map_err(|e| InputError(format!("cannot read the password: {e}")))?;
         Some(SecretInput {
-            value: p,
+            value: Secret::new(p),
             token: false,
         })
     } else {

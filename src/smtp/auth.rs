@@ -9,11 +9,12 @@ use std::fmt;
 
 /// A password or token: no Debug or Display shows it.
 #[derive(Clone)]
-pub struct Secret(String);
+pub struct Secret(zeroize::Zeroizing<String>);
 
 impl Secret {
+    /// The secret, wiped from memory when the last copy is dropped.
     pub fn new(s: impl Into<String>) -> Self {
-        Self(s.into())
+        Self(zeroize::Zeroizing::new(s.into()))
     }
     fn expose(&self) -> &str {
         &self.0
@@ -121,12 +122,7 @@ pub fn cram_md5(user: &str, secret: &Secret, challenge_b64: &str) -> Result<Stri
     let mut mac =
         Hmac::<md5::Md5>::new_from_slice(secret.expose().as_bytes()).map_err(|e| e.to_string())?;
     mac.update(&challenge);
-    let digest: String = mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = hex::encode(mac.finalize().into_bytes());
     Ok(B64.encode(format!("{user} {digest}")))
 }
 

@@ -305,12 +305,12 @@ fn signature_name(oid: &str) -> String {
 
 /// SHA-256 of the DER, upper-case hex pairs joined by colons (as openssl prints it).
 fn fingerprint(der: &[u8]) -> String {
-    ring::digest::digest(&ring::digest::SHA256, der)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<Vec<_>>()
-        .join(":")
+    let digest = hex::encode_upper(ring::digest::digest(&ring::digest::SHA256, der));
+    let pairs: Vec<&str> = (0..digest.len())
+        .step_by(2)
+        .map(|i| &digest[i..i + 2])
+        .collect();
+    pairs.join(":")
 }
 
 /// webpki's errors in words.
