@@ -75,8 +75,9 @@ pub struct Summary {
     pub elapsed_ms: f64,
     /// Ctrl-C stopped the scan before the input ended.
     pub interrupted: bool,
-    /// Probes that got no DNS answer in time for the MX or an exchange's
-    /// addresses: the domain's name servers, or the resolver under load.
+    /// Probes with a DNS question that got no answer in time (the MX, an
+    /// exchange's addresses, MTA-STS, TLS-RPT): the domain's name servers,
+    /// or the resolver under load.
     pub dns_timeouts: u64,
 }
 
@@ -113,7 +114,7 @@ impl Summary {
     /// What to say about the DNS timeouts, when they cluster.
     pub fn dns_advice(&self, jobs: usize) -> Option<String> {
         self.resolver_overloaded().then(|| format!(
-            "{} of {} probes got no DNS answer in time (dns_error \"timeout\", cause \"dns_timeout\"); when they cluster like this the resolver is usually the bottleneck, dropping questions under load, not the domains: lower -j (now {jobs}) or use a local caching resolver (unbound, with --resolver 127.0.0.1)",
+            "{} of {} probes had a DNS question go unanswered in time (dns_error \"timeout\"; cause \"dns_timeout\" when it was the MX); when they cluster like this the resolver is usually the bottleneck, dropping questions under load, not the domains: lower -j (now {jobs}) or use a local caching resolver (unbound, with --resolver 127.0.0.1)",
             self.dns_timeouts, self.total
         ))
     }
@@ -288,7 +289,7 @@ mod tests {
         assert!(with(3, 6)
             .dns_advice(6)
             .unwrap()
-            .starts_with("3 of 6 probes"));
+            .starts_with("3 of 6 probes had a DNS question go unanswered"));
         assert_eq!(with(1, 6).dns_advice(6), None);
     }
 

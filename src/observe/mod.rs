@@ -96,26 +96,24 @@ pub struct Route {
 }
 
 impl Run {
-    /// The MX question or an exchange's address question got no answer in
-    /// time (not a resolver that is down: that is its own outcome).
+    /// A DNS question of the run got no answer in time: the MX, an
+    /// exchange's addresses, or the MTA-STS and TLS-RPT records (not a
+    /// resolver that is down: that is its own outcome).
     pub fn dns_timed_out(&self) -> bool {
         use crate::dns::DnsError::Timeout;
-        let mx = matches!(
-            self.mx,
-            Some(Timed {
-                value: dns::MxOutcome::Failed(Timeout(_)),
-                ..
-            })
-        );
-        mx || self.routes.iter().any(|r| {
-            matches!(
-                r.lookup,
-                Some(Timed {
-                    value: Err(Timeout(_)),
-                    ..
-                })
-            )
-        })
+        let timed_out =
+            |r: &Result<Vec<String>, crate::dns::DnsError>| matches!(r, Err(Timeout(_)));
+        let mx =
+            matches!(&self.mx, Some(t) if matches!(t.value, dns::MxOutcome::Failed(Timeout(_))));
+        let address = self
+            .routes
+            .iter()
+            .any(|r| matches!(&r.lookup, Some(t) if matches!(t.value, Err(Timeout(_)))));
+        let records = self
+            .transport
+            .as_ref()
+            .is_some_and(|t| timed_out(&t.mta_sts.txt) || timed_out(&t.tls_rpt.records));
+        mx || address || records
     }
 }
 
