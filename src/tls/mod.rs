@@ -9,6 +9,7 @@
 //! webpki does not report (it stops at the first failure).
 
 pub mod cert;
+pub mod first_flight;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
