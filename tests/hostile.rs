@@ -208,10 +208,27 @@ fn starttls_answered_with_garbage_instead_of_a_handshake() {
             ..Config::new(responder(&["STARTTLS"], "250 Ok"))
         },
     );
+    // Opportunistic senders retry without STARTTLS and deliver: a warning,
+    // with the transaction tested on the plaintext retry.
     let (doc, code) = run(&smtp, &[]);
-    assert_eq!(code, 2);
+    assert_eq!(code, 1, "{doc:#}");
     let tls = check(&doc, "tls.starttls");
+    assert_eq!(
+        (tls["status"].as_str(), tls["data"]["cause"].as_str()),
+        (Some("warn"), Some("tls_broken")),
+        "{doc:#}"
+    );
     assert_eq!(tls["data"]["error_kind"], "not_tls", "{doc:#}");
+    let rcpt = check(&doc, "smtp.rcpt");
+    assert_eq!(rcpt["status"], "pass", "{doc:#}");
+    assert_eq!(check(&doc, "smtp.mail")["data"]["plaintext_retry"], true);
+    // --tls require: no retry, a failure
+    let (doc, code) = run(&smtp, &["--require-tls"]);
+    assert_eq!(
+        (code, check(&doc, "smtp.rcpt")["status"].as_str()),
+        (2, Some("skip")),
+        "{doc:#}"
+    );
     // in words, without rustls' InvalidContentType
     let summary = tls["summary"].as_str().unwrap();
     assert!(

@@ -385,14 +385,24 @@ fn starttls_not_offered_warns_and_fails_under_require() {
 
 #[test]
 fn legacy_tls_only_server_is_named_a_protocol_version_problem() {
+    // A server that refuses every version, also in our own ClientHello
+    // offering all of them: not "legacy", and opportunistic senders still
+    // deliver in plaintext.
     let smtp = FakeSmtp::starttls(Upgrade::Alert(70));
     let (doc, code) = run(&smtp, &[]);
-    assert_eq!(code, 2);
+    assert_eq!(code, 1, "{doc:#}");
     let tls = check(&doc, "tls.starttls");
     assert_eq!(tls["data"]["error_kind"], "protocol_version", "{tls:#}");
-    assert!(tls["summary"].as_str().unwrap().contains("TLS 1.0/1.1"));
+    assert!(tls["summary"].as_str().unwrap().contains("refuses every TLS version and suite, even a ClientHello offering all of them (TLS alert \"protocol version\")"), "{tls:#}");
+    let (doc, code) = run(&smtp, &["--require-tls"]);
+    assert_eq!(code, 2, "{doc:#}");
+    assert!(check(&doc, "tls.starttls")["summary"]
+        .as_str()
+        .unwrap()
+        .contains("TLS 1.0/1.1"));
+    // rustls's own words for alerts, as --tls require reports them
     let smtp = FakeSmtp::starttls(Upgrade::Alert(40));
-    let (doc, _) = run(&smtp, &[]);
+    let (doc, _) = run(&smtp, &["--require-tls"]);
     let tls = check(&doc, "tls.starttls");
     assert_eq!(tls["data"]["error_kind"], "no_shared_cipher");
     assert!(
@@ -404,7 +414,7 @@ fn legacy_tls_only_server_is_named_a_protocol_version_problem() {
     );
     // an alert of another kind, named in words (80: internal_error)
     let smtp = FakeSmtp::starttls(Upgrade::Alert(80));
-    let (doc, _) = run(&smtp, &[]);
+    let (doc, _) = run(&smtp, &["--require-tls"]);
     let tls = check(&doc, "tls.starttls");
     assert!(
         tls["summary"]
@@ -519,8 +529,10 @@ fn tls_command_stops_after_the_certificate() {
 
 #[test]
 fn handshake_that_never_comes_is_a_timeout() {
+    // After a failed handshake opportunistic senders retry in plaintext:
+    // a warning; with --tls require, a failure.
     let smtp = FakeSmtp::starttls(Upgrade::Stall);
-    let (doc, code) = run(&smtp, &["--timeout", "1"]);
+    let (doc, code) = run(&smtp, &["--timeout", "1", "--require-tls"]);
     assert_eq!(code, 2);
     assert_eq!(
         check(&doc, "tls.starttls")["data"]["error_kind"],
@@ -532,13 +544,20 @@ fn handshake_that_never_comes_is_a_timeout() {
 #[test]
 fn reset_during_the_handshake_is_named() {
     let smtp = FakeSmtp::starttls(Upgrade::Reset);
-    let (doc, code) = run(&smtp, &[]);
+    let (doc, code) = run(&smtp, &["--require-tls"]);
     assert_eq!(code, 2);
     assert_eq!(
         check(&doc, "tls.starttls")["data"]["error_kind"],
         "reset",
         "{doc:#}"
     );
+    let (doc, code) = run(&smtp, &[]);
+    assert_eq!(
+        code, 1,
+        "delivered in plaintext by opportunistic senders: {doc:#}"
+    );
+    assert_eq!(check(&doc, "tls.starttls")["data"]["error_kind"], "reset");
+    assert_eq!(check(&doc, "smtp.rcpt")["status"], "pass");
 }
 
 #[test]

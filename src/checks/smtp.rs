@@ -102,6 +102,16 @@ pub fn conversation_checks(
             }),
         }
     }
+    // After a failed handshake in --tls auto, the transaction comes from the
+    // plaintext retry on its own connection, as opportunistic senders do.
+    let main = obs;
+    let obs = match main.plaintext_retry.as_deref() {
+        Some(retry) => {
+            steps.failed = None;
+            retry
+        }
+        None => main,
+    };
     if policy.auth_planned && stage >= Stage::Auth {
         steps.phase = Stage::Auth;
         steps.add(CheckId::SmtpAuth, || match &obs.auth {
@@ -111,7 +121,20 @@ pub fn conversation_checks(
     }
     if stage >= Stage::Rcpt {
         steps.phase = Stage::Mail;
-        steps.add(CheckId::SmtpMail, || mail_check(obs, &ctx));
+        steps.add(CheckId::SmtpMail, || {
+            let check = mail_check(obs, &ctx);
+            match main.plaintext_retry.is_some() {
+                true => Check {
+                    summary: format!(
+                        "{} (on a new connection without STARTTLS, after the failed TLS handshake)",
+                        check.summary
+                    ),
+                    ..check
+                }
+                .with("plaintext_retry", true),
+                false => check,
+            }
+        });
         steps.phase = Stage::Rcpt;
         // Recipients are siblings: each is judged on its own, and the
         // transaction goes on when any was accepted (RFC 5321 §3.3).
@@ -135,6 +158,7 @@ pub fn conversation_checks(
         steps.add(CheckId::SmtpDataEnd, || data_end_check(obs, &ctx));
     }
     // Their own connections, off the delivery path: last, blocking nothing.
+    let obs = main;
     if let Some(outcome) = &obs.injection {
         steps
             .out

@@ -9,6 +9,7 @@ use crate::observe::conversation::{InjectionOutcome, TlsObservation};
 use crate::smtp::millis;
 use crate::smtp::reply::escape_bytes;
 use crate::smtp::Timed;
+use crate::tls::first_flight::FirstFlight;
 use crate::tls::HandshakeError;
 use serde_json::{json, Value};
 
@@ -67,10 +68,15 @@ pub fn session_check(tls: &TlsObservation, policy: &Policy) -> Check {
         Some(Timed {
             value: Err(e),
             elapsed,
-        }) => c(Status::Fail, format!("TLS handshake failed: {e}"))
-            .took(*elapsed)
-            .with("error_kind", e.kind.as_str())
-            .advice(handshake_advice(e)),
+        }) => match &tls.legacy {
+            Some(legacy) => {
+                legacy_check(c(tls_problem(policy), String::new()), e, legacy).took(*elapsed)
+            }
+            None => c(Status::Fail, format!("TLS handshake failed: {e}"))
+                .took(*elapsed)
+                .with("error_kind", e.kind.as_str())
+                .advice(handshake_advice(e)),
+        },
         Some(Timed {
             value: Ok(n),
             elapsed,
@@ -89,6 +95,47 @@ pub fn session_check(tls: &TlsObservation, policy: &Policy) -> Check {
         .with("cipher", n.cipher.clone())
         .with("key_exchange_group", n.key_exchange_group.clone())
         .with("handshake_ms", millis(*elapsed)),
+    }
+}
+
+/// A failed handshake explained by our own ClientHello (every version and
+/// suite, on a new connection): what the server really speaks. The address
+/// stays deliverable for opportunistic senders, which use that TLS if
+/// their library accepts it and otherwise retry in plaintext (tested on
+/// its own connection; the transaction checks come from there).
+fn legacy_check(base: Check, e: &HandshakeError, legacy: &Result<FirstFlight, String>) -> Check {
+    use crate::tls::first_flight::Version;
+    let base = base.with("error_kind", e.kind.as_str());
+    let retried = "opportunistic senders retry in plaintext, tested below on a new connection";
+    match legacy {
+        Ok(FirstFlight::Hello(h)) => {
+            let version = h.version.map_or_else(|| format!("version 0x{:04X}", h.version_wire), |v| v.name().to_string());
+            let legacy_version = h.version.is_some_and(|v| v < Version::Tls12);
+            let (cause, what) = match legacy_version {
+                true => ("tls_legacy_version", format!("the server speaks only {version} (it chose {} for a ClientHello offering every version and suite), which TLS 1.2-only senders refuse", h.suite_name())),
+                false => ("tls_legacy_suite", format!("to a ClientHello offering every suite the server chose {version} {}, a suite smtpcheck's TLS library (rustls) does not offer", h.suite_name())),
+            };
+            Check {
+                summary: format!("TLS handshake failed: {what}; senders whose TLS accepts it deliver over it, other {retried}"),
+                ..base
+            }
+            .with("cause", cause)
+            .with("legacy_version", version)
+            .with("legacy_suite", h.suite_name())
+            .advice("Offer TLS 1.2 and 1.3 with ECDHE key exchange and AES-GCM or ChaCha20-Poly1305 suites (NCSC-NL TLS guidelines: TLS 1.0 and 1.1 are phase-out, static RSA and CBC suites too). Postfix: smtpd_tls_protocols = >=TLSv1.2 and smtpd_tls_ciphers = medium with a current OpenSSL; Exim: tls_require_ciphers; Exchange: enable TLS 1.2 in SCHANNEL. DANE and MTA-STS senders need a modern, verified handshake and defer until then.")
+        }
+        Ok(FirstFlight::Alert(code)) => Check {
+            summary: format!("TLS handshake failed: the server refuses every TLS version and suite, even a ClientHello offering all of them (TLS alert \"{}\"): no sender gets TLS here; {retried}", crate::tls::alert_name(*code)),
+            ..base
+        }
+        .with("cause", "tls_broken")
+        .advice("The server's TLS set-up is broken for every client (a missing or unreadable key or certificate is the usual cause): check the server's log when STARTTLS is used."),
+        Ok(_) | Err(_) => Check {
+            summary: format!("TLS handshake failed: {e}; {retried}"),
+            ..base
+        }
+        .with("cause", "tls_broken")
+        .advice(handshake_advice(e)),
     }
 }
 

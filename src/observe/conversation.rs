@@ -100,6 +100,9 @@ pub struct TlsObservation {
     pub handshake: Option<Timed<Result<Negotiated, HandshakeError>>>,
     /// The presented chain, inspected and verified for the exchange name.
     pub certificate: Option<Result<CertFacts, String>>,
+    /// After a failed handshake: what the server answers to our own
+    /// ClientHello offering every version and suite, on a new connection.
+    pub legacy: Option<Result<crate::tls::first_flight::FirstFlight, String>>,
 }
 
 impl TlsObservation {
@@ -111,6 +114,7 @@ impl TlsObservation {
             injected: Vec::new(),
             handshake: None,
             certificate: None,
+            legacy: None,
         }
     }
 
@@ -173,6 +177,10 @@ pub struct Observation {
     pub vrfy: Option<Result<(Reply, Reply), String>>,
     /// `--retry-greylist`: the whole conversation again, after the wait.
     pub retry: Option<Box<Observation>>,
+    /// The TLS handshake failed with `--tls auto`: the conversation again
+    /// on a new connection without STARTTLS, as opportunistic senders
+    /// retry (Postfix at security level "may").
+    pub plaintext_retry: Option<Box<Observation>>,
     /// `--retry-greylist` wanted a retry that `--deadline` cut short: why.
     pub retry_cut: Option<String>,
     /// The conversation's task failed inside smtpcheck (a bug): nothing
@@ -224,6 +232,7 @@ impl Observation {
             relay: None,
             vrfy: None,
             retry: None,
+            plaintext_retry: None,
             retry_cut: None,
             internal_error: None,
             local_address: None,

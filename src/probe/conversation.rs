@@ -11,6 +11,7 @@ use crate::smtp::{
     BoxStream, Command, Deadlines, Reply, Session, SessionError, SessionState, Timed, Transcript,
 };
 use crate::tls::cert;
+use crate::tls::first_flight::{self, FirstFlight};
 use crate::tls::TlsClient;
 use rustls::pki_types::UnixTime;
 use std::net::SocketAddr;
@@ -118,6 +119,9 @@ pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
         }
     }
     obs.transcript = talk(session, &mut obs, plan).await;
+    if needs_plaintext_retry(&obs, plan) {
+        plaintext_retry(&mut obs, plan).await;
+    }
     let offered = obs.tls.as_ref().is_some_and(|t| t.offered && !t.implicit);
     if plan.injection_test && offered && plan.stage >= Stage::Tls {
         let (outcome, lines) = injection_test(&obs.endpoint, plan).await;
@@ -136,6 +140,86 @@ pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
         obs.transcript.extend(lines);
     }
     obs
+}
+
+/// `--tls auto` and the STARTTLS handshake failed before MAIL: senders that
+/// take TLS opportunistically retry without it.
+fn needs_plaintext_retry(obs: &Observation, plan: &Plan) -> bool {
+    let failed = obs
+        .tls
+        .as_ref()
+        .is_some_and(|t| !t.implicit && matches!(&t.handshake, Some(Timed { value: Err(_), .. })));
+    failed && plan.tls_mode == TlsMode::Auto && plan.stage >= Stage::Mail
+}
+
+/// What the server answers to our own ClientHello (the weakness rustls
+/// could not name), then the conversation again in plaintext on a new
+/// connection, as Postfix retries at security level "may".
+async fn plaintext_retry(obs: &mut Observation, plan: &Plan) {
+    let (legacy, lines) = legacy_hello(&obs.endpoint, plan).await;
+    obs.transcript.extend(lines);
+    if let Some(tls) = obs.tls.as_mut() {
+        tls.legacy = Some(legacy);
+    }
+    let plain = Plan {
+        tls_mode: TlsMode::Off,
+        injection_test: false,
+        relay_test: false,
+        vrfy: false,
+        ..plan.clone()
+    };
+    let retry = Box::pin(converse(obs.endpoint.clone(), &plain)).await;
+    obs.transcript.push(crate::smtp::session::TranscriptLine {
+        dir: crate::smtp::session::Direction::Note,
+        t_ms: 0.0,
+        text: "the TLS handshake failed: the conversation again on a new connection without STARTTLS, as opportunistic senders retry".into(),
+        tls: false,
+    });
+    obs.transcript.extend(retry.transcript.iter().cloned());
+    obs.plaintext_retry = Some(Box::new(retry));
+}
+
+/// STARTTLS on a new connection, then our own ClientHello offering every
+/// version and suite; the server's first answer says what it speaks.
+async fn legacy_hello(
+    endpoint: &Endpoint,
+    plan: &Plan,
+) -> (Result<FirstFlight, String>, Transcript) {
+    let mut session = match side_session(endpoint, plan, "what the server's TLS offers").await {
+        Ok(s) => s,
+        Err((why, lines)) => return (Err(why), lines),
+    };
+    match session.command(&Command::starttls()).await {
+        Ok(r) if r.code == 220 => {}
+        Ok(r) => {
+            return (
+                Err(format!(
+                    "STARTTLS refused on the new connection: {}",
+                    r.summary()
+                )),
+                session.into_transcript(),
+            )
+        }
+        Err(e) => return (Err(e.to_string()), session.into_transcript()),
+    }
+    let hello = first_flight::Hello::everything(first_flight::Version::Tls13, Some(&endpoint.host));
+    let (mut stream, mut state) = session.into_parts();
+    let answer = first_flight::exchange(&mut stream, &hello, plan.deadlines.next())
+        .await
+        .map_err(|e| crate::words::io(&e));
+    state.note(match &answer {
+        Ok(FirstFlight::Hello(h)) => format!(
+            "our ClientHello (every version and suite): the server chose {} {}",
+            h.version.map_or_else(
+                || format!("version 0x{:04X}", h.version_wire),
+                |v| v.name().to_string()
+            ),
+            h.suite_name()
+        ),
+        Ok(other) => format!("our ClientHello (every version and suite): {other:?}"),
+        Err(e) => format!("our ClientHello (every version and suite): {e}"),
+    });
+    (answer, state.into_transcript())
 }
 
 /// A plaintext side connection up to a successful EHLO, for the opt-in

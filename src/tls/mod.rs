@@ -146,6 +146,14 @@ fn alert_words(alert: AlertDescription) -> String {
     crate::words::variant(&format!("{alert:?}"))
 }
 
+/// A TLS alert code by its name in words (`70` is `protocol version`).
+pub fn alert_name(code: u8) -> String {
+    match AlertDescription::from(code) {
+        AlertDescription::Unknown(n) => format!("number {n}"),
+        known => alert_words(known),
+    }
+}
+
 /// Why a certificate does not verify, in words.
 pub fn certificate_words(e: &rustls::CertificateError) -> String {
     use rustls::CertificateError as C;

@@ -1,0 +1,178 @@
+//! Servers whose TLS rustls cannot complete but OpenSSL senders can: TLS
+//! 1.0 or 1.1 only, static RSA, DHE (real OpenSSL 3 with SECLEVEL=0 behind
+//! Python's ssl, scripts/peers/legacy_tls_smtp.py). Each is a TLS-quality
+//! finding with the weakness named, and the address stays deliverable for
+//! opportunistic senders, which retry in plaintext: MAIL and RCPT are
+//! tested on that retry. `--tls require` still fails them.
+
+mod support;
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use support::{check, smtpcheck_json};
+
+struct LegacyServer {
+    child: Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for LegacyServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl LegacyServer {
+    fn start(args: &[&str]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let script = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scripts/peers/legacy_tls_smtp.py"
+        );
+        let mut child = Command::new("python3")
+            .args(["-W", "ignore", script, "--dir"])
+            .arg(dir.path())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python3 runs the legacy TLS server");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("no port from {args:?}: {line:?}"));
+        Self {
+            child,
+            port,
+            _dir: dir,
+        }
+    }
+
+    fn probe(&self, extra: &[&str]) -> (Value, i32) {
+        let server = format!("127.0.0.1:{}", self.port);
+        let mut args = vec![
+            "probe",
+            "--server",
+            &server,
+            "--rcpt",
+            "postmaster@legacy.test",
+        ];
+        args.extend_from_slice(extra);
+        smtpcheck_json(&args)
+    }
+}
+
+/// The checks every such server gets: a TLS warning with `cause`, the
+/// transaction from the plaintext retry, and a failure under --tls require.
+fn deliverable_with_weak_tls(server: &LegacyServer, cause: &str) -> Value {
+    let (doc, code) = server.probe(&[]);
+    assert_eq!(code, 1, "{doc:#}");
+    let tls = check(&doc, "tls.starttls").clone();
+    assert_eq!(
+        (tls["status"].as_str(), tls["data"]["cause"].as_str()),
+        (Some("warn"), Some(cause)),
+        "{tls:#}"
+    );
+    assert_eq!(check(&doc, "smtp.rcpt")["status"], "pass", "{doc:#}");
+    assert_eq!(check(&doc, "smtp.mail")["data"]["plaintext_retry"], true);
+    assert!(
+        !doc["summary"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be delivered"),
+        "{doc:#}"
+    );
+    let (doc, code) = server.probe(&["--require-tls"]);
+    assert_eq!(code, 2, "{doc:#}");
+    assert_eq!(check(&doc, "tls.starttls")["status"], "fail");
+    assert_eq!(check(&doc, "smtp.rcpt")["status"], "skip");
+    tls
+}
+
+#[test]
+fn tls_1_0_only_is_named_and_stays_deliverable() {
+    let server = LegacyServer::start(&["--tls-version", "1.0"]);
+    let tls = deliverable_with_weak_tls(&server, "tls_legacy_version");
+    assert_eq!(tls["data"]["legacy_version"], "TLSv1.0");
+    assert!(
+        tls["summary"]
+            .as_str()
+            .unwrap()
+            .contains("the server speaks only TLSv1.0"),
+        "{tls:#}"
+    );
+}
+
+#[test]
+fn tls_1_1_only_is_named() {
+    let server = LegacyServer::start(&["--tls-version", "1.1"]);
+    let tls = deliverable_with_weak_tls(&server, "tls_legacy_version");
+    assert_eq!(tls["data"]["legacy_version"], "TLSv1.1");
+}
+
+#[test]
+fn static_rsa_only_names_the_suite() {
+    let server = LegacyServer::start(&[
+        "--tls-version",
+        "1.2",
+        "--ciphers",
+        "AES128-SHA:@SECLEVEL=0",
+    ]);
+    let tls = deliverable_with_weak_tls(&server, "tls_legacy_suite");
+    assert_eq!(
+        (
+            tls["data"]["legacy_version"].as_str(),
+            tls["data"]["legacy_suite"].as_str()
+        ),
+        (Some("TLSv1.2"), Some("TLS_RSA_WITH_AES_128_CBC_SHA"))
+    );
+}
+
+#[test]
+fn dhe_only_names_the_suite() {
+    let server = LegacyServer::start(&[
+        "--tls-version",
+        "1.2",
+        "--ciphers",
+        "DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0",
+        "--dh",
+        "ffdhe2048",
+    ]);
+    let tls = deliverable_with_weak_tls(&server, "tls_legacy_suite");
+    assert_eq!(
+        tls["data"]["legacy_suite"],
+        "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"
+    );
+}
+
+/// Through the MX: the sender simulation has opportunistic senders deliver
+/// (over TLS 1.0 if their library allows it, else in plaintext).
+#[test]
+fn opportunistic_senders_deliver_to_a_tls_1_0_only_mx() {
+    use support::dns::{zone, TestDns};
+    let server = LegacyServer::start(&["--tls-version", "1.0"]);
+    let dns = TestDns::start(&[&zone("legacy.test", "@ MX 10 mx\nmx A 127.0.0.1")]);
+    let (resolver, port) = (dns.resolver_arg(), server.port.to_string());
+    let (doc, code) = smtpcheck_json(&[
+        "probe",
+        "legacy.test",
+        "--resolver",
+        &resolver,
+        "--allow-private",
+        "--port",
+        &port,
+    ]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(
+        support::sender(&doc, "opportunistic")["action"],
+        "deliver",
+        "{doc:#}"
+    );
+}
