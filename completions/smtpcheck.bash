@@ -76,7 +76,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__banner)
-            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -258,7 +258,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__connect)
-            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -376,7 +376,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__ehlo)
-            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -622,7 +622,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__probe)
-            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -740,7 +740,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__scan)
-            opts="-j -o -4 -6 -h --jobs --per-ip --shard --output --transport-policy --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --help"
+            opts="-j -o -4 -6 -h --jobs --per-ip --shard --output --transport-policy --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -866,7 +866,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__send)
-            opts="-4 -6 -v -h --to --cc --bcc --subject --body --body-file --header --chunking --notify --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-4 -6 -v -h --to --cc --bcc --subject --body --body-file --header --chunking --notify --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1016,7 +1016,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__tls)
-            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -339,6 +339,9 @@ pub struct TlsArgs {
     /// Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address
     #[arg(long)]
     pub tls_injection_test: bool,
+    /// Also enumerate the TLS versions (SSLv3 to TLS 1.3) and grade them and the suites chosen, in internet.nl's terms; five short extra connections per address (on by default in `smtpcheck tls`)
+    #[arg(long)]
+    pub tls_scan: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -484,6 +487,7 @@ impl ProbeArgs {
             opts.cert_crit_days = crit.map(i64::from);
         }
         opts.injection_test = self.tls.tls_injection_test;
+        opts.tls_scan = self.tls.tls_scan || stage == Stage::Tls;
         opts.quit_after = self.quit_after;
         if self.submission {
             opts.port = 587;

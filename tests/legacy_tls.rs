@@ -176,3 +176,61 @@ fn opportunistic_senders_deliver_to_a_tls_1_0_only_mx() {
         "{doc:#}"
     );
 }
+
+/// `--tls-scan`: one connection per version; a TLS 1.0-only OpenSSL server
+/// is graded phase-out in internet.nl's terms, and its suite named.
+#[test]
+fn tls_scan_grades_a_tls_1_0_only_server() {
+    let server = LegacyServer::start(&["--tls-version", "1.0"]);
+    let (doc, _) = server.probe(&["--tls-scan"]);
+    let versions = check(&doc, "tls.versions");
+    assert_eq!(
+        (
+            versions["status"].as_str(),
+            versions["data"]["grade"].as_str()
+        ),
+        (Some("warn"), Some("phase-out")),
+        "{versions:#}"
+    );
+    assert_eq!(versions["data"]["offered"], serde_json::json!(["TLSv1.0"]));
+    assert_eq!(
+        versions["data"]["refused"],
+        serde_json::json!(["SSLv3", "TLSv1.1", "TLSv1.2", "TLSv1.3"])
+    );
+    assert!(versions["summary"]
+        .as_str()
+        .unwrap()
+        .starts_with("accepts TLSv1.0 (phase-out); no TLS 1.3"));
+    let ciphers = check(&doc, "tls.ciphers");
+    assert_eq!(
+        ciphers["data"]["chosen"][0]["version"], "TLSv1.0",
+        "{ciphers:#}"
+    );
+}
+
+/// Static RSA only on TLS 1.2: the version is sufficient, the suite is
+/// phase-out (no forward secrecy).
+#[test]
+fn tls_scan_grades_static_rsa_as_phase_out() {
+    let server = LegacyServer::start(&[
+        "--tls-version",
+        "1.2",
+        "--ciphers",
+        "AES128-SHA:@SECLEVEL=0",
+    ]);
+    let (doc, _) = server.probe(&["--tls-scan"]);
+    assert_eq!(check(&doc, "tls.versions")["data"]["grade"], "sufficient");
+    let ciphers = check(&doc, "tls.ciphers");
+    assert_eq!(
+        (
+            ciphers["status"].as_str(),
+            ciphers["data"]["grade"].as_str()
+        ),
+        (Some("warn"), Some("phase-out")),
+        "{ciphers:#}"
+    );
+    assert_eq!(
+        ciphers["data"]["chosen"][0]["suite"],
+        "TLS_RSA_WITH_AES_128_CBC_SHA"
+    );
+}

@@ -60,6 +60,8 @@ check_ids! {
     TlsCertificate => "tls.certificate",
     TlsDane => "tls.dane",
     TlsInjection => "tls.injection",
+    TlsVersions => "tls.versions",
+    TlsCiphers => "tls.ciphers",
     SmtpIdentity => "smtp.identity",
     SmtpAuth => "smtp.auth",
     SmtpMail => "smtp.mail",

@@ -15,6 +15,7 @@ pub mod rules;
 pub mod senders;
 pub mod smtp;
 pub mod tls;
+pub mod tls_grade;
 
 #[cfg(test)]
 pub(crate) mod testkit;

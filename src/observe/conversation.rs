@@ -46,6 +46,27 @@ impl ConnectError {
     }
 }
 
+/// One protocol version asked for alone (`--tls-scan`) and the answer.
+#[derive(Debug, Clone)]
+pub struct VersionProbe {
+    pub version: crate::tls::first_flight::Version,
+    pub answer: Result<crate::tls::first_flight::FirstFlight, String>,
+}
+
+impl VersionProbe {
+    /// The server negotiated exactly this version: the suite it chose.
+    pub fn accepted(&self) -> Option<&crate::tls::first_flight::ServerHello> {
+        match &self.answer {
+            Ok(crate::tls::first_flight::FirstFlight::Hello(h))
+                if h.version == Some(self.version) =>
+            {
+                Some(h)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// An extension asked for on the command line that the server lacks: the
 /// transaction went on without it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,6 +198,8 @@ pub struct Observation {
     pub vrfy: Option<Result<(Reply, Reply), String>>,
     /// `--retry-greylist`: the whole conversation again, after the wait.
     pub retry: Option<Box<Observation>>,
+    /// `--tls-scan`: what each protocol version got, on its own connection.
+    pub tls_versions: Option<Vec<VersionProbe>>,
     /// The TLS handshake failed with `--tls auto`: the conversation again
     /// on a new connection without STARTTLS, as opportunistic senders
     /// retry (Postfix at security level "may").
@@ -233,6 +256,7 @@ impl Observation {
             vrfy: None,
             retry: None,
             plaintext_retry: None,
+            tls_versions: None,
             retry_cut: None,
             internal_error: None,
             local_address: None,

@@ -5,6 +5,7 @@
 
 pub use crate::observe::conversation::{
     AuthOutcome, ConnectError, InjectionOutcome, Observation, TlsMode, TlsObservation, Unoffered,
+    VersionProbe,
 };
 use crate::observe::{Endpoint, Stage};
 use crate::smtp::{
@@ -49,6 +50,8 @@ pub struct Plan {
     pub connector: Arc<dyn super::connect::Connector>,
     /// `--sni`: the TLS server name to send instead of the host's.
     pub sni: Option<String>,
+    /// `--tls-scan`: enumerate the protocol versions on extra connections.
+    pub tls_scan: bool,
 }
 
 /// Who to authenticate as, and how.
@@ -123,6 +126,12 @@ pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
         plaintext_retry(&mut obs, plan).await;
     }
     let offered = obs.tls.as_ref().is_some_and(|t| t.offered && !t.implicit);
+    let implicit = obs.tls.as_ref().is_some_and(|t| t.implicit);
+    if plan.tls_scan && (offered || implicit) {
+        let (probes, lines) = enumerate_versions(&obs.endpoint, plan, implicit).await;
+        obs.tls_versions = Some(probes);
+        obs.transcript.extend(lines);
+    }
     if plan.injection_test && offered && plan.stage >= Stage::Tls {
         let (outcome, lines) = injection_test(&obs.endpoint, plan).await;
         obs.injection = Some(outcome);
@@ -169,12 +178,9 @@ async fn plaintext_retry(obs: &mut Observation, plan: &Plan) {
         ..plan.clone()
     };
     let retry = Box::pin(converse(obs.endpoint.clone(), &plain)).await;
-    obs.transcript.push(crate::smtp::session::TranscriptLine {
-        dir: crate::smtp::session::Direction::Note,
-        t_ms: 0.0,
-        text: "the TLS handshake failed: the conversation again on a new connection without STARTTLS, as opportunistic senders retry".into(),
-        tls: false,
-    });
+    obs.transcript.push(note_line(
+        "the TLS handshake failed: the conversation again on a new connection without STARTTLS, as opportunistic senders retry".into(),
+    ));
     obs.transcript.extend(retry.transcript.iter().cloned());
     obs.plaintext_retry = Some(Box::new(retry));
 }
@@ -185,40 +191,115 @@ async fn legacy_hello(
     endpoint: &Endpoint,
     plan: &Plan,
 ) -> (Result<FirstFlight, String>, Transcript) {
-    let mut session = match side_session(endpoint, plan, "what the server's TLS offers").await {
-        Ok(s) => s,
-        Err((why, lines)) => return (Err(why), lines),
-    };
-    match session.command(&Command::starttls()).await {
-        Ok(r) if r.code == 220 => {}
-        Ok(r) => {
-            return (
-                Err(format!(
-                    "STARTTLS refused on the new connection: {}",
-                    r.summary()
-                )),
-                session.into_transcript(),
-            )
-        }
-        Err(e) => return (Err(e.to_string()), session.into_transcript()),
-    }
     let hello = first_flight::Hello::everything(first_flight::Version::Tls13, Some(&endpoint.host));
-    let (mut stream, mut state) = session.into_parts();
-    let answer = first_flight::exchange(&mut stream, &hello, plan.deadlines.next())
-        .await
-        .map_err(|e| crate::words::io(&e));
-    state.note(match &answer {
+    let (answer, mut lines) = first_flight_on_new_connection(endpoint, plan, &hello, false).await;
+    let said = match &answer {
         Ok(FirstFlight::Hello(h)) => format!(
-            "our ClientHello (every version and suite): the server chose {} {}",
+            "the server chose {} {}",
             h.version.map_or_else(
                 || format!("version 0x{:04X}", h.version_wire),
                 |v| v.name().to_string()
             ),
             h.suite_name()
         ),
-        Ok(other) => format!("our ClientHello (every version and suite): {other:?}"),
-        Err(e) => format!("our ClientHello (every version and suite): {e}"),
-    });
+        Ok(other) => format!("{other:?}"),
+        Err(e) => e.clone(),
+    };
+    lines.push(note_line(format!(
+        "our ClientHello (every version and suite): {said}"
+    )));
+    (answer, lines)
+}
+
+/// `--tls-scan` (and `smtpcheck tls`): one short connection per protocol
+/// version, SSLv3 to TLS 1.3, each offering every suite of that version,
+/// weakest first (so the server's choice shows whether it enforces an order
+/// of its own). Each ends after the server's first flight.
+async fn enumerate_versions(
+    endpoint: &Endpoint,
+    plan: &Plan,
+    implicit: bool,
+) -> (Vec<VersionProbe>, Transcript) {
+    let mut probes = Vec::new();
+    let mut lines = Vec::new();
+    for version in first_flight::Version::ALL {
+        let hello = first_flight::Hello::only(version, Some(&endpoint.host));
+        let (answer, transcript) =
+            first_flight_on_new_connection(endpoint, plan, &hello, implicit).await;
+        lines.extend(transcript);
+        let said = match &answer {
+            Ok(FirstFlight::Hello(h)) if h.version == Some(version) => {
+                format!("{} {}", version.name(), h.suite_name())
+            }
+            Ok(FirstFlight::Hello(h)) => format!(
+                "no {} (it answered {})",
+                version.name(),
+                h.version.map_or("another version", |v| v.name())
+            ),
+            Ok(FirstFlight::Alert(code)) => format!(
+                "no {} (TLS alert \"{}\")",
+                version.name(),
+                crate::tls::alert_name(*code)
+            ),
+            Ok(other) => format!("no {} ({other:?})", version.name()),
+            Err(e) => format!("no answer for {} ({e})", version.name()),
+        };
+        lines.push(note_line(format!("--tls-scan: {said}")));
+        probes.push(VersionProbe { version, answer });
+    }
+    (probes, lines)
+}
+
+fn note_line(text: String) -> crate::smtp::session::TranscriptLine {
+    crate::smtp::session::TranscriptLine {
+        dir: crate::smtp::session::Direction::Note,
+        t_ms: 0.0,
+        text,
+        tls: false,
+    }
+}
+
+/// A new connection (with STARTTLS unless `implicit`), our ClientHello,
+/// and the server's first answer.
+async fn first_flight_on_new_connection(
+    endpoint: &Endpoint,
+    plan: &Plan,
+    hello: &first_flight::Hello,
+    implicit: bool,
+) -> (Result<FirstFlight, String>, Transcript) {
+    let (mut stream, state) = if implicit {
+        let origin = Instant::now();
+        let socket = SocketAddr::new(endpoint.address, endpoint.port);
+        match tokio::time::timeout_at(plan.deadlines.next(), plan.connector.connect(socket)).await {
+            Ok(Ok(tcp)) => {
+                let session: Session<BoxStream> = Session::new(tcp.stream, origin, plan.deadlines);
+                session.into_parts()
+            }
+            _ => return (Err("the extra connection failed".into()), Vec::new()),
+        }
+    } else {
+        let mut session = match side_session(endpoint, plan, "what the server's TLS offers").await {
+            Ok(s) => s,
+            Err((why, lines)) => return (Err(why), lines),
+        };
+        match session.command(&Command::starttls()).await {
+            Ok(r) if r.code == 220 => {}
+            Ok(r) => {
+                return (
+                    Err(format!(
+                        "STARTTLS refused on the new connection: {}",
+                        r.summary()
+                    )),
+                    session.into_transcript(),
+                )
+            }
+            Err(e) => return (Err(e.to_string()), session.into_transcript()),
+        }
+        session.into_parts()
+    };
+    let answer = first_flight::exchange(&mut stream, hello, plan.deadlines.next())
+        .await
+        .map_err(|e| crate::words::io(&e));
     (answer, state.into_transcript())
 }
 

@@ -106,6 +106,8 @@ pub struct Options {
     pub port_witness: Option<Arc<PortWitness>>,
     /// Only addresses of this family are probed (`-4`, `-6`, `--source`).
     pub family: Option<crate::observe::Family>,
+    /// Enumerate the TLS versions and graded suites per address.
+    pub tls_scan: bool,
     /// The TLS server name to send instead of the MX host (`--sni`); the
     /// certificate is still judged against the MX host, as senders do.
     pub sni: Option<String>,
@@ -150,6 +152,7 @@ impl Options {
             mta_sts_port: mta_sts::DEFAULT_PORT,
             family: None,
             sni: None,
+            tls_scan: false,
             port_witness: None,
         }
     }
@@ -497,6 +500,7 @@ fn plan_of(opts: &Options, deadlines: Deadlines) -> Plan {
         vrfy: opts.vrfy,
         connector: opts.connector.clone(),
         sni: opts.sni.clone(),
+        tls_scan: opts.tls_scan,
     }
 }
 

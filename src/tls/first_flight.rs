@@ -95,6 +95,17 @@ impl Hello {
         }
     }
 
+    /// A hello that a server can only answer with exactly `version`: for
+    /// TLS 1.3 supported_versions lists 1.3 alone; below it, `version` is
+    /// the highest offered, and a ServerHello with a lower one means no.
+    pub fn only(version: Version, server_name: Option<&str>) -> Self {
+        let mut hello = Self::everything(version, server_name);
+        if version == Version::Tls13 {
+            hello.suites.retain(|id| id >> 8 == 0x13);
+        }
+        hello
+    }
+
     /// The ClientHello as one TLS record.
     pub fn to_record(&self, random: [u8; 32]) -> Vec<u8> {
         let legacy = self.max.min(Version::Tls12).wire();
@@ -106,8 +117,12 @@ impl Hello {
         suites.push(RENEGOTIATION_SCSV);
         put_u16_list(&mut body, &suites);
         // DEFLATE (1) before null (0): a server that picks it has TLS
-        // compression on (CRIME, CVE-2012-4929).
-        body.extend([2, 1, 0]);
+        // compression on (CRIME, CVE-2012-4929). A hello that offers TLS 1.3
+        // must list null alone (RFC 8446 §4.1.2), or OpenSSL refuses it.
+        match self.max >= Version::Tls13 {
+            true => body.extend([1, 0]),
+            false => body.extend([2, 1, 0]),
+        }
         if self.max > Version::Ssl3 {
             let extensions = self.extensions();
             body.extend((extensions.len() as u16).to_be_bytes());
@@ -153,8 +168,14 @@ impl Hello {
         extension(&mut out, 0x000d, &u16_list(&schemes));
         extension(&mut out, 0x0017, &[]); // extended_master_secret (RFC 7627)
         if self.max >= Version::Tls13 {
-            // supported_versions: 1.3 down to 1.0
-            let versions = [0x0304u16, 0x0303, 0x0302, 0x0301];
+            // supported_versions: 1.3 down to 1.0, or 1.3 alone when only
+            // TLS 1.3 suites are offered (`only`)
+            let only13 = self.suites.iter().all(|id| id >> 8 == 0x13);
+            let versions: &[u16] = if only13 {
+                &[0x0304]
+            } else {
+                &[0x0304, 0x0303, 0x0302, 0x0301]
+            };
             let mut data = vec![(versions.len() * 2) as u8];
             for v in versions {
                 data.extend(v.to_be_bytes());
@@ -399,6 +420,11 @@ mod tests {
         let record = Hello::everything(Version::Tls13, None).to_record([0; 32]);
         let parsed = client_hello(&record);
         assert_eq!(parsed.version.0, 0x0303, "legacy_version stays 1.2");
+        assert_eq!(
+            parsed.comp.iter().map(|c| c.0).collect::<Vec<_>>(),
+            [0],
+            "RFC 8446 §4.1.2"
+        );
         assert!(parsed.ciphers.iter().any(|c| c.0 == 0x1301));
         let (_, ext) = tls_parser::parse_tls_client_hello_extensions(parsed.ext.unwrap()).unwrap();
         assert!(ext

@@ -33,7 +33,7 @@ use tokio_rustls::TlsConnector;
 pub struct Negotiated {
     /// `TLSv1.3`, `TLSv1.2`.
     pub version: String,
-    /// IANA name, e.g. `TLS13_AES_256_GCM_SHA384`.
+    /// IANA name, e.g. `TLS_AES_256_GCM_SHA384`.
     pub cipher: String,
     /// e.g. `X25519`.
     pub key_exchange_group: Option<String>,
@@ -280,7 +280,7 @@ impl TlsClient {
                 .unwrap_or_default(),
             cipher: conn
                 .negotiated_cipher_suite()
-                .map(|s| format!("{:?}", s.suite()))
+                .map(|s| first_flight::suite_name(u16::from(s.suite())))
                 .unwrap_or_default(),
             key_exchange_group: conn
                 .negotiated_key_exchange_group()

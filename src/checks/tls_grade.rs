@@ -1,0 +1,204 @@
+//! TLS quality in internet.nl's terms: the NCSC-NL "IT Security Guidelines
+//! for Transport Layer Security (TLS)" (2025 edition) grade each setting
+//! good, sufficient, phase-out or insufficient. Here: the protocol versions
+//! a server accepts and the suite it chooses for each, from `--tls-scan`.
+//! Quality, not reachability: these findings warn at most.
+
+use super::{Check, CheckId, Status};
+use crate::observe::conversation::VersionProbe;
+use crate::tls::first_flight::Version;
+use serde::Serialize;
+use tls_parser::{
+    TlsCipherEnc as Enc, TlsCipherEncMode as Mode, TlsCipherKx as Kx, TlsCipherSuite,
+};
+
+/// The four grades of the NCSC-NL guidelines, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grade {
+    Good,
+    Sufficient,
+    PhaseOut,
+    Insufficient,
+}
+
+impl Grade {
+    pub fn word(self) -> &'static str {
+        match self {
+            Grade::Good => "good",
+            Grade::Sufficient => "sufficient",
+            Grade::PhaseOut => "phase-out",
+            Grade::Insufficient => "insufficient",
+        }
+    }
+}
+
+/// NCSC-NL 2025, table 1: TLS 1.3 good, 1.2 sufficient, 1.1 and 1.0
+/// phase-out, SSL 3 and older insufficient.
+pub fn version_grade(v: Version) -> Grade {
+    match v {
+        Version::Tls13 => Grade::Good,
+        Version::Tls12 => Grade::Sufficient,
+        Version::Tls11 | Version::Tls10 => Grade::PhaseOut,
+        Version::Ssl3 => Grade::Insufficient,
+    }
+}
+
+/// NCSC-NL 2025, tables 3 and 4, by what the suite does: forward-secret key
+/// exchange (ECDHE, DHE, TLS 1.3) with AES-GCM or ChaCha20-Poly1305 is
+/// good; with AES-CBC or AES-CCM sufficient; static RSA key exchange with
+/// AES, and 3DES anywhere, phase-out; everything else (RC4, DES, NULL,
+/// anonymous, export, CCM_8, other ciphers) insufficient.
+pub fn suite_grade(id: u16) -> Grade {
+    let Some(suite) = TlsCipherSuite::from_id(id) else {
+        return Grade::Insufficient;
+    };
+    let forward_secret = matches!(suite.kx, Kx::Ecdhe | Kx::Dhe | Kx::Tls13);
+    let anonymous = matches!(suite.au, tls_parser::TlsCipherAu::Null) && suite.kx != Kx::Tls13;
+    if anonymous || suite.name.contains("CCM_8") || suite.enc_size < 112 {
+        return Grade::Insufficient;
+    }
+    match (forward_secret, suite.enc, suite.enc_mode) {
+        (true, Enc::Aes, Mode::Gcm) | (true, Enc::Chacha20_Poly1305, _) => Grade::Good,
+        (true, Enc::Aes, Mode::Cbc | Mode::Ccm) => Grade::Sufficient,
+        (false, Enc::Aes, _) if suite.kx == Kx::Rsa => Grade::PhaseOut,
+        (_, Enc::TripleDes, _) => Grade::PhaseOut,
+        _ => Grade::Insufficient,
+    }
+}
+
+#[derive(Serialize)]
+struct Offered {
+    version: &'static str,
+    grade: Grade,
+    suite: String,
+    suite_grade: Grade,
+}
+
+/// `tls.versions` and `tls.ciphers` for one address.
+pub fn scan_checks(probes: &[VersionProbe]) -> Vec<Check> {
+    let offered: Vec<Offered> = probes
+        .iter()
+        .filter_map(|p| {
+            p.accepted().map(|h| Offered {
+                version: p.version.name(),
+                grade: version_grade(p.version),
+                suite: h.suite_name(),
+                suite_grade: suite_grade(h.suite),
+            })
+        })
+        .collect();
+    let refused: Vec<&str> = probes
+        .iter()
+        .filter(|p| p.accepted().is_none())
+        .map(|p| p.version.name())
+        .collect();
+    if offered.is_empty() {
+        let c = Check::new(CheckId::TlsVersions, Status::Warn, "no TLS version from SSLv3 to TLS 1.3 was accepted on its own connection")
+            .with("refused", refused)
+            .advice("The server took no ClientHello of ours: its TLS is broken or refuses every client; see tls.starttls.");
+        return vec![c];
+    }
+    vec![versions_check(&offered, &refused), ciphers_check(&offered)]
+}
+
+fn versions_check(offered: &[Offered], refused: &[&str]) -> Check {
+    let worst = offered.iter().map(|o| o.grade).max().unwrap_or(Grade::Good);
+    let list: Vec<String> = offered
+        .iter()
+        .map(|o| format!("{} ({})", o.version, o.grade.word()))
+        .collect();
+    let status = if worst >= Grade::PhaseOut {
+        Status::Warn
+    } else {
+        Status::Pass
+    };
+    let mut check = Check::new(
+        CheckId::TlsVersions,
+        status,
+        format!("accepts {}", list.join(", ")),
+    )
+    .with(
+        "offered",
+        offered.iter().map(|o| o.version).collect::<Vec<_>>(),
+    )
+    .with("refused", refused.to_vec())
+    .with("grade", worst.word());
+    if !offered.iter().any(|o| o.version == "TLSv1.3") {
+        check.summary.push_str("; no TLS 1.3");
+    }
+    if worst >= Grade::PhaseOut {
+        let old: Vec<&str> = offered
+            .iter()
+            .filter(|o| o.grade >= Grade::PhaseOut)
+            .map(|o| o.version)
+            .collect();
+        check = check.advice(format!("Turn off {} (NCSC-NL TLS guidelines: {}); senders that still need them are rare, and every modern MTA speaks TLS 1.2. Postfix: smtpd_tls_protocols = >=TLSv1.2; Exim (OpenSSL): openssl_options = +no_tlsv1 +no_tlsv1_1 +no_sslv3; Exchange: disable TLS 1.0/1.1 in SCHANNEL.", old.join(" and "), worst.word()));
+    }
+    check
+}
+
+fn ciphers_check(offered: &[Offered]) -> Check {
+    let worst = offered
+        .iter()
+        .map(|o| o.suite_grade)
+        .max()
+        .unwrap_or(Grade::Good);
+    let list: Vec<String> = offered
+        .iter()
+        .map(|o| format!("{}: {} ({})", o.version, o.suite, o.suite_grade.word()))
+        .collect();
+    let status = if worst >= Grade::PhaseOut {
+        Status::Warn
+    } else {
+        Status::Pass
+    };
+    let check = Check::new(
+        CheckId::TlsCiphers,
+        status,
+        format!(
+            "offered every suite weakest first, the server chose {}",
+            list.join("; ")
+        ),
+    )
+    .with("chosen", serde_json::to_value(offered).unwrap_or_default())
+    .with("grade", worst.word());
+    match worst >= Grade::PhaseOut {
+        true => check.advice("For a client that offers weak suites first, the server picks one graded phase-out or insufficient (NCSC-NL TLS guidelines): enforce the server's own order, strong suites first, and drop the weak ones. Postfix: tls_preempt_cipherlist = yes with smtpd_tls_ciphers = medium (or high); Exim: tls_require_ciphers; Exchange: the SCHANNEL suite order."),
+        false => check,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suites_are_graded_as_the_guidelines_say() {
+        for (id, grade) in [
+            (0x1302, Grade::Good),         // TLS_AES_256_GCM_SHA384
+            (0x1303, Grade::Good),         // TLS_CHACHA20_POLY1305_SHA256
+            (0xc02f, Grade::Good),         // ECDHE-RSA-AES128-GCM-SHA256
+            (0x009e, Grade::Good),         // DHE-RSA-AES128-GCM-SHA256
+            (0xc013, Grade::Sufficient),   // ECDHE-RSA-AES128-SHA (CBC)
+            (0x002f, Grade::PhaseOut),     // AES128-SHA (static RSA)
+            (0x009c, Grade::PhaseOut),     // AES128-GCM-SHA256 (static RSA)
+            (0x000a, Grade::PhaseOut),     // DES-CBC3-SHA
+            (0x0005, Grade::Insufficient), // RC4-SHA
+            (0x0018, Grade::Insufficient), // ADH-RC4-MD5 (anonymous)
+            (0x1305, Grade::Insufficient), // TLS_AES_128_CCM_8_SHA256
+            (0x0003, Grade::Insufficient), // EXP-RC4-MD5
+            (0x0000, Grade::Insufficient), // NULL
+        ] {
+            assert_eq!(suite_grade(id), grade, "0x{id:04x}");
+        }
+    }
+
+    #[test]
+    fn versions_are_graded() {
+        assert_eq!(version_grade(Version::Tls13), Grade::Good);
+        assert_eq!(version_grade(Version::Tls12), Grade::Sufficient);
+        assert_eq!(version_grade(Version::Tls10), Grade::PhaseOut);
+        assert_eq!(version_grade(Version::Ssl3), Grade::Insufficient);
+    }
+}
