@@ -234,3 +234,35 @@ fn tls_scan_grades_static_rsa_as_phase_out() {
         "TLS_RSA_WITH_AES_128_CBC_SHA"
     );
 }
+
+/// An RSA-1024 certificate with a suite rustls has: the handshake fails on
+/// the key, and that is what is said (not "bad signature", not "a suite
+/// rustls lacks"); the chain, sent in the clear in TLS 1.2, is inspected.
+#[test]
+fn an_rsa_1024_certificate_is_named_a_weak_key() {
+    let server = LegacyServer::start(&[
+        "--tls-version",
+        "1.2",
+        "--rsa-bits",
+        "1024",
+        "--ciphers",
+        "ECDHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0",
+    ]);
+    let tls = deliverable_with_weak_tls(&server, "tls_weak_key");
+    assert!(
+        tls["summary"]
+            .as_str()
+            .unwrap()
+            .contains("an RSA key of 1024 bits"),
+        "{tls:#}"
+    );
+    let (doc, _) = server.probe(&[]);
+    let cert = check(&doc, "tls.certificate");
+    assert_eq!(cert["data"]["key"], "RSA 1024", "{cert:#}");
+    let problems = cert["data"]["problems"].as_array().unwrap();
+    assert!(
+        problems.contains(&"weak_key".into()) && !problems.contains(&"other".into()),
+        "{cert:#}"
+    );
+    assert!(!cert["summary"].as_str().unwrap().contains("BadSignature"));
+}

@@ -70,7 +70,7 @@ pub fn session_check(tls: &TlsObservation, policy: &Policy) -> Check {
             elapsed,
         }) => match &tls.legacy {
             Some(legacy) => {
-                legacy_check(c(tls_problem(policy), String::new()), e, legacy).took(*elapsed)
+                legacy_check(c(tls_problem(policy), String::new()), e, legacy, tls).took(*elapsed)
             }
             None => c(Status::Fail, format!("TLS handshake failed: {e}"))
                 .took(*elapsed)
@@ -103,7 +103,12 @@ pub fn session_check(tls: &TlsObservation, policy: &Policy) -> Check {
 /// stays deliverable for opportunistic senders, which use that TLS if
 /// their library accepts it and otherwise retry in plaintext (tested on
 /// its own connection; the transaction checks come from there).
-fn legacy_check(base: Check, e: &HandshakeError, legacy: &Result<FirstFlight, String>) -> Check {
+fn legacy_check(
+    base: Check,
+    e: &HandshakeError,
+    legacy: &Result<FirstFlight, String>,
+    tls: &TlsObservation,
+) -> Check {
     use crate::tls::first_flight::Version;
     let base = base.with("error_kind", e.kind.as_str());
     let retried = "opportunistic senders retry in plaintext, tested below on a new connection";
@@ -111,9 +116,15 @@ fn legacy_check(base: Check, e: &HandshakeError, legacy: &Result<FirstFlight, St
         Ok(FirstFlight::Hello(h)) => {
             let version = h.version.map_or_else(|| format!("version 0x{:04X}", h.version_wire), |v| v.name().to_string());
             let legacy_version = h.version.is_some_and(|v| v < Version::Tls12);
-            let (cause, what) = match legacy_version {
-                true => ("tls_legacy_version", format!("the server speaks only {version} (it chose {} for a ClientHello offering every version and suite), which TLS 1.2-only senders refuse", h.suite_name())),
-                false => ("tls_legacy_suite", format!("to a ClientHello offering every suite the server chose {version} {}, a suite smtpcheck's TLS library (rustls) does not offer", h.suite_name())),
+            let chose = format!("to a ClientHello offering every suite the server chose {version} {}", h.suite_name());
+            let (cause, what) = if legacy_version {
+                ("tls_legacy_version", format!("the server speaks only {version} (it chose {} for a ClientHello offering every version and suite), which TLS 1.2-only senders refuse", h.suite_name()))
+            } else if !crate::tls::offers_suite(h.suite) {
+                ("tls_legacy_suite", format!("{chose}, a suite smtpcheck's TLS library (rustls) does not offer"))
+            } else if let Some(bits) = small_rsa_key(tls) {
+                ("tls_weak_key", format!("{chose}, but its certificate has an RSA key of {bits} bits: rustls refuses RSA keys under 2048 bits, as current CA rules do"))
+            } else {
+                ("tls_handshake_failed", format!("{chose}, which smtpcheck's TLS library supports too: the handshake failed later ({e})"))
             };
             Check {
                 summary: format!("TLS handshake failed: {what}; senders whose TLS accepts it deliver over it, other {retried}"),
@@ -137,6 +148,14 @@ fn legacy_check(base: Check, e: &HandshakeError, legacy: &Result<FirstFlight, St
         .with("cause", "tls_broken")
         .advice(handshake_advice(e)),
     }
+}
+
+/// The RSA key size of the certificate seen in the clear, when it is under
+/// 2048 bits (rustls, webpki and the CA/Browser Forum's minimum).
+fn small_rsa_key(tls: &TlsObservation) -> Option<u32> {
+    let key = &tls.certificate.as_ref()?.as_ref().ok()?.key;
+    let bits: u32 = key.strip_prefix("RSA ")?.parse().ok()?;
+    (bits < 2048).then_some(bits)
 }
 
 fn handshake_advice(e: &HandshakeError) -> &'static str {

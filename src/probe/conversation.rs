@@ -168,6 +168,23 @@ async fn plaintext_retry(obs: &mut Observation, plan: &Plan) {
     let (legacy, lines) = legacy_hello(&obs.endpoint, plan).await;
     obs.transcript.extend(lines);
     if let Some(tls) = obs.tls.as_mut() {
+        // TLS 1.2 and older send the chain in the clear: inspect it even
+        // though rustls refused the handshake (an RSA-1024 key, SHA-1).
+        let chain = match &legacy {
+            Ok(FirstFlight::Hello(h)) => h.chain.clone(),
+            _ => Vec::new(),
+        };
+        if let (Some(client), false, None) = (plan.tls.as_ref(), chain.is_empty(), &tls.certificate)
+        {
+            let chain: Vec<rustls::pki_types::CertificateDer<'static>> =
+                chain.into_iter().map(Into::into).collect();
+            tls.certificate = Some(cert::inspect(
+                client,
+                &chain,
+                &obs.endpoint.host,
+                UnixTime::now(),
+            ));
+        }
         tls.legacy = Some(legacy);
     }
     let plain = Plan {

@@ -35,6 +35,11 @@ pub enum CertProblem {
     UnknownIssuer {
         issuer: String,
     },
+    /// An RSA key under 2048 bits: rustls and webpki refuse it, and the
+    /// CA/Browser Forum's Baseline Requirements (§6.1.5) forbid it.
+    WeakKey {
+        bits: u32,
+    },
     Other(String),
 }
 
@@ -47,6 +52,7 @@ impl CertProblem {
             Self::SelfSigned => "self_signed",
             Self::MissingIntermediate { .. } => "missing_intermediate",
             Self::UnknownIssuer { .. } => "unknown_issuer",
+            Self::WeakKey { .. } => "weak_key",
             Self::Other(_) => "other",
         }
     }
@@ -71,6 +77,7 @@ impl CertProblem {
                 "missing intermediate: the server sent only its own certificate, issued by \"{issuer}\", which is not a trusted root"
             ),
             Self::UnknownIssuer { issuer } => format!("unknown issuer: the chain ends at \"{issuer}\", which is not a trusted CA"),
+            Self::WeakKey { bits } => format!("RSA key of {bits} bits, under the 2048-bit minimum"),
             Self::Other(words) => words.clone(),
         }
     }
@@ -83,6 +90,7 @@ impl CertProblem {
             Self::SelfSigned => "Use a certificate from a public CA (e.g. Let's Encrypt); for a private CA, pass its certificate with --ca-file to check the rest.",
             Self::MissingIntermediate { .. } => "Configure the server to send the full chain (leaf then intermediates): for Postfix, put the intermediates after the leaf in smtpd_tls_chain_files or smtpd_tls_cert_file.",
             Self::UnknownIssuer { .. } => "The issuing CA is not trusted: use a certificate from a public CA, or pass your private CA with --ca-file.",
+            Self::WeakKey { .. } => "Issue a new certificate with an RSA key of at least 2048 bits (3072 for NCSC-NL's \"good\") or an ECDSA P-256 key; rustls-based and other modern senders cannot complete a handshake with this one.",
             Self::Other(_) => "The certificate could not be verified; the reason above is the verifier's own.",
         }
     }
@@ -180,7 +188,12 @@ pub fn inspect(
                 }
             });
         }
+        // The key size is why webpki says no: name that, not its words.
+        Err(_) if rsa_bits(&leaf).is_some_and(|b| b < 2048) => {}
         Err(e) => problems.push(CertProblem::Other(format!("not verifiable: {}", words(&e)))),
+    }
+    if let Some(bits) = rsa_bits(&leaf).filter(|b| *b < 2048) {
+        problems.push(CertProblem::WeakKey { bits });
     }
     let verification_error = client.verify(chain, expected, now).err().map(|e| words(&e));
     Ok(CertFacts {
@@ -256,6 +269,14 @@ fn chain_top_issuer(chain: &[CertificateDer<'static>]) -> Option<String> {
     let top = chain.last()?;
     let (_, cert) = X509Certificate::from_der(top.as_ref()).ok()?;
     Some(cert.issuer().to_string())
+}
+
+/// The size of the certificate's RSA key, when it is RSA.
+fn rsa_bits(cert: &X509Certificate<'_>) -> Option<u32> {
+    match cert.public_key().parsed() {
+        Ok(PublicKey::RSA(rsa)) => u32::try_from(rsa.key_size()).ok(),
+        _ => None,
+    }
 }
 
 fn key_description(cert: &X509Certificate<'_>) -> String {

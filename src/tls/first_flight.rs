@@ -219,6 +219,8 @@ pub struct ServerHello {
     pub compression: u8,
     pub extended_master_secret: bool,
     pub secure_renegotiation: bool,
+    /// The certificates sent in the clear (TLS 1.2 and older), leaf first.
+    pub chain: Vec<Vec<u8>>,
 }
 
 impl ServerHello {
@@ -247,13 +249,20 @@ pub enum FirstFlight {
     Closed,
 }
 
-/// The first flight in `buf`, or `None` when more bytes are needed.
+/// The first flight in `buf`, or `None` when more bytes are needed. In
+/// TLS 1.2 and older the whole flight is plaintext, so reading goes on past
+/// the ServerHello for the Certificate message, up to ServerHelloDone.
 pub fn parse(buf: &[u8]) -> Option<FirstFlight> {
+    parse_flight(buf, false)
+}
+
+/// As [`parse`]; `ended`: the peer closed, so what was read is all there is.
+fn parse_flight(buf: &[u8], ended: bool) -> Option<FirstFlight> {
     let mut rest = buf;
     let mut handshake = Vec::new();
     loop {
         if rest.is_empty() {
-            return None;
+            break;
         }
         // A record starts with its type: 20..=24 are TLS.
         if !(20..=24).contains(&rest[0]) {
@@ -261,42 +270,66 @@ pub fn parse(buf: &[u8]) -> Option<FirstFlight> {
         }
         let (after, record) = match parse_tls_raw_record(rest) {
             Ok(ok) => ok,
-            Err(tls_parser::Err::Incomplete(_)) => return None,
+            Err(tls_parser::Err::Incomplete(_)) => break,
             Err(_) => return Some(FirstFlight::NotTls(rest[..rest.len().min(64)].to_vec())),
         };
         rest = after;
         match record.hdr.record_type {
-            TlsRecordType::Alert => {
+            TlsRecordType::Alert if handshake.is_empty() => {
                 return Some(FirstFlight::Alert(record.data.get(1).copied().unwrap_or(0)));
             }
-            TlsRecordType::Handshake => {
-                handshake.extend_from_slice(record.data);
-                if let Some(found) = server_hello(&handshake) {
-                    return Some(found);
-                }
-            }
-            _ => {}
+            TlsRecordType::Handshake => handshake.extend_from_slice(record.data),
+            // Anything else (ChangeCipherSpec, an alert after the hello)
+            // ends the plaintext part of the flight.
+            _ => return flight(&handshake, true),
         }
+    }
+    flight(&handshake, ended)
+}
+
+/// The ServerHello (or HelloRetryRequest, its TLS 1.3 twin) at the start of
+/// the handshake bytes, with the certificate chain that follows it in TLS
+/// 1.2 and older; `None` while more is needed and may come.
+fn flight(handshake: &[u8], ended: bool) -> Option<FirstFlight> {
+    let not_tls = || FirstFlight::NotTls(handshake[..handshake.len().min(64)].to_vec());
+    let mut messages = handshake;
+    let mut hello: Option<ServerHello> = None;
+    while messages.len() >= 4 {
+        let length = u32::from_be_bytes([0, messages[1], messages[2], messages[3]]) as usize;
+        if messages.len() < 4 + length {
+            break;
+        }
+        let (this, next) = messages.split_at(4 + length);
+        messages = next;
+        let Ok((_, TlsMessage::Handshake(message))) = parse_tls_message_handshake(this) else {
+            return Some(not_tls());
+        };
+        match (message, hello.as_mut()) {
+            (TlsMessageHandshake::ServerHello(h), None) => {
+                let found = server_hello(&h);
+                // TLS 1.3 encrypts everything after the ServerHello.
+                if found.version == Some(Version::Tls13) {
+                    return Some(FirstFlight::Hello(found));
+                }
+                hello = Some(found);
+            }
+            (_, None) => return Some(not_tls()),
+            (TlsMessageHandshake::Certificate(c), Some(h)) => {
+                h.chain = c.cert_chain.iter().map(|raw| raw.data.to_vec()).collect();
+            }
+            (TlsMessageHandshake::ServerDone(_), Some(_)) => return hello.map(FirstFlight::Hello),
+            (_, Some(_)) => {}
+        }
+    }
+    match (hello, ended) {
+        (Some(h), true) => Some(FirstFlight::Hello(h)),
+        (None, true) if handshake.is_empty() => Some(FirstFlight::Closed),
+        (None, true) => Some(not_tls()),
+        (_, false) => None,
     }
 }
 
-/// A ServerHello (or HelloRetryRequest, its TLS 1.3 twin) at the start of
-/// the handshake bytes; `None` until the message is complete.
-fn server_hello(handshake: &[u8]) -> Option<FirstFlight> {
-    if handshake.len() < 4 {
-        return None;
-    }
-    let length = u32::from_be_bytes([0, handshake[1], handshake[2], handshake[3]]) as usize;
-    if handshake.len() < 4 + length {
-        return None;
-    }
-    let not_tls = || FirstFlight::NotTls(handshake[..handshake.len().min(64)].to_vec());
-    let Ok((_, TlsMessage::Handshake(message))) = parse_tls_message_handshake(handshake) else {
-        return Some(not_tls());
-    };
-    let TlsMessageHandshake::ServerHello(hello) = message else {
-        return Some(not_tls());
-    };
+fn server_hello(hello: &tls_parser::TlsServerHelloContents<'_>) -> ServerHello {
     let extensions = hello
         .ext
         .and_then(|e| parse_tls_server_hello_extensions(e).ok())
@@ -312,14 +345,15 @@ fn server_hello(handshake: &[u8]) -> Option<FirstFlight> {
             _ => {}
         }
     }
-    Some(FirstFlight::Hello(ServerHello {
+    ServerHello {
         version: Version::from_wire(version_wire),
         version_wire,
         suite: hello.cipher.0,
         compression: hello.compression.0,
         extended_master_secret: ems,
         secure_renegotiation: reneg,
-    }))
+        chain: Vec::new(),
+    }
 }
 
 /// Most bytes read while waiting for the ServerHello: a whole first flight
@@ -342,14 +376,14 @@ pub async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
         loop {
             let n = stream.read(&mut chunk).await?;
             if n == 0 {
-                return Ok(FirstFlight::Closed);
+                return Ok(parse_flight(&buf, true).unwrap_or(FirstFlight::Closed));
             }
             buf.extend_from_slice(&chunk[..n]);
             if let Some(found) = parse(&buf) {
                 return Ok(found);
             }
             if buf.len() > MAX_FIRST_FLIGHT {
-                return Ok(FirstFlight::NotTls(buf[..64].to_vec()));
+                return Ok(parse_flight(&buf, true).unwrap_or(FirstFlight::Closed));
             }
         }
     };
@@ -444,6 +478,26 @@ mod tests {
         );
     }
 
+    /// A TLS 1.2-style flight: ServerHello, Certificate (`chain`), ServerHelloDone.
+    fn flight_record(version: u16, suite: u16, extensions: &[u8], chain: &[&[u8]]) -> Vec<u8> {
+        let mut record = server_hello_record(version, suite, extensions);
+        let mut certs: Vec<u8> = Vec::new();
+        for c in chain {
+            certs.extend(&(c.len() as u32).to_be_bytes()[1..]);
+            certs.extend(*c);
+        }
+        let mut body = (certs.len() as u32).to_be_bytes()[1..].to_vec();
+        body.extend(certs);
+        let mut hs = vec![11];
+        hs.extend(&(body.len() as u32).to_be_bytes()[1..]);
+        hs.extend(body);
+        hs.extend([14, 0, 0, 0]); // ServerHelloDone
+        record.extend([0x16, 0x03, 0x01]);
+        record.extend((hs.len() as u16).to_be_bytes());
+        record.extend(hs);
+        record
+    }
+
     fn server_hello_record(version: u16, suite: u16, extensions: &[u8]) -> Vec<u8> {
         let mut body = version.to_be_bytes().to_vec();
         body.extend([9u8; 32]);
@@ -465,10 +519,18 @@ mod tests {
     fn server_hellos_alerts_and_garbage() {
         // TLS 1.0, TLS_RSA_WITH_AES_128_CBC_SHA, renegotiation_info, EMS
         let ext = [0xff, 0x01, 0x00, 0x01, 0x00, 0x00, 0x17, 0x00, 0x00];
-        let record = server_hello_record(0x0301, 0x002f, &ext);
+        let record = flight_record(0x0301, 0x002f, &ext, &[b"leaf-der", b"ca-der"]);
         let Some(FirstFlight::Hello(h)) = parse(&record) else {
             panic!("{:?}", parse(&record))
         };
+        assert_eq!(h.chain, [b"leaf-der".to_vec(), b"ca-der".to_vec()]);
+        // the ServerHello alone is not the whole flight, unless the peer closed
+        let hello_only = server_hello_record(0x0301, 0x002f, &ext);
+        assert_eq!(parse(&hello_only), None);
+        assert!(matches!(
+            parse_flight(&hello_only, true),
+            Some(FirstFlight::Hello(_))
+        ));
         assert_eq!(
             (h.version, h.suite_name().as_str()),
             (Some(Version::Tls10), "TLS_RSA_WITH_AES_128_CBC_SHA")

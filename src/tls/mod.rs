@@ -146,6 +146,15 @@ fn alert_words(alert: AlertDescription) -> String {
     crate::words::variant(&format!("{alert:?}"))
 }
 
+/// Whether smtpcheck's own TLS library (rustls with ring) implements the
+/// cipher suite `id`: when it does, a failed handshake is about something
+/// else (the key, the certificate, the key exchange).
+pub fn offers_suite(id: u16) -> bool {
+    rustls::crypto::ring::ALL_CIPHER_SUITES
+        .iter()
+        .any(|s| u16::from(s.suite()) == id)
+}
+
 /// A TLS alert code by its name in words (`70` is `protocol version`).
 pub fn alert_name(code: u8) -> String {
     match AlertDescription::from(code) {
