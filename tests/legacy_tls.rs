@@ -266,3 +266,24 @@ fn an_rsa_1024_certificate_is_named_a_weak_key() {
     );
     assert!(!cert["summary"].as_str().unwrap().contains("BadSignature"));
 }
+
+/// A leaf signed with SHA-1 by a CA the run trusts: named in words (no
+/// verifier debug dump), as its own problem.
+#[test]
+fn a_sha1_signed_certificate_is_named() {
+    let server = LegacyServer::start(&["--tls-version", "1.2", "--digest", "sha1"]);
+    let ca = server._dir.path().join("ca.pem");
+    let (doc, _) = server.probe(&["--ca-file", ca.to_str().unwrap()]);
+    let cert = check(&doc, "tls.certificate");
+    assert_eq!(cert["data"]["signature_algorithm"], "sha1WithRSAEncryption");
+    let problems = cert["data"]["problems"].as_array().unwrap();
+    assert!(
+        problems.contains(&"weak_signature".into()) && !problems.contains(&"other".into()),
+        "{cert:#}"
+    );
+    let summary = cert["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("signed with sha1WithRSAEncryption") && summary.len() < 300,
+        "{summary}"
+    );
+}

@@ -18,11 +18,20 @@ VERSIONS = {"1.0": ssl.TLSVersion.TLSv1, "1.1": ssl.TLSVersion.TLSv1_1, "1.2": s
 
 
 def certificate(directory, bits, digest):
-    key, cert = os.path.join(directory, "key.pem"), os.path.join(directory, "cert.pem")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", f"rsa:{bits}", "-nodes", f"-{digest}",
-                    "-days", "2", "-subj", "/CN=mx.legacy.test", "-addext", "subjectAltName=DNS:mx.legacy.test",
-                    "-keyout", key, "-out", cert], check=True, capture_output=True)
-    return cert, key
+    """A test CA (DIR/ca.pem, for --ca-file) and a leaf for mx.legacy.test
+    it signs with `digest`, with an RSA key of `bits`."""
+    def openssl(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=directory)
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "2", "-subj", "/CN=legacy test CA",
+            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign",
+            "-keyout", "ca.key", "-out", "ca.pem")
+    openssl("req", "-new", "-newkey", f"rsa:{bits}", "-nodes", "-subj", "/CN=mx.legacy.test",
+            "-keyout", "key.pem", "-out", "leaf.csr")
+    with open(os.path.join(directory, "leaf.ext"), "w") as f:
+        f.write("subjectAltName=DNS:mx.legacy.test\nextendedKeyUsage=serverAuth\n")
+    openssl("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            f"-{digest}", "-days", "2", "-extfile", "leaf.ext", "-out", "cert.pem")
+    return os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
 
 
 def context(args):

@@ -62,6 +62,7 @@ check_ids! {
     TlsInjection => "tls.injection",
     TlsVersions => "tls.versions",
     TlsCiphers => "tls.ciphers",
+    TlsHardening => "tls.hardening",
     SmtpIdentity => "smtp.identity",
     SmtpAuth => "smtp.auth",
     SmtpMail => "smtp.mail",

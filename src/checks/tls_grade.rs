@@ -99,7 +99,84 @@ pub fn scan_checks(probes: &[VersionProbe]) -> Vec<Check> {
             .advice("The server took no ClientHello of ours: its TLS is broken or refuses every client; see tls.starttls.");
         return vec![c];
     }
-    vec![versions_check(&offered, &refused), ciphers_check(&offered)]
+    vec![
+        versions_check(&offered, &refused),
+        ciphers_check(&offered),
+        hardening_check(probes),
+    ]
+}
+
+/// `tls.hardening`, from the ServerHellos of TLS 1.2 and older (TLS 1.3
+/// has neither renegotiation nor compression): secure renegotiation (RFC
+/// 5746; NCSC-NL: without it, insufficient), TLS compression (CRIME;
+/// insufficient), and the extended master secret (RFC 7627), reported.
+fn hardening_check(probes: &[VersionProbe]) -> Check {
+    let older: Vec<(&'static str, &crate::tls::first_flight::ServerHello)> = probes
+        .iter()
+        .filter(|p| p.version < Version::Tls13)
+        .filter_map(|p| p.accepted().map(|h| (p.version.name(), h)))
+        .collect();
+    if older.is_empty() {
+        return Check::new(
+            CheckId::TlsHardening,
+            Status::Pass,
+            "only TLS 1.3, which has no renegotiation and no compression",
+        );
+    }
+    let without = |f: fn(&crate::tls::first_flight::ServerHello) -> bool| -> Vec<&str> {
+        older
+            .iter()
+            .filter(|(_, h)| !f(h))
+            .map(|(v, _)| *v)
+            .collect()
+    };
+    let no_reneg = without(|h| h.secure_renegotiation);
+    let compressed: Vec<&str> = older
+        .iter()
+        .filter(|(_, h)| h.compression != 0)
+        .map(|(v, _)| *v)
+        .collect();
+    let no_ems = without(|h| h.extended_master_secret);
+    let mut said = Vec::new();
+    said.push(match no_reneg.is_empty() {
+        true => "secure renegotiation (RFC 5746)".to_string(),
+        false => format!(
+            "no secure renegotiation in {} (insufficient)",
+            no_reneg.join(", ")
+        ),
+    });
+    said.push(match compressed.is_empty() {
+        true => "no compression".to_string(),
+        false => format!(
+            "TLS compression in {} (insufficient: CRIME)",
+            compressed.join(", ")
+        ),
+    });
+    said.push(match no_ems.is_empty() {
+        true => "extended master secret (RFC 7627)".to_string(),
+        false => format!("no extended master secret in {}", no_ems.join(", ")),
+    });
+    let bad = !no_reneg.is_empty() || !compressed.is_empty();
+    let check = Check::new(
+        CheckId::TlsHardening,
+        if bad { Status::Warn } else { Status::Pass },
+        said.join("; "),
+    )
+    .with("secure_renegotiation_missing", no_reneg.clone())
+    .with("compression", compressed.clone())
+    .with("extended_master_secret_missing", no_ems)
+    .with(
+        "grade",
+        if bad {
+            Grade::Insufficient.word()
+        } else {
+            Grade::Good.word()
+        },
+    );
+    match bad {
+        true => check.advice("Turn TLS compression off and use a TLS library that supports secure renegotiation (RFC 5746): every OpenSSL, GnuTLS and SCHANNEL of the last decade does, so these findings point at a very old or unusual TLS stack in front of the mail server."),
+        false => check,
+    }
 }
 
 fn versions_check(offered: &[Offered], refused: &[&str]) -> Check {
@@ -192,6 +269,41 @@ mod tests {
         ] {
             assert_eq!(suite_grade(id), grade, "0x{id:04x}");
         }
+    }
+
+    fn probe(version: Version, reneg: bool, compression: u8, ems: bool) -> VersionProbe {
+        use crate::tls::first_flight::{FirstFlight, ServerHello};
+        VersionProbe {
+            version,
+            answer: Ok(FirstFlight::Hello(ServerHello {
+                version: Some(version),
+                version_wire: version.wire(),
+                suite: 0xc02f,
+                compression,
+                extended_master_secret: ems,
+                secure_renegotiation: reneg,
+                chain: Vec::new(),
+            })),
+        }
+    }
+
+    #[test]
+    fn renegotiation_and_compression_are_graded_ems_reported() {
+        let clean = hardening_check(&[probe(Version::Tls12, true, 0, true)]);
+        assert_eq!(clean.status, Status::Pass);
+        let weak = hardening_check(&[
+            probe(Version::Tls10, false, 1, false),
+            probe(Version::Tls12, true, 0, false),
+        ]);
+        assert_eq!(weak.status, Status::Warn);
+        assert_eq!(
+            weak.summary,
+            "no secure renegotiation in TLSv1.0 (insufficient); TLS compression in TLSv1.0 (insufficient: CRIME); no extended master secret in TLSv1.0, TLSv1.2"
+        );
+        let ems_only = hardening_check(&[probe(Version::Tls12, true, 0, false)]);
+        assert_eq!(ems_only.status, Status::Pass, "EMS is reported, not graded");
+        let tls13 = hardening_check(&[probe(Version::Tls13, false, 0, false)]);
+        assert!(tls13.summary.starts_with("only TLS 1.3"));
     }
 
     #[test]

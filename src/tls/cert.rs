@@ -40,6 +40,11 @@ pub enum CertProblem {
     WeakKey {
         bits: u32,
     },
+    /// Signed with SHA-1 or MD5 (not a root's self-signature, which no one
+    /// checks): webpki refuses it, and browsers and CAs stopped in 2017.
+    WeakSignature {
+        algorithm: String,
+    },
     Other(String),
 }
 
@@ -53,6 +58,7 @@ impl CertProblem {
             Self::MissingIntermediate { .. } => "missing_intermediate",
             Self::UnknownIssuer { .. } => "unknown_issuer",
             Self::WeakKey { .. } => "weak_key",
+            Self::WeakSignature { .. } => "weak_signature",
             Self::Other(_) => "other",
         }
     }
@@ -78,6 +84,7 @@ impl CertProblem {
             ),
             Self::UnknownIssuer { issuer } => format!("unknown issuer: the chain ends at \"{issuer}\", which is not a trusted CA"),
             Self::WeakKey { bits } => format!("RSA key of {bits} bits, under the 2048-bit minimum"),
+            Self::WeakSignature { algorithm } => format!("signed with {algorithm}, a hash no verifier accepts any more"),
             Self::Other(words) => words.clone(),
         }
     }
@@ -91,6 +98,7 @@ impl CertProblem {
             Self::MissingIntermediate { .. } => "Configure the server to send the full chain (leaf then intermediates): for Postfix, put the intermediates after the leaf in smtpd_tls_chain_files or smtpd_tls_cert_file.",
             Self::UnknownIssuer { .. } => "The issuing CA is not trusted: use a certificate from a public CA, or pass your private CA with --ca-file.",
             Self::WeakKey { .. } => "Issue a new certificate with an RSA key of at least 2048 bits (3072 for NCSC-NL's \"good\") or an ECDSA P-256 key; rustls-based and other modern senders cannot complete a handshake with this one.",
+            Self::WeakSignature { .. } => "Reissue the certificate: any CA today signs with SHA-256 or better; verifying senders (DANE-TA aside, MTA-STS) treat this one as invalid.",
             Self::Other(_) => "The certificate could not be verified; the reason above is the verifier's own.",
         }
     }
@@ -188,12 +196,17 @@ pub fn inspect(
                 }
             });
         }
-        // The key size is why webpki says no: name that, not its words.
+        // The key size or the hash is why webpki says no: name that, not
+        // its words.
         Err(_) if rsa_bits(&leaf).is_some_and(|b| b < 2048) => {}
+        Err(_) if !self_signed && weak_hash(&leaf).is_some() => {}
         Err(e) => problems.push(CertProblem::Other(format!("not verifiable: {}", words(&e)))),
     }
     if let Some(bits) = rsa_bits(&leaf).filter(|b| *b < 2048) {
         problems.push(CertProblem::WeakKey { bits });
+    }
+    if let (false, Some(algorithm)) = (self_signed, weak_hash(&leaf)) {
+        problems.push(CertProblem::WeakSignature { algorithm });
     }
     let verification_error = client.verify(chain, expected, now).err().map(|e| words(&e));
     Ok(CertFacts {
@@ -271,6 +284,16 @@ fn chain_top_issuer(chain: &[CertificateDer<'static>]) -> Option<String> {
     Some(cert.issuer().to_string())
 }
 
+/// The signature algorithm, when it hashes with SHA-1 or MD5.
+fn weak_hash(cert: &X509Certificate<'_>) -> Option<String> {
+    let oid = cert.signature_algorithm.algorithm.to_id_string();
+    matches!(
+        oid.as_str(),
+        "1.2.840.113549.1.1.5" | "1.2.840.113549.1.1.4" | "1.2.840.10045.4.1" | "1.2.840.10040.4.3"
+    )
+    .then(|| signature_name(&oid))
+}
+
 /// The size of the certificate's RSA key, when it is RSA.
 fn rsa_bits(cert: &X509Certificate<'_>) -> Option<u32> {
     match cert.public_key().parsed() {
@@ -314,6 +337,9 @@ fn signature_name(oid: &str) -> String {
         "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption",
         "1.2.840.113549.1.1.13" => "sha512WithRSAEncryption",
         "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
+        "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",
+        "1.2.840.10045.4.1" => "ecdsa-with-SHA1",
+        "1.2.840.10040.4.3" => "dsa-with-sha1",
         "1.2.840.113549.1.1.10" => "rsassaPss",
         "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256",
         "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384",
