@@ -982,3 +982,33 @@ fn the_tls_command_grades_a_modern_server_clean() {
     let (doc, _) = run(&smtp, &["--ca-file", &ca]);
     assert!(checks(&doc, "tls.versions").is_empty());
 }
+
+/// The human report shows the certificate a check is about: subject,
+/// issuer, names, key, signature, validity and fingerprint, when it is
+/// wrong and with -v; a good one stays one line without -v.
+#[test]
+fn the_human_report_shows_the_certificate_details() {
+    let pki = Pki::new();
+    let dns = zone();
+    let human = |leaf: &support::pki::Leaf, extra: &[&str]| {
+        let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
+        let mut args = probe_line(&dns, &smtp, extra);
+        args.push("--ca-file".into());
+        args.push(pki.ca_file());
+        let out = support::smtpcheck(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let selfsigned = pki.leaf(&[HOST], -1, 365, SignedBy::Itself);
+    let text = human(&selfsigned, &[]);
+    for part in [
+        "subject CN=mx.tls.test; issuer CN=mx.tls.test",
+        "names mx.tls.test; key EC P-256; signed ecdsa-with-SHA256",
+        "days left); chain of 1",
+        "SHA-256 ",
+    ] {
+        assert!(text.contains(part), "{part:?} in {text}");
+    }
+    let good = pki.leaf(&[HOST], -1, 365, SignedBy::Ca);
+    assert!(!human(&good, &[]).contains("SHA-256 "));
+    assert!(human(&good, &["-v"]).contains("SHA-256 "));
+}

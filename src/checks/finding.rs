@@ -185,6 +185,8 @@ pub enum Detail {
         days_left: Option<i64>,
         /// Verified for the name with no problem at all.
         clean: bool,
+        /// The leaf as presented, for the human report's detail lines.
+        facts: Option<Box<crate::tls::cert::CertFacts>>,
     },
     /// `dns.blocklist`: what the list answered.
     Blocklist(BlocklistResult),

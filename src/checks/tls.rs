@@ -197,6 +197,7 @@ pub fn certificate_check(tls: Option<&TlsObservation>, policy: &Policy) -> Check
     let mut check = Check::new(id, Status::Pass, String::new()).detail(Detail::Certificate {
         days_left: Some(facts.days_left),
         clean: facts.problems.is_empty(),
+        facts: Some(Box::new(facts.clone())),
     });
     check.data = data;
     // `--cert-days WARN,CRIT`: a certificate past the critical mark fails,

@@ -175,6 +175,42 @@ fn check_line(check: &Check, style: Style, out: &mut impl Write) -> io::Result<(
             writeln!(out, "        {arrow} {advice}")?;
         }
     }
+    if let crate::report::Detail::Certificate { facts: Some(f), .. } = &check.detail {
+        // What an admin compares with the certificate they installed: shown
+        // when it is wrong, and with -v.
+        if check.status != Status::Pass || style.transcript {
+            certificate_lines(f, style, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn certificate_lines(
+    f: &crate::tls::cert::CertFacts,
+    style: Style,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let lines = [
+        format!("subject {}; issuer {}", f.subject, f.issuer),
+        format!(
+            "names {}; key {}; signed {}",
+            if f.sans.is_empty() {
+                "(none)".to_string()
+            } else {
+                f.sans.join(", ")
+            },
+            f.key,
+            f.signature_algorithm
+        ),
+        format!(
+            "valid {} to {} ({} days left); chain of {}",
+            f.not_before, f.not_after, f.days_left, f.chain_length
+        ),
+        format!("SHA-256 {}", f.sha256),
+    ];
+    for line in lines {
+        writeln!(out, "        {}", style.paint(&line, |s| s.dimmed()))?;
+    }
     Ok(())
 }
 
