@@ -129,6 +129,41 @@ fn unknown_issuer_warns_and_fails_under_require() {
     assert_eq!(check(&doc, "smtp.mail")["status"], "skip");
 }
 
+/// A lone leaf whose issuer is no root (and names no issuer certificate):
+/// a missing intermediate and a private CA look alike, and both are said;
+/// a whole chain ending at an unknown root is said as that.
+#[test]
+fn a_lone_leaf_names_both_a_missing_intermediate_and_a_private_ca() {
+    let pki = Pki::new();
+    let lone = pki.leaf(&[HOST], -1, 365, SignedBy::Ca);
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(lone.server_config()));
+    let (doc, _) = run(&smtp, &[]);
+    let summary = check(&doc, "tls.certificate")["summary"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(summary.contains("sent only its own certificate") && summary.contains("the intermediate certificate is missing from the chain it sends, or \"CN=smtpcheck Test Root CA\" is a private CA"), "{summary}");
+    let whole = pki.leaf(
+        &[HOST],
+        -1,
+        365,
+        SignedBy::Intermediate {
+            send_intermediate: true,
+        },
+    );
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(whole.server_config()));
+    let (doc, _) = run(&smtp, &[]);
+    let summary = check(&doc, "tls.certificate")["summary"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        summary.contains("unknown issuer: the chain ends at"),
+        "{summary}"
+    );
+    assert_eq!(cert_problems(&doc), json!(["unknown_issuer"]));
+}
+
 #[test]
 fn expired_certificate_says_since_when() {
     let pki = Pki::new();

@@ -34,6 +34,9 @@ pub enum CertProblem {
     },
     UnknownIssuer {
         issuer: String,
+        /// Only the leaf was sent (and it names no issuer certificate): a
+        /// missing intermediate and a private CA look the same from here.
+        lone: bool,
     },
     /// An RSA key under 2048 bits: rustls and webpki refuse it, and the
     /// CA/Browser Forum's Baseline Requirements (§6.1.5) forbid it.
@@ -82,7 +85,8 @@ impl CertProblem {
             Self::MissingIntermediate { issuer } => format!(
                 "missing intermediate: the server sent only its own certificate, issued by \"{issuer}\", which is not a trusted root"
             ),
-            Self::UnknownIssuer { issuer } => format!("unknown issuer: the chain ends at \"{issuer}\", which is not a trusted CA"),
+            Self::UnknownIssuer { issuer, lone: false } => format!("unknown issuer: the chain ends at \"{issuer}\", which is not a trusted CA"),
+            Self::UnknownIssuer { issuer, lone: true } => format!("unknown issuer: the server sent only its own certificate, issued by \"{issuer}\", which is not a trusted root: the intermediate certificate is missing from the chain it sends, or \"{issuer}\" is a private CA"),
             Self::WeakKey { bits } => format!("RSA key of {bits} bits, under the 2048-bit minimum"),
             Self::WeakSignature { algorithm } => format!("signed with {algorithm}, a hash no verifier accepts any more"),
             Self::Other(words) => words.clone(),
@@ -96,7 +100,8 @@ impl CertProblem {
             Self::NameMismatch { .. } => "Get a certificate that lists the MX host name in its subjectAltName, or point the MX record at the name the certificate is for.",
             Self::SelfSigned => "Use a certificate from a public CA (e.g. Let's Encrypt); for a private CA, pass its certificate with --ca-file to check the rest.",
             Self::MissingIntermediate { .. } => "Configure the server to send the full chain (leaf then intermediates): for Postfix, put the intermediates after the leaf in smtpd_tls_chain_files or smtpd_tls_cert_file.",
-            Self::UnknownIssuer { .. } => "The issuing CA is not trusted: use a certificate from a public CA, or pass your private CA with --ca-file.",
+            Self::UnknownIssuer { lone: false, .. } => "The issuing CA is not trusted: use a certificate from a public CA, or pass your private CA with --ca-file.",
+            Self::UnknownIssuer { lone: true, .. } => "If the certificate is from a public CA, configure the server to send the full chain (leaf then intermediates; Postfix: smtpd_tls_chain_files). If it is from a private CA, pass that CA's certificate with --ca-file.",
             Self::WeakKey { .. } => "Issue a new certificate with an RSA key of at least 2048 bits (3072 for NCSC-NL's \"good\") or an ECDSA P-256 key; rustls-based and other modern senders cannot complete a handshake with this one.",
             Self::WeakSignature { .. } => "Reissue the certificate: any CA today signs with SHA-256 or better; verifying senders (DANE-TA aside, MTA-STS) treat this one as invalid.",
             Self::Other(_) => "The certificate could not be verified; the reason above is the verifier's own.",
@@ -193,6 +198,7 @@ pub fn inspect(
             } else {
                 CertProblem::UnknownIssuer {
                     issuer: chain_top_issuer(chain).unwrap_or(issuer),
+                    lone: chain.len() == 1,
                 }
             });
         }
