@@ -287,3 +287,45 @@ fn a_sha1_signed_certificate_is_named() {
         "{summary}"
     );
 }
+
+/// DHE with a 1024-bit prime beside ECDHE: the server prefers ECDHE, so a
+/// normal handshake never shows it; offered alone, DHE is taken, and the
+/// prime is graded insufficient.
+#[test]
+fn a_1024_bit_dhe_group_beside_ecdhe_is_found() {
+    let server = LegacyServer::start(&[
+        "--tls-version",
+        "1.2",
+        "--ciphers",
+        "ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0",
+        "--dh",
+        "1024",
+    ]);
+    let (doc, _) = server.probe(&["--tls-scan"]);
+    assert_eq!(check(&doc, "tls.starttls")["status"], "pass", "{doc:#}");
+    let kx = check(&doc, "tls.key_exchange");
+    assert_eq!(
+        (kx["status"].as_str(), kx["data"]["grade"].as_str()),
+        (Some("warn"), Some("insufficient")),
+        "{kx:#}"
+    );
+    assert!(
+        kx["summary"]
+            .as_str()
+            .unwrap()
+            .contains("DHE 1024-bit prime (insufficient)"),
+        "{kx:#}"
+    );
+    let ciphers = check(&doc, "tls.ciphers");
+    let families = ciphers["data"]["accepted_families"].as_array().unwrap();
+    assert!(
+        families
+            .iter()
+            .any(|f| f["family"] == "dhe" && f["grade"] == "insufficient"),
+        "{ciphers:#}"
+    );
+    assert!(ciphers["data"]["refused_families"]
+        .as_array()
+        .unwrap()
+        .contains(&"RC4".into()));
+}

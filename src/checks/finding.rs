@@ -62,6 +62,7 @@ check_ids! {
     TlsInjection => "tls.injection",
     TlsVersions => "tls.versions",
     TlsCiphers => "tls.ciphers",
+    TlsKeyExchange => "tls.key_exchange",
     TlsHardening => "tls.hardening",
     SmtpIdentity => "smtp.identity",
     SmtpAuth => "smtp.auth",

@@ -160,7 +160,7 @@ pub fn conversation_checks(
     // Their own connections, off the delivery path: last, blocking nothing.
     let obs = main;
     if let Some(probes) = &obs.tls_versions {
-        let graded = super::tls_grade::scan_checks(probes);
+        let graded = super::tls_grade::scan_checks(probes, &obs.tls_categories);
         steps
             .out
             .extend(graded.into_iter().map(|c| c.at(&obs.endpoint)));

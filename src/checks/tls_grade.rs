@@ -5,8 +5,8 @@
 //! Quality, not reachability: these findings warn at most.
 
 use super::{Check, CheckId, Status};
-use crate::observe::conversation::VersionProbe;
-use crate::tls::first_flight::Version;
+use crate::observe::conversation::{CategoryProbe, VersionProbe};
+use crate::tls::first_flight::{Category, KxGroup, Version};
 use serde::Serialize;
 use tls_parser::{
     TlsCipherEnc as Enc, TlsCipherEncMode as Mode, TlsCipherKx as Kx, TlsCipherSuite,
@@ -75,8 +75,78 @@ struct Offered {
     suite_grade: Grade,
 }
 
-/// `tls.versions` and `tls.ciphers` for one address.
-pub fn scan_checks(probes: &[VersionProbe]) -> Vec<Check> {
+/// NCSC-NL 2025, table 5 (key exchange groups): x25519, x448, secp256r1
+/// and secp384r1 good; ffdhe4096 and ffdhe3072 sufficient, ffdhe2048
+/// phase-out; other curves and smaller primes insufficient. A finite-field
+/// group is judged by its size here.
+pub fn group_grade(group: KxGroup) -> Grade {
+    match group {
+        KxGroup::Named(0x001d | 0x001e | 0x0017 | 0x0018) => Grade::Good,
+        KxGroup::Named(0x0019) => Grade::Sufficient,
+        KxGroup::Named(_) => Grade::Insufficient,
+        KxGroup::FiniteField { bits } if bits >= 3072 => Grade::Sufficient,
+        KxGroup::FiniteField { bits } if bits >= 2048 => Grade::PhaseOut,
+        KxGroup::FiniteField { .. } => Grade::Insufficient,
+    }
+}
+
+/// The hash the server signs its key exchange with (NCSC-NL 2025, table
+/// 7): SHA-2 good, SHA-1 phase-out, MD5 insufficient. TLS 1.0 and 1.1 fix
+/// it at MD5+SHA-1 (RSA) or SHA-1 (ECDSA): phase-out.
+pub fn signature_grade(scheme: Option<u16>) -> Grade {
+    match scheme.map(|s| s >> 8) {
+        None | Some(0x02) => Grade::PhaseOut,
+        Some(0x01) => Grade::Insufficient,
+        Some(_) => Grade::Good,
+    }
+}
+
+fn group_name(group: KxGroup) -> String {
+    match group {
+        KxGroup::Named(0x001d) => "x25519".into(),
+        KxGroup::Named(0x001e) => "x448".into(),
+        KxGroup::Named(0x0017) => "secp256r1".into(),
+        KxGroup::Named(0x0018) => "secp384r1".into(),
+        KxGroup::Named(0x0019) => "secp521r1".into(),
+        KxGroup::Named(n) => format!("group 0x{n:04x}"),
+        KxGroup::FiniteField { bits } => format!("DHE {bits}-bit prime"),
+    }
+}
+
+fn signature_name(scheme: Option<u16>) -> String {
+    let Some(s) = scheme else {
+        return "MD5+SHA-1 or SHA-1 (fixed in TLS 1.0/1.1)".into();
+    };
+    let hash = match s >> 8 {
+        0x01 => "MD5",
+        0x02 => "SHA-1",
+        0x03 => "SHA-224",
+        0x04 => "SHA-256",
+        0x05 => "SHA-384",
+        0x06 => "SHA-512",
+        0x08 => "SHA-2 (PSS or EdDSA)",
+        _ => "another hash",
+    };
+    format!("{hash} (scheme 0x{s:04x})")
+}
+
+/// What accepting a family of suites at all means (offered alone).
+pub fn category_grade(probe: &CategoryProbe) -> Grade {
+    match probe.category {
+        Category::Rc4 | Category::AnonymousOrNull | Category::ExportOrDes | Category::Ccm8 => {
+            Grade::Insufficient
+        }
+        Category::TripleDes | Category::StaticRsa => Grade::PhaseOut,
+        Category::Dhe => probe
+            .accepted()
+            .and_then(|h| h.key_exchange.as_ref())
+            .map_or(Grade::Sufficient, |k| group_grade(k.group)),
+    }
+}
+
+/// `tls.versions`, `tls.ciphers`, `tls.key_exchange` and `tls.hardening`
+/// for one address.
+pub fn scan_checks(probes: &[VersionProbe], categories: &[CategoryProbe]) -> Vec<Check> {
     let offered: Vec<Offered> = probes
         .iter()
         .filter_map(|p| {
@@ -99,11 +169,133 @@ pub fn scan_checks(probes: &[VersionProbe]) -> Vec<Check> {
             .advice("The server took no ClientHello of ours: its TLS is broken or refuses every client; see tls.starttls.");
         return vec![c];
     }
+    let mut ciphers = ciphers_check(&offered);
+    accepted_families(&mut ciphers, categories);
     vec![
         versions_check(&offered, &refused),
-        ciphers_check(&offered),
+        ciphers,
+        key_exchange_check(probes, categories),
         hardening_check(probes),
     ]
+}
+
+/// Adds to `tls.ciphers` the weak families the server takes when they are
+/// all a client offers (internet.nl grades what is accepted, not only what
+/// is chosen).
+fn accepted_families(check: &mut Check, categories: &[CategoryProbe]) {
+    let taken: Vec<(&CategoryProbe, Grade)> = categories
+        .iter()
+        .filter(|p| p.accepted().is_some())
+        .map(|p| (p, category_grade(p)))
+        .collect();
+    let listed: Vec<serde_json::Value> = taken
+        .iter()
+        .map(|(p, g)| {
+            serde_json::json!({
+                "family": p.category,
+                "version": p.version.name(),
+                "suite": p.accepted().map(|h| h.suite_name()),
+                "grade": g.word(),
+            })
+        })
+        .collect();
+    let refused: Vec<&str> = categories
+        .iter()
+        .filter(|p| p.accepted().is_none())
+        .map(|p| p.category.name())
+        .collect();
+    check
+        .data
+        .insert("accepted_families".into(), serde_json::Value::Array(listed));
+    check
+        .data
+        .insert("refused_families".into(), serde_json::json!(refused));
+    let weak: Vec<String> = taken
+        .iter()
+        .filter(|(_, g)| *g >= Grade::PhaseOut)
+        .map(|(p, g)| format!("{} ({})", p.category.name(), g.word()))
+        .collect();
+    if weak.is_empty() {
+        return;
+    }
+    check.summary.push_str(&format!(
+        "; offered alone, it also accepts {}",
+        weak.join(", ")
+    ));
+    check.status = Status::Warn;
+    let worst = taken.iter().map(|(_, g)| *g).max().unwrap_or(Grade::Good);
+    let chosen_worst = check
+        .data
+        .get("grade")
+        .and_then(|g| g.as_str())
+        .map(str::to_string);
+    let rank = |w: &str| {
+        [
+            Grade::Good,
+            Grade::Sufficient,
+            Grade::PhaseOut,
+            Grade::Insufficient,
+        ]
+        .into_iter()
+        .find(|g| g.word() == w)
+    };
+    if chosen_worst
+        .as_deref()
+        .and_then(rank)
+        .is_none_or(|g| worst > g)
+    {
+        check
+            .data
+            .insert("grade".into(), serde_json::json!(worst.word()));
+    }
+    check.advice = Some("The server accepts suites that the NCSC-NL TLS guidelines grade phase-out or insufficient when a client offers nothing better: remove them from its list. Postfix: smtpd_tls_ciphers = medium or high with smtpd_tls_exclude_ciphers = aNULL, eNULL, EXPORT, DES, RC4, 3DES, MD5, kRSA; Exim: tls_require_ciphers; Exchange: the SCHANNEL suite list.".into());
+}
+
+/// `tls.key_exchange`: the ECDHE groups the server chose, the DHE prime it
+/// sends when only DHE is offered, and the hash that signs them.
+fn key_exchange_check(probes: &[VersionProbe], categories: &[CategoryProbe]) -> Check {
+    let from_versions = probes
+        .iter()
+        .filter_map(|p| Some((p.version.name(), p.accepted()?.key_exchange.as_ref()?)));
+    let from_families = categories
+        .iter()
+        .filter_map(|p| Some((p.version.name(), p.accepted()?.key_exchange.as_ref()?)));
+    let seen: Vec<(&'static str, &crate::tls::first_flight::KeyExchange)> =
+        from_versions.chain(from_families).collect();
+    if seen.is_empty() {
+        return Check::new(
+            CheckId::TlsKeyExchange,
+            Status::Info,
+            "no ServerKeyExchange seen (TLS 1.3 only, or static RSA): nothing to grade here",
+        );
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut worst = Grade::Good;
+    for (version, kx) in &seen {
+        let (g, s) = (group_grade(kx.group), signature_grade(kx.signature));
+        worst = worst.max(g).max(s);
+        let part = format!(
+            "{version}: {} ({}), signed with {} ({})",
+            group_name(kx.group),
+            g.word(),
+            signature_name(kx.signature),
+            s.word()
+        );
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
+    let status = if worst >= Grade::PhaseOut {
+        Status::Warn
+    } else {
+        Status::Pass
+    };
+    let check =
+        Check::new(CheckId::TlsKeyExchange, status, parts.join("; ")).with("grade", worst.word());
+    match status {
+        Status::Warn => check.advice("Use ECDHE with x25519, secp256r1 or secp384r1 (or DHE with a group of 3072 bits or more, RFC 7919 ffdhe3072) and sign with SHA-256 or better: TLS 1.2 with a current OpenSSL does so by default. Postfix: no smtpd_tls_dh1024_param_file, or one holding ffdhe3072; Exim: tls_dhparam = ffdhe3072."),
+        _ => check,
+    }
 }
 
 /// `tls.hardening`, from the ServerHellos of TLS 1.2 and older (TLS 1.3
@@ -283,6 +475,7 @@ mod tests {
                 extended_master_secret: ems,
                 secure_renegotiation: reneg,
                 chain: Vec::new(),
+                key_exchange: None,
             })),
         }
     }
@@ -304,6 +497,20 @@ mod tests {
         assert_eq!(ems_only.status, Status::Pass, "EMS is reported, not graded");
         let tls13 = hardening_check(&[probe(Version::Tls13, false, 0, false)]);
         assert!(tls13.summary.starts_with("only TLS 1.3"));
+    }
+
+    #[test]
+    fn groups_and_signature_hashes_are_graded() {
+        assert_eq!(group_grade(KxGroup::Named(0x001d)), Grade::Good);
+        assert_eq!(group_grade(KxGroup::Named(0x0015)), Grade::Insufficient, "secp224r1");
+        assert_eq!(group_grade(KxGroup::FiniteField { bits: 4096 }), Grade::Sufficient);
+        assert_eq!(group_grade(KxGroup::FiniteField { bits: 2048 }), Grade::PhaseOut);
+        assert_eq!(group_grade(KxGroup::FiniteField { bits: 1024 }), Grade::Insufficient);
+        assert_eq!(signature_grade(Some(0x0401)), Grade::Good);
+        assert_eq!(signature_grade(Some(0x0201)), Grade::PhaseOut);
+        assert_eq!(signature_grade(Some(0x0101)), Grade::Insufficient);
+        assert_eq!(signature_grade(None), Grade::PhaseOut, "TLS 1.0/1.1: MD5+SHA-1");
+        assert_eq!(signature_name(Some(0x0201)), "SHA-1 (scheme 0x0201)");
     }
 
     #[test]

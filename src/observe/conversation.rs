@@ -67,6 +67,24 @@ impl VersionProbe {
     }
 }
 
+/// One family of suites offered alone (`--tls-scan`) and the answer.
+#[derive(Debug, Clone)]
+pub struct CategoryProbe {
+    pub category: crate::tls::first_flight::Category,
+    pub version: crate::tls::first_flight::Version,
+    pub answer: Result<crate::tls::first_flight::FirstFlight, String>,
+}
+
+impl CategoryProbe {
+    /// The server took a suite of the family: its ServerHello.
+    pub fn accepted(&self) -> Option<&crate::tls::first_flight::ServerHello> {
+        match &self.answer {
+            Ok(crate::tls::first_flight::FirstFlight::Hello(h)) => Some(h),
+            _ => None,
+        }
+    }
+}
+
 /// An extension asked for on the command line that the server lacks: the
 /// transaction went on without it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,6 +218,8 @@ pub struct Observation {
     pub retry: Option<Box<Observation>>,
     /// `--tls-scan`: what each protocol version got, on its own connection.
     pub tls_versions: Option<Vec<VersionProbe>>,
+    /// `--tls-scan`: the weak or special suite families, each alone.
+    pub tls_categories: Vec<CategoryProbe>,
     /// The TLS handshake failed with `--tls auto`: the conversation again
     /// on a new connection without STARTTLS, as opportunistic senders
     /// retry (Postfix at security level "may").
@@ -257,6 +277,7 @@ impl Observation {
             retry: None,
             plaintext_retry: None,
             tls_versions: None,
+            tls_categories: Vec::new(),
             retry_cut: None,
             internal_error: None,
             local_address: None,

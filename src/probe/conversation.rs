@@ -4,8 +4,8 @@
 //! the job of `checks`.
 
 pub use crate::observe::conversation::{
-    AuthOutcome, ConnectError, InjectionOutcome, Observation, TlsMode, TlsObservation, Unoffered,
-    VersionProbe,
+    AuthOutcome, CategoryProbe, ConnectError, InjectionOutcome, Observation, TlsMode,
+    TlsObservation, Unoffered, VersionProbe,
 };
 use crate::observe::{Endpoint, Stage};
 use crate::smtp::{
@@ -129,8 +129,12 @@ pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
     let implicit = obs.tls.as_ref().is_some_and(|t| t.implicit);
     if plan.tls_scan && (offered || implicit) {
         let (probes, lines) = enumerate_versions(&obs.endpoint, plan, implicit).await;
-        obs.tls_versions = Some(probes);
         obs.transcript.extend(lines);
+        let (categories, lines) =
+            enumerate_categories(&obs.endpoint, plan, implicit, &probes).await;
+        obs.transcript.extend(lines);
+        obs.tls_versions = Some(probes);
+        obs.tls_categories = categories;
     }
     if plan.injection_test && offered && plan.stage >= Stage::Tls {
         let (outcome, lines) = injection_test(&obs.endpoint, plan).await;
@@ -263,6 +267,60 @@ async fn enumerate_versions(
         };
         lines.push(note_line(format!("--tls-scan: {said}")));
         probes.push(VersionProbe { version, answer });
+    }
+    (probes, lines)
+}
+
+/// `--tls-scan`, second part: each weak or special suite family alone, at
+/// the highest version up to TLS 1.2 the server accepted (and CCM_8 at TLS
+/// 1.3 when it speaks it): does the server take any of them at all?
+async fn enumerate_categories(
+    endpoint: &Endpoint,
+    plan: &Plan,
+    implicit: bool,
+    versions: &[VersionProbe],
+) -> (Vec<CategoryProbe>, Transcript) {
+    use first_flight::{Category, Version};
+    let accepted = |v: Version| {
+        versions
+            .iter()
+            .any(|p| p.version == v && p.accepted().is_some())
+    };
+    let legacy = [
+        Version::Tls12,
+        Version::Tls11,
+        Version::Tls10,
+        Version::Ssl3,
+    ]
+    .into_iter()
+    .find(|v| accepted(*v));
+    let mut asks: Vec<(Category, Version)> = legacy
+        .map(|v| Category::LEGACY.iter().map(|c| (*c, v)).collect())
+        .unwrap_or_default();
+    if accepted(Version::Tls13) {
+        asks.push((Category::Ccm8, Version::Tls13));
+    }
+    let (mut probes, mut lines) = (Vec::new(), Vec::new());
+    for (category, version) in asks {
+        let hello =
+            first_flight::Hello::with_suites(version, category.suites(), Some(&endpoint.host));
+        let (answer, transcript) =
+            first_flight_on_new_connection(endpoint, plan, &hello, implicit).await;
+        lines.extend(transcript);
+        let probe = CategoryProbe {
+            category,
+            version,
+            answer,
+        };
+        let said = match probe.accepted() {
+            Some(h) => format!("accepts {}: {}", category.name(), h.suite_name()),
+            None => format!("refuses {}", category.name()),
+        };
+        lines.push(note_line(format!(
+            "--tls-scan at {}: {said}",
+            version.name()
+        )));
+        probes.push(probe);
     }
     (probes, lines)
 }

@@ -106,7 +106,13 @@ fn weight(check: &Check) -> Weight {
         (CheckId::DnsMx | CheckId::DnsDnssec | CheckId::PolicyMtaSts, _) => Weight::Outright,
         (CheckId::ThresholdTime | CheckId::SmtpRelay, _) => Weight::Outright,
         (CheckId::TlsInjection | CheckId::SmtpVrfy | CheckId::DnsBlocklist, _) => Weight::OffPath,
-        (CheckId::TlsVersions | CheckId::TlsCiphers | CheckId::TlsHardening, _) => Weight::OffPath,
+        (
+            CheckId::TlsVersions
+            | CheckId::TlsCiphers
+            | CheckId::TlsKeyExchange
+            | CheckId::TlsHardening,
+            _,
+        ) => Weight::OffPath,
         _ => Weight::Path,
     }
 }

@@ -58,6 +58,76 @@ impl Version {
     }
 }
 
+/// Families of weak or special suites, each offered alone on its own
+/// connection to learn whether the server accepts any of them at all (a
+/// server may prefer a good suite and still accept RC4 from a client that
+/// offers nothing else).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Rc4,
+    TripleDes,
+    /// No authentication (anon) or no encryption (NULL).
+    AnonymousOrNull,
+    /// Export-grade and single DES: under 112 bits.
+    ExportOrDes,
+    /// Key exchange by RSA encryption: no forward secrecy.
+    StaticRsa,
+    /// Finite-field Diffie-Hellman: its group size matters.
+    Dhe,
+    /// TLS 1.3's AES-CCM with an 8-byte tag.
+    Ccm8,
+}
+
+impl Category {
+    /// The TLS 1.2-and-older families, and the TLS 1.3 one.
+    pub const LEGACY: [Category; 6] = [
+        Category::Rc4,
+        Category::TripleDes,
+        Category::AnonymousOrNull,
+        Category::ExportOrDes,
+        Category::StaticRsa,
+        Category::Dhe,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Rc4 => "RC4",
+            Category::TripleDes => "3DES",
+            Category::AnonymousOrNull => "anonymous or NULL",
+            Category::ExportOrDes => "export or DES",
+            Category::StaticRsa => "static RSA key exchange",
+            Category::Dhe => "DHE",
+            Category::Ccm8 => "TLS 1.3 AES-CCM-8",
+        }
+    }
+
+    /// The IANA suites of the family, as tls-parser classifies them.
+    pub fn suites(self) -> Vec<u16> {
+        use tls_parser::{TlsCipherAu as Au, TlsCipherEnc as Enc, TlsCipherKx as Kx};
+        let mut ids: Vec<u16> = CIPHERS
+            .values()
+            .filter(|c| match self {
+                Category::Rc4 => c.enc == Enc::Rc4,
+                Category::TripleDes => c.enc == Enc::TripleDes,
+                Category::AnonymousOrNull => {
+                    c.kx != Kx::Tls13 && (c.au == Au::Null || c.enc == Enc::Null)
+                }
+                Category::ExportOrDes => {
+                    c.enc == Enc::Des || (c.enc != Enc::Null && c.enc_size < 112)
+                }
+                Category::StaticRsa => c.kx == Kx::Rsa && c.au == Au::Rsa,
+                Category::Dhe => c.kx == Kx::Dhe,
+                Category::Ccm8 => c.kx == Kx::Tls13 && c.name.contains("CCM_8"),
+            })
+            .map(|c| c.id.0)
+            .filter(|id| *id != RENEGOTIATION_SCSV && *id != FALLBACK_SCSV)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+}
+
 /// TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746 §3.3): a server that knows
 /// secure renegotiation answers it with the renegotiation_info extension.
 const RENEGOTIATION_SCSV: u16 = 0x00ff;
@@ -104,6 +174,14 @@ impl Hello {
             hello.suites.retain(|id| id >> 8 == 0x13);
         }
         hello
+    }
+
+    /// A hello for `version` offering only `suites`.
+    pub fn with_suites(version: Version, suites: Vec<u16>, server_name: Option<&str>) -> Self {
+        Self {
+            suites,
+            ..Self::only(version, server_name)
+        }
     }
 
     /// The ClientHello as one TLS record.
@@ -209,6 +287,24 @@ fn extension(out: &mut Vec<u8>, kind: u16, data: &[u8]) {
     out.extend(data);
 }
 
+/// The key exchange a TLS 1.2-or-older ServerKeyExchange carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyExchange {
+    pub group: KxGroup,
+    /// TLS 1.2's SignatureScheme (0x0401 rsa_pkcs1_sha256, 0x0201
+    /// rsa_pkcs1_sha1...); `None` in TLS 1.0/1.1, which sign with MD5+SHA-1
+    /// (RSA) or SHA-1 (ECDSA) by definition.
+    pub signature: Option<u16>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KxGroup {
+    /// An ECDHE named group (x25519 0x001d, secp256r1 0x0017...).
+    Named(u16),
+    /// A finite-field DHE prime, by its size.
+    FiniteField { bits: usize },
+}
+
 /// What the server chose, from its ServerHello.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerHello {
@@ -221,6 +317,8 @@ pub struct ServerHello {
     pub secure_renegotiation: bool,
     /// The certificates sent in the clear (TLS 1.2 and older), leaf first.
     pub chain: Vec<Vec<u8>>,
+    /// From the ServerKeyExchange (TLS 1.2 and older, ECDHE and DHE).
+    pub key_exchange: Option<KeyExchange>,
 }
 
 impl ServerHello {
@@ -317,6 +415,9 @@ fn flight(handshake: &[u8], ended: bool) -> Option<FirstFlight> {
             (TlsMessageHandshake::Certificate(c), Some(h)) => {
                 h.chain = c.cert_chain.iter().map(|raw| raw.data.to_vec()).collect();
             }
+            (TlsMessageHandshake::ServerKeyExchange(ske), Some(h)) => {
+                h.key_exchange = key_exchange(h, ske.parameters);
+            }
             (TlsMessageHandshake::ServerDone(_), Some(_)) => return hello.map(FirstFlight::Hello),
             (_, Some(_)) => {}
         }
@@ -353,7 +454,39 @@ fn server_hello(hello: &tls_parser::TlsServerHelloContents<'_>) -> ServerHello {
         extended_master_secret: ems,
         secure_renegotiation: reneg,
         chain: Vec::new(),
+        key_exchange: None,
     }
+}
+
+/// The group and signature scheme of a ServerKeyExchange, parsed with
+/// tls-parser's DH and ECDH parameter parsers.
+fn key_exchange(hello: &ServerHello, parameters: &[u8]) -> Option<KeyExchange> {
+    use tls_parser::{parse_dh_params, parse_ecdh_params, ECParametersContent, TlsCipherKx};
+    let suite = tls_parser::TlsCipherSuite::from_id(hello.suite)?;
+    let (rest, group) = match suite.kx {
+        TlsCipherKx::Ecdhe => {
+            let (rest, p) = parse_ecdh_params(parameters).ok()?;
+            match p.curve_params.params_content {
+                ECParametersContent::NamedGroup(g) => (rest, KxGroup::Named(g.0)),
+                _ => return None,
+            }
+        }
+        TlsCipherKx::Dhe => {
+            let (rest, p) = parse_dh_params(parameters).ok()?;
+            let prime = p.dh_p;
+            let leading = prime.iter().position(|b| *b != 0).unwrap_or(prime.len());
+            let bits = prime.get(leading).map_or(0, |b| {
+                (prime.len() - leading) * 8 - b.leading_zeros() as usize
+            });
+            (rest, KxGroup::FiniteField { bits })
+        }
+        _ => return None,
+    };
+    let signature = match (hello.version, rest) {
+        (Some(Version::Tls12), [a, b, ..]) => Some(u16::from_be_bytes([*a, *b])),
+        _ => None,
+    };
+    Some(KeyExchange { group, signature })
 }
 
 /// Most bytes read while waiting for the ServerHello: a whole first flight
