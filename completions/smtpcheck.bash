@@ -76,28 +76,12 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__banner)
-            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-4 -6 -v -h --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --quit-after --retry-greylist --concurrency --relay-test --vrfy --policy --no-transport-policy --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --mta-sts-port --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --auth-user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --auth-mech)
-                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
-                    return 0
-                    ;;
-                --password-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --quit-after)
-                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
-                    return 0
-                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -126,15 +110,31 @@ _smtpcheck() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --quit-after)
+                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
+                    return 0
+                    ;;
                 --retry-greylist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --mta-sts-port)
+                --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --concurrency)
+                --auth-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mech)
+                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mta-sts-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -258,28 +258,12 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__connect)
-            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-4 -6 -v -h --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --quit-after --retry-greylist --concurrency --relay-test --vrfy --policy --no-transport-policy --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --mta-sts-port --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --auth-user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --auth-mech)
-                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
-                    return 0
-                    ;;
-                --password-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --quit-after)
-                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
-                    return 0
-                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -308,15 +292,31 @@ _smtpcheck() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --quit-after)
+                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
+                    return 0
+                    ;;
                 --retry-greylist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --mta-sts-port)
+                --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --concurrency)
+                --auth-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mech)
+                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mta-sts-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -376,28 +376,12 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__ehlo)
-            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-4 -6 -v -h --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --quit-after --retry-greylist --concurrency --relay-test --vrfy --policy --no-transport-policy --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --mta-sts-port --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --auth-user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --auth-mech)
-                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
-                    return 0
-                    ;;
-                --password-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --quit-after)
-                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
-                    return 0
-                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -426,15 +410,31 @@ _smtpcheck() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --quit-after)
+                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
+                    return 0
+                    ;;
                 --retry-greylist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --mta-sts-port)
+                --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --concurrency)
+                --auth-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mech)
+                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mta-sts-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -622,28 +622,12 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__probe)
-            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-4 -6 -v -h --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --quit-after --retry-greylist --concurrency --relay-test --vrfy --policy --no-transport-policy --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --mta-sts-port --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --auth-user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --auth-mech)
-                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
-                    return 0
-                    ;;
-                --password-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --quit-after)
-                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
-                    return 0
-                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -672,15 +656,31 @@ _smtpcheck() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --quit-after)
+                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
+                    return 0
+                    ;;
                 --retry-greylist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --mta-sts-port)
+                --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --concurrency)
+                --auth-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mech)
+                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mta-sts-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -740,7 +740,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__scan)
-            opts="-j -o -4 -6 -h --jobs --per-ip --shard --output --transport-policy --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --help"
+            opts="-j -o -4 -6 -h --jobs --per-ip --shard --output --transport-policy --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --quit-after --retry-greylist --concurrency --relay-test --vrfy --policy --no-transport-policy --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --mta-sts-port --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -768,22 +768,6 @@ _smtpcheck() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --auth-user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --auth-mech)
-                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
-                    return 0
-                    ;;
-                --password-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --quit-after)
-                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
                     return 0
                     ;;
                 --server)
@@ -814,15 +798,31 @@ _smtpcheck() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --quit-after)
+                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
+                    return 0
+                    ;;
                 --retry-greylist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --mta-sts-port)
+                --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --concurrency)
+                --auth-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mech)
+                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mta-sts-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -866,7 +866,7 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__send)
-            opts="-4 -6 -v -h --to --cc --bcc --subject --body --body-file --header --chunking --notify --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-4 -6 -v -h --to --cc --bcc --subject --body --body-file --header --chunking --notify --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --quit-after --retry-greylist --concurrency --relay-test --vrfy --policy --no-transport-policy --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --mta-sts-port --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -904,22 +904,6 @@ _smtpcheck() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --auth-user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --auth-mech)
-                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
-                    return 0
-                    ;;
-                --password-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --quit-after)
-                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
-                    return 0
-                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -948,15 +932,31 @@ _smtpcheck() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --quit-after)
+                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
+                    return 0
+                    ;;
                 --retry-greylist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --mta-sts-port)
+                --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --concurrency)
+                --auth-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mech)
+                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mta-sts-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1016,28 +1016,12 @@ _smtpcheck() {
             return 0
             ;;
         smtpcheck__subcmd__tls)
-            opts="-4 -6 -v -h --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --quit-after --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --retry-greylist --relay-test --vrfy --policy --no-transport-policy --mta-sts-port --concurrency --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
+            opts="-4 -6 -v -h --server --port --ipv4 --ipv6 --source --sni --helo --from --rcpt --quit-after --retry-greylist --concurrency --relay-test --vrfy --policy --no-transport-policy --auth-user --auth-mech --password-file --allow-plaintext-auth --submission --mta-sts-port --tls --require-tls --ca-file --cert-warn-days --cert-days --tls-injection-test --tls-scan --resolver --timeout --deadline --allow-private --dnssec-anchor --json --format --warning --critical --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --auth-user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --auth-mech)
-                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
-                    return 0
-                    ;;
-                --password-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --quit-after)
-                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
-                    return 0
-                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1066,15 +1050,31 @@ _smtpcheck() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --quit-after)
+                    COMPREPLY=($(compgen -W "connect banner ehlo tls auth mail rcpt" -- "${cur}"))
+                    return 0
+                    ;;
                 --retry-greylist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --mta-sts-port)
+                --concurrency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --concurrency)
+                --auth-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-mech)
+                    COMPREPLY=($(compgen -W "plain login cram-md5 xoauth2" -- "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mta-sts-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -29,6 +29,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run every step: MX, connect, greeting, EHLO, MAIL FROM and RCPT TO (never DATA)
+    #[command(
+        after_help = "Examples:\n  smtpcheck probe example.com\n  smtpcheck probe user@example.com --from me@example.net\n  smtpcheck probe example.com --server mx2.example.com --port 2525 -v\n  smtpcheck probe example.com --json | jq .verdict\n\nExit codes: 0 pass, 1 warn, 2 fail, 3 could not check (bad input, unusable resolver)."
+    )]
     Probe(TargetArgs),
     /// Look up MX records and the addresses of every exchange (DNS only)
     Mx(MxArgs),
@@ -43,10 +46,19 @@ pub enum Command {
     /// Stop after EHLO: show every exchange's capabilities
     Ehlo(TargetArgs),
     /// Stop after STARTTLS: the TLS session and the certificate of every exchange
+    #[command(
+        after_help = "Examples:\n  smtpcheck tls example.com\n  smtpcheck tls example.com --server 192.0.2.25 --sni mx.example.com\n\nEnumerates versions, suite families and key exchange on short extra connections (--tls-scan)."
+    )]
     Tls(TargetArgs),
     /// Probe many targets (one per line) and print one JSON report per line as each finishes
+    #[command(
+        after_help = "Examples:\n  smtpcheck scan domains.txt -j 200 -o results.jsonl\n  cat domains.txt | smtpcheck scan - --shard 3/8 > part3.jsonl"
+    )]
     Scan(ScanArgs),
     /// Deliver one real test message (DATA) to the MX of the recipient's domain, or to --server
+    #[command(
+        after_help = "Examples:\n  smtpcheck send --to you@example.com --from me@example.net --subject test --body hello\n  SMTPCHECK_PASSWORD=... smtpcheck send --to you@example.com --from me@example.net --server smtp.example.net --submission --auth-user me@example.net"
+    )]
     Send(SendArgs),
     /// Explain a reply code (550), an enhanced status code (5.7.1), a reply, or a whole bounce (-: stdin), with the likely cause
     Explain {
@@ -248,71 +260,93 @@ pub enum AuthMech {
 
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
-    /// Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal
-    #[arg(long, value_name = "NAME")]
-    pub auth_user: Option<String>,
-    /// AUTH mechanism [default: the strongest both sides have]
-    #[arg(long, value_enum, value_name = "MECH", ignore_case = true)]
-    pub auth_mech: Option<AuthMech>,
-    /// Read the password (first line) from this file
-    #[arg(long, value_name = "FILE")]
-    pub password_file: Option<std::path::PathBuf>,
-    /// Send credentials even without TLS (anyone on the path can read them)
-    #[arg(long)]
-    pub allow_plaintext_auth: bool,
-    /// Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)
-    #[arg(long)]
-    pub submission: bool,
-    /// Stop cleanly with QUIT after this phase (swaks's --quit-after); later phases show as skip
-    #[arg(long, value_name = "PHASE", value_parser = quit_after_parser(), ignore_case = true)]
-    pub quit_after: Option<Stage>,
     /// Probe this host instead of the domain's MX: a name or IP, with an optional port ([::1]:2525)
-    #[arg(long, value_name = "HOST[:PORT]")]
+    #[arg(help_heading = "Target", long, value_name = "HOST[:PORT]")]
     pub server: Option<String>,
     /// Port to connect to on every exchange
-    #[arg(long, default_value_t = 25, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(help_heading = "Target", long, default_value_t = 25, value_parser = clap::value_parser!(u16).range(1..))]
     pub port: u16,
     /// Only IPv4: probe the A addresses of every exchange, leave out AAAA
-    #[arg(short = '4', long = "ipv4", conflicts_with = "ipv6")]
+    #[arg(
+        help_heading = "Target",
+        short = '4',
+        long = "ipv4",
+        conflicts_with = "ipv6"
+    )]
     pub ipv4: bool,
     /// Only IPv6: probe the AAAA addresses of every exchange, leave out A
-    #[arg(short = '6', long = "ipv6")]
+    #[arg(help_heading = "Target", short = '6', long = "ipv6")]
     pub ipv6: bool,
     /// Connect from this local address, e.g. to repeat a relay test from an address the server does not trust; implies its address family
-    #[arg(long, value_name = "IP")]
+    #[arg(help_heading = "Target", long, value_name = "IP")]
     pub source: Option<std::net::IpAddr>,
     /// TLS server name (SNI) to send instead of the exchange's name; the certificate is still checked against the exchange's name, as senders do
-    #[arg(long, value_name = "NAME")]
+    #[arg(help_heading = "Target", long, value_name = "NAME")]
     pub sni: Option<String>,
     /// Name to introduce ourselves with in EHLO/HELO [default: this machine's host name]
-    #[arg(long, value_name = "NAME")]
+    #[arg(
+        help_heading = "Transaction",
+        long,
+        value_name = "NAME",
+        env = "SMTPCHECK_HELO"
+    )]
     pub helo: Option<String>,
     /// Sender for MAIL FROM; "<>" is the null sender, which servers must accept (RFC 5321 §4.5.5)
-    #[arg(long, value_name = "ADDR", default_value = "<>")]
+    #[arg(
+        help_heading = "Transaction",
+        long,
+        value_name = "ADDR",
+        default_value = "<>",
+        env = "SMTPCHECK_FROM"
+    )]
     pub from: String,
     /// Recipient for RCPT TO [default: the target address, or postmaster@DOMAIN, which RFC 5321 §4.5.1 requires to exist]
-    #[arg(long, value_name = "ADDR")]
+    #[arg(help_heading = "Transaction", long, value_name = "ADDR")]
     pub rcpt: Option<String>,
+    /// Stop cleanly with QUIT after this phase (swaks's --quit-after); later phases show as skip
+    #[arg(help_heading = "Transaction", long, value_name = "PHASE", value_parser = quit_after_parser(), ignore_case = true)]
+    pub quit_after: Option<Stage>,
     /// After a greylisting reply, wait this many seconds and try once more on a new connection
-    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
+    #[arg(help_heading = "Transaction", long, value_name = "SECS", value_parser = parse_seconds)]
     pub retry_greylist: Option<Duration>,
+    /// Most connections open at once
+    #[arg(help_heading = "Transaction", long, value_name = "N", default_value_t = smtpcheck::probe::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub concurrency: u16,
     /// Also try to relay between two reserved domains (RFC 2606) on an extra connection: is it an open relay? Never sends DATA
-    #[arg(long)]
+    #[arg(help_heading = "Extra tests", long)]
     pub relay_test: bool,
     /// Also ask VRFY and EXPN postmaster on an extra connection: does the server disclose addresses?
-    #[arg(long)]
+    #[arg(help_heading = "Extra tests", long)]
     pub vrfy: bool,
     /// Also check the domain's SPF and DMARC records
-    #[arg(long)]
+    #[arg(help_heading = "Extra tests", long)]
     pub policy: bool,
     /// Skip the DNSSEC, DANE, MTA-STS and TLS-RPT checks and the sender simulation (on by default)
-    #[arg(long)]
+    #[arg(help_heading = "Extra tests", long)]
     pub no_transport_policy: bool,
+    /// Authenticate as this user (RFC 4954); the secret comes from SMTPCHECK_PASSWORD or SMTPCHECK_OAUTH_TOKEN, --password-file, or a prompt on a terminal
+    #[arg(help_heading = "AUTH", long, value_name = "NAME")]
+    pub auth_user: Option<String>,
+    /// AUTH mechanism [default: the strongest both sides have]
+    #[arg(
+        help_heading = "AUTH",
+        long,
+        value_enum,
+        value_name = "MECH",
+        ignore_case = true
+    )]
+    pub auth_mech: Option<AuthMech>,
+    /// Read the password (first line) from this file
+    #[arg(help_heading = "AUTH", long, value_name = "FILE")]
+    pub password_file: Option<std::path::PathBuf>,
+    /// Send credentials even without TLS (anyone on the path can read them)
+    #[arg(help_heading = "AUTH", long)]
+    pub allow_plaintext_auth: bool,
+    /// Check a submission service: port 587, STARTTLS required, AUTH expected (RFC 6409)
+    #[arg(help_heading = "AUTH", long)]
+    pub submission: bool,
     #[command(flatten)]
     pub sts: StsArgs,
-    /// Most connections open at once
-    #[arg(long, value_name = "N", default_value_t = smtpcheck::probe::DEFAULT_CONCURRENCY as u16, value_parser = clap::value_parser!(u16).range(1..=1024))]
-    pub concurrency: u16,
     #[command(flatten)]
     pub tls: TlsArgs,
     #[command(flatten)]
@@ -320,6 +354,7 @@ pub struct ProbeArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "TLS")]
 pub struct TlsArgs {
     /// auto: STARTTLS when offered; require: no TLS or a bad certificate fails; off: never; implicit: TLS from the first byte (also the default on port 465)
     #[arg(long, value_enum, default_value_t = TlsChoice::Auto, value_name = "MODE")]
@@ -328,7 +363,7 @@ pub struct TlsArgs {
     #[arg(long, conflicts_with = "tls")]
     pub require_tls: bool,
     /// Extra trust anchors (PEM), e.g. a private CA, besides the built-in public roots
-    #[arg(long, value_name = "PEM")]
+    #[arg(long, value_name = "PEM", env = "SMTPCHECK_CA_FILE")]
     pub ca_file: Option<std::path::PathBuf>,
     /// Warn when the certificate expires within this many days
     #[arg(long, value_name = "DAYS", default_value_t = 14)]
@@ -339,7 +374,7 @@ pub struct TlsArgs {
     /// Also test for STARTTLS command injection (CVE-2011-0411) on an extra connection per address
     #[arg(long)]
     pub tls_injection_test: bool,
-    /// Also enumerate the TLS versions (SSLv3 to TLS 1.3) and grade them and the suites chosen, in internet.nl's terms; five short extra connections per address (on by default in `smtpcheck tls`)
+    /// Also enumerate the TLS versions (SSLv3 to TLS 1.3) and grade them and the suites chosen, in internet.nl's terms; up to 12 short extra connections per address, one per version and per weak suite family (on by default in `smtpcheck tls`)
     #[arg(long)]
     pub tls_scan: bool,
 }
@@ -353,12 +388,13 @@ pub enum TlsChoice {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "DNS and time")]
 pub struct DnsArgs {
     /// Ask this DNS server (UDP, and TCP for long answers) instead of the system resolver
-    #[arg(long, value_name = "IP[:PORT]", value_parser = parse_resolver)]
+    #[arg(long, value_name = "IP[:PORT]", value_parser = parse_resolver, env = "SMTPCHECK_RESOLVER")]
     pub resolver: Option<SocketAddr>,
     /// Longest wait for any one step (DNS answer, connect, each reply), in seconds
-    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_seconds, env = "SMTPCHECK_TIMEOUT")]
     pub timeout: Duration,
     /// Longest the whole run may take, in seconds
     #[arg(long, value_name = "SECS", default_value = "60", value_parser = parse_seconds)]
@@ -372,6 +408,7 @@ pub struct DnsArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Output and monitoring")]
 pub struct OutputArgs {
     /// Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json
     #[arg(long, conflicts_with = "format")]

@@ -410,3 +410,25 @@ fn explain_json_errors_have_one_shape() {
     assert_eq!(keys(&["explain", "--json", "hello"]), ["error", "input"]);
     assert_eq!(keys(&["explain", "--json", "999"]), ["error", "input"]);
 }
+
+/// `--help` groups the options under headings and ends with examples.
+#[test]
+fn help_has_headings_and_examples() {
+    let out = smtpcheck().args(["probe", "--help"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let at = |h: &str| {
+        text.find(&format!("\n{h}:\n"))
+            .unwrap_or_else(|| panic!("{h} in {text}"))
+    };
+    assert!(at("Target") < at("Transaction") && at("Transaction") < at("TLS"));
+    for heading in [
+        "Extra tests",
+        "AUTH",
+        "DNS and time",
+        "Output and monitoring",
+        "Examples",
+    ] {
+        at(heading);
+    }
+    assert!(text.contains("[env: SMTPCHECK_HELO=]"), "{text}");
+}

@@ -1041,3 +1041,41 @@ fn server_alone_takes_the_recipient_and_a_helo_ip_is_a_literal() {
         "{doc}"
     );
 }
+
+/// Options an admin repeats can come from the environment.
+#[test]
+fn repeated_options_come_from_the_environment() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &["PIPELINING"], "250 2.1.5 Ok");
+    let server = format!("127.0.0.1:{}", smtp.port());
+    let out = assert_cmd::Command::cargo_bin("smtpcheck")
+        .unwrap()
+        .args([
+            "probe",
+            "--server",
+            &server,
+            "--rcpt",
+            "postmaster@lab.test",
+            "--tls",
+            "off",
+            "--json",
+        ])
+        .env("SMTPCHECK_HELO", "client.from-env.test")
+        .env("SMTPCHECK_FROM", "probe@from-env.test")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let received = smtp.received();
+    assert!(
+        received.contains(&"EHLO client.from-env.test".to_string()),
+        "{received:?}"
+    );
+    assert!(
+        received.contains(&"MAIL FROM:<probe@from-env.test>".to_string()),
+        "{received:?}"
+    );
+}

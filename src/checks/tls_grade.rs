@@ -502,14 +502,31 @@ mod tests {
     #[test]
     fn groups_and_signature_hashes_are_graded() {
         assert_eq!(group_grade(KxGroup::Named(0x001d)), Grade::Good);
-        assert_eq!(group_grade(KxGroup::Named(0x0015)), Grade::Insufficient, "secp224r1");
-        assert_eq!(group_grade(KxGroup::FiniteField { bits: 4096 }), Grade::Sufficient);
-        assert_eq!(group_grade(KxGroup::FiniteField { bits: 2048 }), Grade::PhaseOut);
-        assert_eq!(group_grade(KxGroup::FiniteField { bits: 1024 }), Grade::Insufficient);
+        assert_eq!(
+            group_grade(KxGroup::Named(0x0015)),
+            Grade::Insufficient,
+            "secp224r1"
+        );
+        assert_eq!(
+            group_grade(KxGroup::FiniteField { bits: 4096 }),
+            Grade::Sufficient
+        );
+        assert_eq!(
+            group_grade(KxGroup::FiniteField { bits: 2048 }),
+            Grade::PhaseOut
+        );
+        assert_eq!(
+            group_grade(KxGroup::FiniteField { bits: 1024 }),
+            Grade::Insufficient
+        );
         assert_eq!(signature_grade(Some(0x0401)), Grade::Good);
         assert_eq!(signature_grade(Some(0x0201)), Grade::PhaseOut);
         assert_eq!(signature_grade(Some(0x0101)), Grade::Insufficient);
-        assert_eq!(signature_grade(None), Grade::PhaseOut, "TLS 1.0/1.1: MD5+SHA-1");
+        assert_eq!(
+            signature_grade(None),
+            Grade::PhaseOut,
+            "TLS 1.0/1.1: MD5+SHA-1"
+        );
         assert_eq!(signature_name(Some(0x0201)), "SHA-1 (scheme 0x0201)");
     }
 
