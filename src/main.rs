@@ -237,6 +237,15 @@ fn run_one(
 }
 
 /// Renders the report in the chosen format and exits with its code.
+/// Wrap at the terminal's width; `COLUMNS` asks for a width explicitly
+/// (also when not a terminal). Without either, lines are not wrapped, so
+/// every finding stays one line for grep and the verdict for `tail -1`.
+fn report_width() -> Option<usize> {
+    let asked = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok());
+    let terminal = terminal_size::terminal_size_of(io::stdout()).map(|(w, _)| usize::from(w.0));
+    asked.or(terminal)
+}
+
 fn finish(report: Report, output: &OutputArgs, thresholds: Thresholds) -> ExitCode {
     if let Some(error) = &report.error {
         eprintln!("smtpcheck: error: {error}");
@@ -244,6 +253,7 @@ fn finish(report: Report, output: &OutputArgs, thresholds: Thresholds) -> ExitCo
     let style = Style {
         color: use_color(output.color),
         transcript: output.verbose,
+        width: report_width(),
     };
     colored::control::set_override(style.color);
     // A closed stdout is not a reason to change the exit code.

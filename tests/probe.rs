@@ -1079,3 +1079,50 @@ fn repeated_options_come_from_the_environment() {
         "{received:?}"
     );
 }
+
+/// The human report wraps at the width asked for (a terminal's, or
+/// COLUMNS) with a hanging indent; not on a terminal and without COLUMNS it
+/// does not wrap, so each finding stays one line and `tail -1` is the verdict.
+#[test]
+fn the_human_report_wraps_at_the_width_and_only_then() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &["PIPELINING"], "550 5.1.1 <nobody@lab.test>: Recipient address rejected: User unknown in virtual mailbox table");
+    let server = format!("127.0.0.1:{}", smtp.port());
+    let run = |columns: Option<&str>| {
+        let mut cmd = assert_cmd::Command::cargo_bin("smtpcheck").unwrap();
+        cmd.args([
+            "probe",
+            "--server",
+            &server,
+            "--rcpt",
+            "nobody@lab.test",
+            "--tls",
+            "off",
+        ]);
+        cmd.env_remove("COLUMNS");
+        if let Some(c) = columns {
+            cmd.env("COLUMNS", c);
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    let wrapped = run(Some("80"));
+    assert!(
+        wrapped.lines().all(|l| l.chars().count() <= 80),
+        "{wrapped}"
+    );
+    assert!(
+        wrapped
+            .lines()
+            .any(|l| l.starts_with(&" ".repeat(35)) && !l.trim().is_empty()),
+        "hanging indent: {wrapped}"
+    );
+    let plain = run(None);
+    assert!(plain.lines().any(|l| l.chars().count() > 80), "{plain}");
+    assert!(
+        plain
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("Verdict: FAIL (exit 2): "),
+        "{plain}"
+    );
+}

@@ -13,9 +13,35 @@ pub struct Style {
     pub color: bool,
     /// Print each conversation's transcript (`-v`).
     pub transcript: bool,
+    /// Wrap lines at this width with a hanging indent (a terminal's width);
+    /// `None`: one line per finding, for grep and `tail -1`.
+    pub width: Option<usize>,
 }
 
 impl Style {
+    /// Writes `text` after `first` (already on the line), wrapped at the
+    /// width with continuation lines indented by `hang` spaces.
+    fn wrapped(
+        &self,
+        out: &mut impl Write,
+        first: &str,
+        hang: usize,
+        text: &str,
+    ) -> io::Result<()> {
+        let Some(width) = self.width.filter(|w| *w > hang + 20) else {
+            return writeln!(out, "{first}{text}");
+        };
+        let indent = " ".repeat(hang);
+        let options = textwrap::Options::new(width)
+            .initial_indent(first)
+            .subsequent_indent(&indent)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation);
+        for line in textwrap::wrap(text, options) {
+            writeln!(out, "{line}")?;
+        }
+        Ok(())
+    }
+
     fn paint(&self, text: &str, how: fn(&str) -> ColoredString) -> String {
         if self.color {
             how(text).to_string()
@@ -121,13 +147,8 @@ fn senders(report: &Report, style: Style, out: &mut impl Write) -> io::Result<()
             (Some(host), Action::Deliver | Action::DeliverLater) => format!(" via {host}"),
             _ => String::new(),
         };
-        writeln!(
-            out,
-            "  {}: {}{via}: {}",
-            sender.label(),
-            style.paint(&word, paint),
-            sender.reason
-        )?;
+        let first = format!("  {}: {}{via}: ", sender.label(), style.paint(&word, paint));
+        style.wrapped(out, &first, 4, &sender.reason)?;
     }
     Ok(())
 }
@@ -156,23 +177,25 @@ fn endpoints(report: &Report) -> Vec<Endpoint> {
     seen
 }
 
+/// Where a finding's text starts: status, id and time come first.
+const CHECK_HANG: usize = 35;
+
 fn check_line(check: &Check, style: Style, out: &mut impl Write) -> io::Result<()> {
     let duration = match check.duration_ms {
         Some(ms) => format_ms(ms),
         None => String::new(),
     };
-    writeln!(
-        out,
-        "  {}  {:<15} {:>9}  {}",
+    let first = format!(
+        "  {}  {:<15} {:>9}  ",
         style.status(check.status),
         check.id,
-        duration,
-        check.summary
-    )?;
+        duration
+    );
+    style.wrapped(out, &first, CHECK_HANG, &check.summary)?;
     if matches!(check.status, Status::Warn | Status::Fail) {
         if let Some(advice) = &check.advice {
             let arrow = style.paint("->", |s| s.cyan());
-            writeln!(out, "        {arrow} {advice}")?;
+            style.wrapped(out, &format!("        {arrow} "), 11, advice)?;
         }
     }
     if let crate::report::Detail::Certificate { facts: Some(f), .. } = &check.detail {
@@ -209,7 +232,7 @@ fn certificate_lines(
         format!("SHA-256 {}", f.sha256),
     ];
     for line in lines {
-        writeln!(out, "        {}", style.paint(&line, |s| s.dimmed()))?;
+        style.wrapped(out, "        ", 10, &style.paint(&line, |s| s.dimmed()))?;
     }
     Ok(())
 }
@@ -252,13 +275,12 @@ fn verdict_line(report: &Report, style: Style, out: &mut impl Write) -> io::Resu
         Verdict::Fail => ("FAIL", |s| s.red().bold()),
         Verdict::Error => ("ERROR", |s| s.magenta().bold()),
     };
-    writeln!(
-        out,
-        "Verdict: {} (exit {}): {}",
+    let first = format!(
+        "Verdict: {} (exit {}): ",
         style.paint(label, how),
-        report.exit_code,
-        report.summary
-    )
+        report.exit_code
+    );
+    style.wrapped(out, &first, 9, &report.summary)
 }
 
 #[cfg(test)]
@@ -322,6 +344,7 @@ mod tests {
             Style {
                 color: true,
                 transcript: false,
+                width: None,
             },
             &mut colored_out,
         )
