@@ -1126,3 +1126,59 @@ fn the_human_report_wraps_at_the_width_and_only_then() {
         "{plain}"
     );
 }
+
+/// Human report noise: the steps skipped after a failed connect are one
+/// line, and senders that would do the same for the same reason share one.
+#[test]
+fn skipped_runs_and_identical_senders_are_one_line_each() {
+    let down = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = down.local_addr().unwrap().port();
+    drop(down);
+    let dns = single_mx("quiet.test", "127.0.0.1");
+    let resolver = dns.resolver_arg();
+    let port_arg = port.to_string();
+    let out = smtpcheck(&[
+        "probe",
+        "quiet.test",
+        "--resolver",
+        &resolver,
+        "--allow-private",
+        "--port",
+        &port_arg,
+        "--tls",
+        "off",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("SKIP  5 steps")
+            && text.contains("(smtp.banner, smtp.ehlo, tls.starttls, smtp.mail, smtp.rcpt)"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("skipped: tcp.connect failed").count(),
+        1,
+        "{text}"
+    );
+    let senders: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("What senders will do"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert!(
+        senders[0].starts_with(
+            "  Opportunistic, DANE-enforcing, MTA-STS-enforcing senders: DEFER: every MX fails"
+        ),
+        "all three kinds defer alike: {text}"
+    );
+    let block = senders.join("\n");
+    assert_eq!(
+        block.matches("connection refused").count(),
+        1,
+        "the reply once: {block}"
+    );
+    assert!(
+        senders[1].contains("DANE-enforcing: DANE does not apply"),
+        "{block}"
+    );
+}

@@ -86,9 +86,7 @@ pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result
         .partition(|c| is_policy(c));
     if !dns.is_empty() {
         writeln!(out, "\n{}", style.paint("DNS", |s| s.bold()))?;
-        for check in dns {
-            check_line(check, style, out)?;
-        }
+        check_lines(&dns, style, out)?;
     }
     for endpoint in endpoints(report) {
         writeln!(
@@ -96,9 +94,12 @@ pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result
             "\n{}",
             style.paint(&endpoint.to_string(), |s| s.bold())
         )?;
-        for check in report.checks.iter().filter(|c| is_at(c, &endpoint)) {
-            check_line(check, style, out)?;
-        }
+        let here: Vec<&Check> = report
+            .checks
+            .iter()
+            .filter(|c| is_at(c, &endpoint))
+            .collect();
+        check_lines(&here, style, out)?;
         if style.transcript {
             if let Some(conv) = report.transcripts.iter().find(|t| t.endpoint == endpoint) {
                 transcript(conv, style, out)?;
@@ -111,9 +112,7 @@ pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result
             "\n{}",
             style.paint("Mail security policy", |s| s.bold())
         )?;
-        for check in policy {
-            check_line(check, style, out)?;
-        }
+        check_lines(&policy, style, out)?;
     }
     senders(report, style, out)?;
     writeln!(out)?;
@@ -135,7 +134,22 @@ fn senders(report: &Report, style: Style, out: &mut impl Write) -> io::Result<()
         "\n{}",
         style.paint("What senders will do", |s| s.bold())
     )?;
+    // Senders that would do the same thing for the same reason share a line
+    // (the reply is not repeated three times); what sets one apart (a
+    // policy that does not apply) follows on a line of its own.
+    let mut groups: Vec<SenderGroup> = Vec::new();
     for sender in &report.senders {
+        let (base, note) = split_note(&sender.reason);
+        let short = sender.label().split(" sender").next().unwrap_or("");
+        match groups
+            .iter_mut()
+            .find(|(_, s, b)| s.action == sender.action && s.via == sender.via && *b == base)
+        {
+            Some((members, _, _)) => members.push((short, note)),
+            None => groups.push((vec![(short, note)], sender, base)),
+        }
+    }
+    for (members, sender, base) in groups {
         let word = sender.action.word().to_uppercase();
         let paint: fn(&str) -> ColoredString = match sender.action {
             Action::Deliver => |s| s.green(),
@@ -147,10 +161,43 @@ fn senders(report: &Report, style: Style, out: &mut impl Write) -> io::Result<()
             (Some(host), Action::Deliver | Action::DeliverLater) => format!(" via {host}"),
             _ => String::new(),
         };
-        let first = format!("  {}: {}{via}: ", sender.label(), style.paint(&word, paint));
-        style.wrapped(out, &first, 4, &sender.reason)?;
+        let (who, text) = match members.as_slice() {
+            [_] => (sender.label().to_string(), sender.reason.clone()),
+            many => {
+                let names: Vec<&str> = many.iter().map(|(n, _)| *n).collect();
+                (format!("{} senders", names.join(", ")), base.to_string())
+            }
+        };
+        let first = format!("  {who}: {}{via}: ", style.paint(&word, paint));
+        style.wrapped(out, &first, 4, &text)?;
+        if members.len() > 1 {
+            let notes: Vec<String> = members
+                .iter()
+                .filter_map(|(n, note)| note.map(|t| format!("{n}: {t}")))
+                .collect();
+            if !notes.is_empty() {
+                style.wrapped(
+                    out,
+                    "    ",
+                    4,
+                    &style.paint(&notes.join("; "), |s| s.dimmed()),
+                )?;
+            }
+        }
     }
     Ok(())
+}
+
+/// Senders (short name and own note) that share an action and a reason.
+type SenderGroup<'a> = (Vec<(&'a str, Option<&'a str>)>, &'a crate::report::Sender, &'a str);
+
+/// "every MX fails: ... (DANE does not apply: ...)" into the shared part
+/// and the trailing note in parentheses.
+fn split_note(reason: &str) -> (&str, Option<&str>) {
+    match reason.strip_suffix(')').and_then(|r| r.rsplit_once(" (")) {
+        Some((base, note)) => (base, Some(note)),
+        None => (reason, None),
+    }
 }
 
 fn is_at(check: &Check, e: &Endpoint) -> bool {
@@ -175,6 +222,41 @@ fn endpoints(report: &Report) -> Vec<Endpoint> {
         }
     }
     seen
+}
+
+/// The findings in order; a run of steps skipped for the same reason (all
+/// that follow a failed connect) is one line.
+fn check_lines(checks: &[&Check], style: Style, out: &mut impl Write) -> io::Result<()> {
+    let mut i = 0;
+    while i < checks.len() {
+        let c = checks[i];
+        let run = checks[i..]
+            .iter()
+            .take_while(|o| {
+                o.status == Status::Skip && c.status == Status::Skip && o.summary == c.summary
+            })
+            .count();
+        if run >= 2 {
+            let ids: Vec<&str> = checks[i..i + run].iter().map(|o| o.id.as_str()).collect();
+            let first = format!(
+                "  {}  {:<15} {:>9}  ",
+                style.status(Status::Skip),
+                format!("{run} steps"),
+                ""
+            );
+            style.wrapped(
+                out,
+                &first,
+                CHECK_HANG,
+                &format!("{} ({})", c.summary, ids.join(", ")),
+            )?;
+            i += run;
+        } else {
+            check_line(c, style, out)?;
+            i += 1;
+        }
+    }
+    Ok(())
 }
 
 /// Where a finding's text starts: status, id and time come first.

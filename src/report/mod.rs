@@ -6,7 +6,7 @@
 //! added, never renamed or removed, without a new schema version.
 
 pub use crate::checks::finding::{Check, CheckId, Detail, Status};
-use crate::checks::senders::Sender;
+pub use crate::checks::senders::Sender;
 pub use crate::observe::Endpoint;
 pub use crate::smtp::millis;
 use crate::smtp::TranscriptLine;
