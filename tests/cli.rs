@@ -432,3 +432,51 @@ fn help_has_headings_and_examples() {
     }
     assert!(text.contains("[env: SMTPCHECK_HELO=]"), "{text}");
 }
+
+/// The one man page holds every option of every subcommand (read from each
+/// subcommand's own --help, not from a hand list), and names no page that
+/// does not exist.
+#[test]
+fn the_man_page_lists_every_option_of_every_subcommand() {
+    let text =
+        |args: &[&str]| String::from_utf8(smtpcheck().args(args).output().unwrap().stdout).unwrap();
+    let man = text(&["man"]);
+    let top = text(&["--help"]);
+    let commands: Vec<String> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() >= 12, "{commands:?}");
+    for command in &commands {
+        for line in text(&[command, "--help"]).lines() {
+            let Some(flag) = line.split_whitespace().find(|w| w.starts_with("--")) else {
+                continue;
+            };
+            let flag = flag.trim_end_matches(',').split(['=', '<']).next().unwrap();
+            if flag == "--help" || !line.trim_start().starts_with('-') {
+                continue;
+            }
+            let roff = flag.replace('-', "\\-");
+            assert!(
+                man.contains(&roff),
+                "{command} {flag} is not in the man page"
+            );
+        }
+    }
+    assert!(
+        !man.contains("smtpcheck\\-probe(1)"),
+        "a reference to a page that does not exist"
+    );
+    for variable in [
+        "SMTPCHECK_PASSWORD",
+        "SMTPCHECK_OAUTH_TOKEN",
+        "SMTPCHECK_RESOLVER",
+        "NO_COLOR",
+    ] {
+        assert!(man.contains(variable), "{variable}");
+    }
+}

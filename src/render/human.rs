@@ -189,7 +189,11 @@ fn senders(report: &Report, style: Style, out: &mut impl Write) -> io::Result<()
 }
 
 /// Senders (short name and own note) that share an action and a reason.
-type SenderGroup<'a> = (Vec<(&'a str, Option<&'a str>)>, &'a crate::report::Sender, &'a str);
+type SenderGroup<'a> = (
+    Vec<(&'a str, Option<&'a str>)>,
+    &'a crate::report::Sender,
+    &'a str,
+);
 
 /// "every MX fails: ... (DANE does not apply: ...)" into the shared part
 /// and the trailing note in parentheses.
