@@ -32,11 +32,15 @@ pub fn mx_check(domain: &str, outcome: &MxOutcome, elapsed: Duration) -> Check {
                 .map(|r| format!("{} {}", r.preference, r.exchange))
                 .collect();
             let has_null = records.iter().any(MxRecord::is_null);
+            // A long list is cut with a count: every record stays in the data.
+            let shown = match listed.len() > MX_SHOWN {
+                true => format!("{}, and {} more (all in --json)", listed[..MX_SHOWN].join(", "), listed.len() - MX_SHOWN),
+                false => listed.join(", "),
+            };
             let summary = format!(
-                "{} MX record{}: {}",
+                "{} MX record{}: {shown}",
                 records.len(),
                 if records.len() == 1 { "" } else { "s" },
-                listed.join(", ")
             );
             let c = check(if has_null { Status::Warn } else { Status::Pass }, summary)
                 .with("source", "mx")
@@ -114,6 +118,9 @@ fn dns_advice(e: &DnsError) -> &'static str {
         DnsError::NoRecords | DnsError::Other(_) => "Check the domain's DNS records with dig, from this machine and from another network.",
     }
 }
+
+/// The most MX records a summary names (100 make a 3,000-character line).
+const MX_SHOWN: usize = 8;
 
 pub fn address_check(
     host: &str,
@@ -240,6 +247,25 @@ mod tests {
             preference: p,
             exchange: e.into(),
         }
+    }
+
+    #[test]
+    fn a_long_mx_list_is_cut_with_a_count() {
+        let records: Vec<MxRecord> = (0..100).map(|i| mx(i, &format!("mx{i}.d.test"))).collect();
+        let c = mx_check("d.test", &MxOutcome::Records(records), Default::default());
+        assert!(
+            c.summary
+                .starts_with("100 MX records: 0 mx0.d.test, 1 mx1.d.test"),
+            "{}",
+            c.summary
+        );
+        assert!(
+            c.summary
+                .ends_with("7 mx7.d.test, and 92 more (all in --json)"),
+            "{}",
+            c.summary
+        );
+        assert_eq!(c.data["records"].as_array().unwrap().len(), 100);
     }
 
     #[test]
