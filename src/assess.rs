@@ -228,6 +228,7 @@ fn transport_checks(
         out.push(checks::dane::dnssec_check(&answers));
     }
     for f in &transport.security {
+        out.push(checks::tls::caa_check(&f.host, &f.caa));
         let names: Vec<&str> = [Some(f.host.as_str()), f.expanded.as_deref(), Some(domain)]
             .into_iter()
             .flatten()

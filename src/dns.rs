@@ -368,6 +368,34 @@ impl Dns {
         }
     }
 
+    /// The CAA records that govern `name` (RFC 8659 §3): those at the name,
+    /// else at its closest ancestor that has any, up to the registrable
+    /// domain. `Ok((place, records))`; NODATA when none has any.
+    pub async fn caa(
+        &self,
+        name: &str,
+        deadline: Instant,
+    ) -> Result<(String, Vec<String>), DnsError> {
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        let floor = psl::domain_str(&name).unwrap_or(&name).to_string();
+        let mut place = name.as_str();
+        loop {
+            let found = self
+                .records(place, RecordType::CAA, deadline, |data| match data {
+                    RData::CAA(c) => Some(c.to_string()),
+                    _ => None,
+                })
+                .await;
+            match found {
+                Ok(list) => return Ok((place.to_string(), list)),
+                Err(DnsError::NoRecords | DnsError::NxDomain) if place != floor => {
+                    place = place.split_once('.').map_or(floor.as_str(), |(_, up)| up);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
     /// TLSA records at `name` (RFC 6698 §2), unvalidated; `validate` says
     /// whether they may be used.
     pub async fn tlsa(&self, name: &str, deadline: Instant) -> Result<Vec<Tlsa>, DnsError> {

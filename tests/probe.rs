@@ -83,6 +83,7 @@ fn healthy_domain_passes_with_pipelining() {
             "smtp.identity=info",
             // an unsigned lab zone, no TLSA, no MTA-STS, no TLS-RPT: said, not judged
             "dns.dnssec=info",
+            "tls.caa=info",
             "tls.dane=info",
             "policy.mta_sts=info",
             "policy.tls_rpt=info"
@@ -807,6 +808,7 @@ fn json_contract_v1_shape() {
             ("dns.dnssec", _) => ["status", "answers"].iter().for_each(|k| has(k)),
             ("tls.dane", _) => ["tlsa_name", "dnssec"].iter().for_each(|k| has(k)),
             ("policy.mta_sts", _) | ("policy.tls_rpt", _) => {}
+            ("tls.caa", _) => has("records"),
             ("tls.certificate", _) => [
                 "subject",
                 "sans",
@@ -1181,4 +1183,32 @@ fn skipped_runs_and_identical_senders_are_one_line_each() {
         senders[1].contains("DANE-enforcing: DANE does not apply"),
         "{block}"
     );
+}
+
+/// CAA (RFC 8659) for each MX name, from the closest name that has any:
+/// reported, never judged.
+#[test]
+fn caa_records_of_the_mx_name_are_reported() {
+    let smtp = FakeSmtp::standard("127.0.0.1:0", &["PIPELINING"], "250 2.1.5 Ok");
+    let dns = TestDns::start(&[&zone(
+        "caa.test",
+        "@ MX 10 mx\nmx A 127.0.0.1\n@ CAA 0 issue \"letsencrypt.org\"",
+    )]);
+    let (doc, _) = probe("caa.test", &dns, smtp.port(), &[]);
+    let caa = check(&doc, "tls.caa");
+    assert_eq!(
+        (caa["status"].as_str(), caa["data"]["found_at"].as_str()),
+        (Some("info"), Some("caa.test")),
+        "{caa:#}"
+    );
+    assert!(
+        caa["summary"].as_str().unwrap().contains("letsencrypt.org"),
+        "{caa:#}"
+    );
+    let bare = single_mx("nocaa.test", "127.0.0.1");
+    let (doc, _) = probe("nocaa.test", &bare, smtp.port(), &[]);
+    assert!(check(&doc, "tls.caa")["summary"]
+        .as_str()
+        .unwrap()
+        .contains("any CA may issue"));
 }

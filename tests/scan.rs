@@ -122,6 +122,7 @@ fn scan_equals_single_probes_in_any_order() {
             .filter(|c| {
                 !c.starts_with("dns.dnssec")
                     && !c.starts_with("tls.dane")
+                    && !c.starts_with("tls.caa")
                     && !c.starts_with("policy.")
             })
             .collect();

@@ -64,6 +64,7 @@ check_ids! {
     TlsCiphers => "tls.ciphers",
     TlsKeyExchange => "tls.key_exchange",
     TlsHardening => "tls.hardening",
+    TlsCaa => "tls.caa",
     SmtpIdentity => "smtp.identity",
     SmtpAuth => "smtp.auth",
     SmtpMail => "smtp.mail",

@@ -265,6 +265,24 @@ pub fn injection_check(outcome: &InjectionOutcome) -> Check {
     }
 }
 
+/// `tls.caa`: which CAs may issue certificates for the MX name (RFC 8659),
+/// from the closest name that has CAA records. Reported, never judged: a
+/// domain without CAA allows every CA.
+pub fn caa_check(host: &str, caa: &Result<(String, Vec<String>), crate::dns::DnsError>) -> Check {
+    use crate::dns::DnsError;
+    let c = |summary: String| Check::new(CheckId::TlsCaa, Status::Info, summary).host(host);
+    match caa {
+        Ok((place, records)) => c(format!("CAA at {place}: {}", records.join("; ")))
+            .with("found_at", place.clone())
+            .with("records", records.clone()),
+        Err(DnsError::NoRecords | DnsError::NxDomain) => c(format!(
+            "no CAA records for {host} or the names above it: any CA may issue its certificates (RFC 8659)"
+        ))
+        .with("records", serde_json::json!([])),
+        Err(e) => c(format!("CAA lookup for {host} failed: {e}")).with("dns_error", e.kind()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

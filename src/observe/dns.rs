@@ -82,4 +82,7 @@ pub struct ExchangeSecurity {
     pub expanded: Option<String>,
     pub answers: Vec<Answer>,
     pub tlsa: TlsaAnswer,
+    /// The CAA records that govern the MX name (RFC 8659): where they were
+    /// found, and the records.
+    pub caa: Result<(String, Vec<String>), crate::dns::DnsError>,
 }

@@ -201,12 +201,16 @@ pub async fn exchange_security(
 ) -> ExchangeSecurity {
     use crate::dns::{DnsError, RecordType};
     use crate::observe::dns::{Answer, TlsaAnswer};
-    let (a, aaaa) = tokio::join!(dns.validate(host, RecordType::A, deadline), async {
-        match ipv6 {
-            true => Some(dns.validate(host, RecordType::AAAA, deadline).await),
-            false => None,
-        }
-    });
+    let (a, aaaa, caa) = tokio::join!(
+        dns.validate(host, RecordType::A, deadline),
+        async {
+            match ipv6 {
+                true => Some(dns.validate(host, RecordType::AAAA, deadline).await),
+                false => None,
+            }
+        },
+        dns.caa(host, deadline)
+    );
     let tlsa_at = |base: &str| {
         let name = format!("_{port}._tcp.{base}");
         async move {
@@ -254,5 +258,6 @@ pub async fn exchange_security(
             records,
             validation: tlsa_validation,
         },
+        caa,
     }
 }

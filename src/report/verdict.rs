@@ -110,7 +110,8 @@ fn weight(check: &Check) -> Weight {
             CheckId::TlsVersions
             | CheckId::TlsCiphers
             | CheckId::TlsKeyExchange
-            | CheckId::TlsHardening,
+            | CheckId::TlsHardening
+            | CheckId::TlsCaa,
             _,
         ) => Weight::OffPath,
         _ => Weight::Path,
