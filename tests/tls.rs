@@ -493,6 +493,7 @@ fn implicit_tls_greets_inside_tls() {
             "dns.ptr",
             "smtp.identity",
             "dns.dnssec",
+            "tls.caa",
             "tls.dane",
             "policy.mta_sts",
             "policy.tls_rpt"
