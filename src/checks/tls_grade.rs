@@ -170,7 +170,12 @@ pub fn scan_checks(probes: &[VersionProbe], categories: &[CategoryProbe]) -> Vec
         return vec![c];
     }
     let mut ciphers = ciphers_check(&offered);
-    accepted_families(&mut ciphers, categories);
+    let chosen_worst = offered
+        .iter()
+        .map(|o| o.suite_grade)
+        .max()
+        .unwrap_or(Grade::Good);
+    accepted_families(&mut ciphers, chosen_worst, categories);
     vec![
         versions_check(&offered, &refused),
         ciphers,
@@ -182,7 +187,7 @@ pub fn scan_checks(probes: &[VersionProbe], categories: &[CategoryProbe]) -> Vec
 /// Adds to `tls.ciphers` the weak families the server takes when they are
 /// all a client offers (internet.nl grades what is accepted, not only what
 /// is chosen).
-fn accepted_families(check: &mut Check, categories: &[CategoryProbe]) {
+fn accepted_families(check: &mut Check, chosen_worst: Grade, categories: &[CategoryProbe]) {
     let taken: Vec<(&CategoryProbe, Grade)> = categories
         .iter()
         .filter(|p| p.accepted().is_some())
@@ -223,31 +228,15 @@ fn accepted_families(check: &mut Check, categories: &[CategoryProbe]) {
         weak.join(", ")
     ));
     check.status = Status::Warn;
-    let worst = taken.iter().map(|(_, g)| *g).max().unwrap_or(Grade::Good);
-    let chosen_worst = check
+    let worst = taken
+        .iter()
+        .map(|(_, g)| *g)
+        .max()
+        .unwrap_or(Grade::Good)
+        .max(chosen_worst);
+    check
         .data
-        .get("grade")
-        .and_then(|g| g.as_str())
-        .map(str::to_string);
-    let rank = |w: &str| {
-        [
-            Grade::Good,
-            Grade::Sufficient,
-            Grade::PhaseOut,
-            Grade::Insufficient,
-        ]
-        .into_iter()
-        .find(|g| g.word() == w)
-    };
-    if chosen_worst
-        .as_deref()
-        .and_then(rank)
-        .is_none_or(|g| worst > g)
-    {
-        check
-            .data
-            .insert("grade".into(), serde_json::json!(worst.word()));
-    }
+        .insert("grade".into(), serde_json::json!(worst.word()));
     check.advice = Some("The server accepts suites that the NCSC-NL TLS guidelines grade phase-out or insufficient when a client offers nothing better: remove them from its list. Postfix: smtpd_tls_ciphers = medium or high with smtpd_tls_exclude_ciphers = aNULL, eNULL, EXPORT, DES, RC4, 3DES, MD5, kRSA; Exim: tls_require_ciphers; Exchange: the SCHANNEL suite list.".into());
 }
 
