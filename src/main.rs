@@ -351,8 +351,17 @@ fn run_scan(args: ScanArgs) -> ExitCode {
                 ));
             }
         };
-        let stop = async {
+        let deadline = args.probe.dns.deadline.as_secs_f64();
+        let stop = async move {
             let _ = tokio::signal::ctrl_c().await;
+            eprintln!("smtpcheck scan: stopping: no new targets; the running probes end within --deadline ({deadline:.0} s) at most and are written. Ctrl-C again aborts now.");
+            // A second Ctrl-C does not wait for anyone: every line written
+            // so far is whole (each is written and flushed at once).
+            tokio::spawn(async {
+                let _ = tokio::signal::ctrl_c().await;
+                eprintln!("smtpcheck scan: aborted");
+                std::process::exit(130);
+            });
         };
         let reader: Box<dyn tokio::io::AsyncBufRead + Unpin + Send> = match path {
             Some(p) => {

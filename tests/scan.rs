@@ -540,3 +540,70 @@ fn clustered_dns_timeouts_are_named_and_the_resolver_suspected() {
     ]);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("unanswered"));
 }
+
+/// The first Ctrl-C says what the scan is finishing and how long it may
+/// take; a second one aborts at once with 130, without waiting for the
+/// probe that hangs.
+#[test]
+fn a_second_ctrl_c_aborts_at_once() {
+    let good = FakeSmtp::standard("127.0.0.1:0", &[], "250 Ok");
+    let dns = scan_zone(1, "");
+    let (resolver, port) = (dns.resolver_arg(), good.port().to_string());
+    let mut child = Command::new(bin())
+        .args([
+            "scan",
+            "-",
+            "-j",
+            "2",
+            "--resolver",
+            &resolver,
+            "--allow-private",
+            "--port",
+            &port,
+            "--tls",
+            "off",
+            "--timeout",
+            "100",
+            "--deadline",
+            "200",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // The DNS of the first never answers; the second finishes, so by its
+    // line the first is read and running.
+    writeln!(stdin, "hangs.blackhole.scan.test\nd0.scan.test").unwrap();
+    stdin.flush().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert!(line.contains("d0.scan.test"), "{line}");
+    let pid = child.id().to_string();
+    let interrupt = || {
+        assert!(Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success());
+    };
+    interrupt();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut said = String::new();
+    stderr.read_line(&mut said).unwrap();
+    assert!(
+        said.contains("stopping: no new targets")
+            && said.contains("(200 s) at most")
+            && said.contains("Ctrl-C again aborts now"),
+        "{said}"
+    );
+    interrupt();
+    let exit = child.wait().unwrap();
+    drop(stdin);
+    assert_eq!(exit.code(), Some(130));
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert!(rest.contains("aborted"), "{rest}");
+}
