@@ -352,13 +352,16 @@ fn run_scan(args: ScanArgs) -> ExitCode {
             }
         };
         let deadline = args.probe.dns.deadline.as_secs_f64();
+        // One interrupt stream for both presses, made before the first: a
+        // second Ctrl-C right after the first is never missed.
+        let mut interrupts = Interrupts::new()?;
         let stop = async move {
-            let _ = tokio::signal::ctrl_c().await;
+            interrupts.next().await;
             eprintln!("smtpcheck scan: stopping: no new targets; the running probes end within --deadline ({deadline:.0} s) at most and are written. Ctrl-C again aborts now.");
             // A second Ctrl-C does not wait for anyone: every line written
             // so far is whole (each is written and flushed at once).
-            tokio::spawn(async {
-                let _ = tokio::signal::ctrl_c().await;
+            tokio::spawn(async move {
+                interrupts.next().await;
                 eprintln!("smtpcheck scan: aborted");
                 std::process::exit(130);
             });
@@ -415,6 +418,28 @@ fn run_scan(args: ScanArgs) -> ExitCode {
         Err(e) => fail(format!(
             "scan stopped: {e} (every line written before is complete)"
         )),
+    }
+}
+
+/// Ctrl-C presses, in order.
+struct Interrupts {
+    #[cfg(unix)]
+    stream: tokio::signal::unix::Signal,
+}
+
+impl Interrupts {
+    fn new() -> io::Result<Self> {
+        Ok(Self {
+            #[cfg(unix)]
+            stream: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?,
+        })
+    }
+
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        self.stream.recv().await;
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 

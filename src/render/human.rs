@@ -3,7 +3,7 @@
 //! fail, and the verdict last.
 
 use crate::checks::senders::Action;
-use crate::report::{Check, Conversation, Endpoint, Report, Status, Verdict};
+use crate::report::{Check, CheckId, Conversation, Endpoint, Report, Status, Verdict};
 use crate::smtp::Direction;
 use colored::{ColoredString, Colorize};
 use std::io::{self, Write};
@@ -88,7 +88,22 @@ pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result
         writeln!(out, "\n{}", style.paint("DNS", |s| s.bold()))?;
         check_lines(&dns, style, out)?;
     }
-    for endpoint in endpoints(report) {
+    let all = endpoints(report);
+    let scale = all
+        .iter()
+        .map(|e| {
+            timeline_steps(report, e)
+                .iter()
+                .map(|(_, ms)| ms)
+                .sum::<f64>()
+        })
+        .fold(0.0, f64::max);
+    let slow = all.iter().any(|e| {
+        timeline_steps(report, e)
+            .iter()
+            .any(|(_, ms)| *ms >= SLOW_STEP_MS)
+    });
+    for endpoint in all {
         writeln!(
             out,
             "\n{}",
@@ -100,6 +115,9 @@ pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result
             .filter(|c| is_at(c, &endpoint))
             .collect();
         check_lines(&here, style, out)?;
+        if slow || style.transcript {
+            timeline(&timeline_steps(report, &endpoint), scale, style, out)?;
+        }
         if style.transcript {
             if let Some(conv) = report.transcripts.iter().find(|t| t.endpoint == endpoint) {
                 transcript(conv, style, out)?;
@@ -263,6 +281,75 @@ fn check_lines(checks: &[&Check], style: Style, out: &mut impl Write) -> io::Res
     Ok(())
 }
 
+/// A step this slow draws the timeline by default (a greeting delay or a
+/// tarpit jumps out); otherwise it is drawn with -v.
+const SLOW_STEP_MS: f64 = 1000.0;
+/// The bar's width in characters: the longest conversation fills it.
+const TIMELINE_WIDTH: usize = 50;
+
+/// The conversation's steps at `endpoint` with their times, in order.
+fn timeline_steps(report: &Report, endpoint: &Endpoint) -> Vec<(char, f64)> {
+    const STEPS: [(CheckId, char); 6] = [
+        (CheckId::TcpConnect, 'C'),
+        (CheckId::SmtpBanner, 'G'),
+        (CheckId::SmtpEhlo, 'E'),
+        (CheckId::TlsStarttls, 'T'),
+        (CheckId::SmtpMail, 'M'),
+        (CheckId::SmtpRcpt, 'R'),
+    ];
+    let mut steps = Vec::new();
+    for (id, letter) in STEPS {
+        // EHLO twice (before and inside TLS): the first is the step here.
+        let took = report
+            .checks
+            .iter()
+            .filter(|c| c.id == id && is_at(c, endpoint))
+            .find_map(|c| c.duration_ms);
+        if let Some(ms) = took {
+            steps.push((letter, ms));
+        }
+    }
+    steps
+}
+
+/// One line per address on a scale shared by every address of the run:
+/// `C` connect, `G` greeting, `E` EHLO, `T` TLS, `M` MAIL, `R` RCPT.
+fn timeline(
+    steps: &[(char, f64)],
+    scale: f64,
+    style: Style,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let total: f64 = steps.iter().map(|(_, ms)| ms).sum();
+    if steps.is_empty() || scale <= 0.0 {
+        return Ok(());
+    }
+    let mut bar = String::new();
+    for (letter, ms) in steps {
+        let cells = ((ms / scale) * TIMELINE_WIDTH as f64).round() as usize;
+        bar.extend(std::iter::repeat_n(*letter, cells.max(1)));
+    }
+    let (slowest, slowest_ms) =
+        steps
+            .iter()
+            .copied()
+            .fold(('C', 0.0), |a, b| if b.1 > a.1 { b } else { a });
+    let name = match slowest {
+        'C' => "connect",
+        'G' => "greeting",
+        'E' => "EHLO",
+        'T' => "TLS",
+        'M' => "MAIL",
+        _ => "RCPT",
+    };
+    let line = format!(
+        "timeline |{bar}| {} in all, {name} {} (C connect, G greeting, E EHLO, T TLS, M MAIL, R RCPT)",
+        format_ms(total).trim(),
+        format_ms(slowest_ms).trim()
+    );
+    style.wrapped(out, "        ", 10, &style.paint(&line, |s| s.dimmed()))
+}
+
 /// Where a finding's text starts: status, id and time come first.
 const CHECK_HANG: usize = 35;
 
@@ -408,6 +495,54 @@ mod tests {
             vec![],
             Duration::from_millis(3),
         )
+    }
+
+    #[test]
+    fn a_slow_greeting_draws_the_timeline_and_a_fast_run_does_not() {
+        let e = Endpoint {
+            host: "mx.d.test".into(),
+            address: "127.0.0.1".parse().unwrap(),
+            port: 25,
+        };
+        let step = |id, ms| {
+            Check::new(id, Status::Pass, "ok")
+                .at(&e)
+                .took(Duration::from_millis(ms))
+        };
+        let report = |greeting_ms| {
+            let checks = vec![
+                step(CheckId::TcpConnect, 10),
+                step(CheckId::SmtpBanner, greeting_ms),
+                step(CheckId::SmtpEhlo, 10),
+                step(CheckId::SmtpMail, 10),
+                step(CheckId::SmtpRcpt, 10),
+            ];
+            Report::finished(
+                "probe",
+                "d.test",
+                "d.test",
+                checks,
+                vec![],
+                vec![],
+                Duration::from_millis(3),
+            )
+        };
+        let mut out = Vec::new();
+        render(&report(4_960), Style::default(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.contains("timeline |"))
+            .expect(&text);
+        // 50 cells on the shared scale: the greeting takes almost all of them
+        assert!(
+            line.contains(&format!("|C{}EMR|", "G".repeat(50))),
+            "{line}"
+        );
+        assert!(line.contains("greeting 4.96 s"), "{line}");
+        let mut out = Vec::new();
+        render(&report(20), Style::default(), &mut out).unwrap();
+        assert!(!String::from_utf8(out).unwrap().contains("timeline |"));
     }
 
     #[test]
