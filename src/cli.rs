@@ -488,8 +488,33 @@ impl ProbeArgs {
         Ok(())
     }
 
+    /// Options that only make sense with the transaction, refused by the
+    /// step commands instead of being accepted and ignored.
+    fn refuse_unused(&self, stage: Stage) -> Result<(), InputError> {
+        let command = stage.command();
+        let needs_rcpt = [
+            (self.relay_test, "--relay-test"),
+            (self.vrfy, "--vrfy"),
+            (self.retry_greylist.is_some(), "--retry-greylist"),
+            (self.rcpt.is_some() && stage < Stage::Rcpt, "--rcpt"),
+        ];
+        if stage < Stage::Rcpt {
+            if let Some((_, flag)) = needs_rcpt.iter().find(|(given, _)| *given) {
+                return Err(InputError(format!("{flag} needs the mail transaction, which {command} does not run: use smtpcheck probe")));
+            }
+            if let Some(q) = self.quit_after.filter(|q| *q >= stage) {
+                return Err(InputError(format!(
+                    "--quit-after {} is after where {command} stops anyway",
+                    q.phase()
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// The engine's options for `stage`, every value validated.
     pub fn options(&self, stage: Stage, inputs: &Inputs) -> Result<probe::Options, InputError> {
+        self.refuse_unused(stage)?;
         let mut opts = probe::Options::new(stage);
         opts.server = self
             .server

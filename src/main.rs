@@ -316,6 +316,9 @@ fn run_scan(args: ScanArgs) -> ExitCode {
     base.port_witness = Some(Arc::default());
     // At scale the policy lookups double the DNS questions per target:
     // opt in (README, "Scanning many domains").
+    if args.probe.no_transport_policy {
+        return fail("scan runs without the transport checks unless --transport-policy asks for them; --no-transport-policy is for probe".into());
+    }
     base.transport &= args.transport_policy;
     let scan_opts = ScanOptions {
         jobs: args.jobs as usize,

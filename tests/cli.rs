@@ -200,6 +200,10 @@ fn input_validation_table() {
         (&["probe", "x.test", "--password-file", "/nonexistent/pw", "--auth-user", "u"], "smtpcheck: error: --password-file /nonexistent/pw: no such file or directory"),
         (&["probe", "xn--zz.test"], "smtpcheck: error: the target \"xn--zz.test\" is not a valid domain name: xn--zz is not a valid A-label (the xn-- form of an internationalized name)"),
         (&["probe", "mx.example.com:2525"], "smtpcheck: error: the target \"mx.example.com:2525\" names a port: give the domain (example.com), or name the host with --server mx.example.com --port 2525"),
+        (&["connect", "x.test", "--relay-test"], "smtpcheck: error: --relay-test needs the mail transaction, which connect does not run: use smtpcheck probe"),
+        (&["ehlo", "x.test", "--vrfy"], "smtpcheck: error: --vrfy needs the mail transaction, which ehlo does not run: use smtpcheck probe"),
+        (&["banner", "x.test", "--quit-after", "rcpt"], "smtpcheck: error: --quit-after rcpt is after where banner stops anyway"),
+        (&["scan", "-", "--no-transport-policy"], "smtpcheck: error: scan runs without the transport checks unless --transport-policy asks for them; --no-transport-policy is for probe"),
         (&["probe", "x.test", "--helo", "[300.1.1.1]"], "smtpcheck: error: --helo \"[300.1.1.1]\" has an invalid address literal [300.1.1.1]"),
     ];
     for (args, first_line) in bad {
@@ -216,11 +220,11 @@ fn input_validation_table() {
         .port();
     let server = format!("127.0.0.1:{port}");
     let good: &[&[&str]] = &[
-        &["connect", "x.test", "--server", &server],
-        &["connect", "bücher.test", "--server", &server],
-        &["connect", "x.test", "--server", &server, "--from", "<>"],
+        &["probe", "x.test", "--server", &server],
+        &["probe", "bücher.test", "--server", &server],
+        &["probe", "x.test", "--server", &server, "--from", "<>"],
         &[
-            "connect",
+            "probe",
             "x.test",
             "--server",
             &server,
@@ -228,7 +232,7 @@ fn input_validation_table() {
             "\"john doe\"@x.test",
         ],
         &[
-            "connect",
+            "probe",
             "x.test",
             "--server",
             &server,
@@ -236,7 +240,7 @@ fn input_validation_table() {
             "a@[IPv6:2001:db8::1]",
         ],
         &[
-            "connect",
+            "probe",
             "x.test",
             "--server",
             &server,
@@ -244,7 +248,7 @@ fn input_validation_table() {
             "client.example",
         ],
         &[
-            "connect",
+            "probe",
             "x.test",
             "--server",
             &server,
@@ -254,7 +258,7 @@ fn input_validation_table() {
             "3600",
         ],
         &[
-            "connect",
+            "probe",
             "x.test",
             "--server",
             &server,
