@@ -755,3 +755,50 @@ fn knot_signed_zone_validates_and_its_tlsa_matches_postfix() {
     assert_eq!(check(&doc, "dns.dnssec")["data"]["status"], "indeterminate");
     assert_eq!(code, 0, "{doc:#}");
 }
+
+/// `--tls-scan` against the real Postfix (OpenSSL 3, Debian's defaults with
+/// smtpd_tls_security_level = may): TLS 1.2 and 1.3 accepted, and the
+/// anonymous DH suites Postfix enables for opportunistic TLS found and
+/// graded insufficient, their unsigned key exchange too.
+#[test]
+fn tls_scan_of_the_real_postfix() {
+    if !require_postfix() {
+        return;
+    }
+    let dns = postfix_zone();
+    let (doc, _) = probe_with("postfix.test", &dns, &["--tls-scan", "-4"]);
+    let versions = check(&doc, "tls.versions");
+    let offered: Vec<&str> = versions["data"]["offered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        offered.contains(&"TLSv1.2") && offered.contains(&"TLSv1.3"),
+        "{versions:#}"
+    );
+    let ciphers = check(&doc, "tls.ciphers");
+    let families = ciphers["data"]["accepted_families"].as_array().unwrap();
+    assert!(
+        families
+            .iter()
+            .any(|f| f["family"] == "anonymous_or_null" && f["grade"] == "insufficient"),
+        "{ciphers:#}"
+    );
+    assert!(
+        ciphers["data"]["refused_families"]
+            .as_array()
+            .unwrap()
+            .contains(&"RC4".into()),
+        "{ciphers:#}"
+    );
+    let kx = check(&doc, "tls.key_exchange");
+    assert!(
+        kx["summary"]
+            .as_str()
+            .unwrap()
+            .contains("an anonymous suite"),
+        "{kx:#}"
+    );
+}

@@ -261,13 +261,19 @@ fn key_exchange_check(probes: &[VersionProbe], categories: &[CategoryProbe]) -> 
     let mut parts: Vec<String> = Vec::new();
     let mut worst = Grade::Good;
     for (version, kx) in &seen {
-        let (g, s) = (group_grade(kx.group), signature_grade(kx.signature));
+        let (g, s) = match kx.anonymous {
+            true => (group_grade(kx.group), Grade::Insufficient),
+            false => (group_grade(kx.group), signature_grade(kx.signature)),
+        };
+        let signed = match kx.anonymous {
+            true => "nothing (an anonymous suite)".to_string(),
+            false => signature_name(kx.signature),
+        };
         worst = worst.max(g).max(s);
         let part = format!(
-            "{version}: {} ({}), signed with {} ({})",
+            "{version}: {} ({}), signed with {signed} ({})",
             group_name(kx.group),
             g.word(),
-            signature_name(kx.signature),
             s.word()
         );
         if !parts.contains(&part) {

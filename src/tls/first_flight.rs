@@ -295,6 +295,8 @@ pub struct KeyExchange {
     /// rsa_pkcs1_sha1...); `None` in TLS 1.0/1.1, which sign with MD5+SHA-1
     /// (RSA) or SHA-1 (ECDSA) by definition.
     pub signature: Option<u16>,
+    /// An anonymous suite: the key exchange is not signed at all.
+    pub anonymous: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -471,7 +473,8 @@ fn key_exchange(hello: &ServerHello, parameters: &[u8]) -> Option<KeyExchange> {
                 _ => return None,
             }
         }
-        TlsCipherKx::Dhe => {
+        // DH_anon suites carry the same ServerDHParams (unsigned).
+        TlsCipherKx::Dhe | TlsCipherKx::Dh => {
             let (rest, p) = parse_dh_params(parameters).ok()?;
             let prime = p.dh_p;
             let leading = prime.iter().position(|b| *b != 0).unwrap_or(prime.len());
@@ -486,7 +489,12 @@ fn key_exchange(hello: &ServerHello, parameters: &[u8]) -> Option<KeyExchange> {
         (Some(Version::Tls12), [a, b, ..]) => Some(u16::from_be_bytes([*a, *b])),
         _ => None,
     };
-    Some(KeyExchange { group, signature })
+    let anonymous = suite.au == tls_parser::TlsCipherAu::Null;
+    Some(KeyExchange {
+        group,
+        signature: if anonymous { None } else { signature },
+        anonymous,
+    })
 }
 
 /// Most bytes read while waiting for the ServerHello: a whole first flight
