@@ -329,3 +329,29 @@ fn a_1024_bit_dhe_group_beside_ecdhe_is_found() {
         .unwrap()
         .contains(&"RC4".into()));
 }
+
+/// `smtpcheck tls` runs no transaction, so no plaintext retry, but the
+/// failed handshake is still explained by what the server speaks.
+#[test]
+fn the_tls_command_explains_a_tls_1_0_only_server() {
+    let server = LegacyServer::start(&["--tls-version", "1.0"]);
+    let target = format!("127.0.0.1:{}", server.port);
+    let (doc, code) = smtpcheck_json(&["tls", "legacy.test", "--server", &target]);
+    let tls = check(&doc, "tls.starttls");
+    assert_eq!(
+        (code, tls["data"]["cause"].as_str()),
+        (1, Some("tls_legacy_version")),
+        "{doc:#}"
+    );
+    assert!(
+        tls["summary"]
+            .as_str()
+            .unwrap()
+            .contains("(not tested here)"),
+        "{tls:#}"
+    );
+    assert_eq!(
+        check(&doc, "tls.versions")["data"]["offered"],
+        serde_json::json!(["TLSv1.0"])
+    );
+}

@@ -111,7 +111,10 @@ fn legacy_check(
 ) -> Check {
     use crate::tls::first_flight::Version;
     let base = base.with("error_kind", e.kind.as_str());
-    let retried = "opportunistic senders retry in plaintext, tested below on a new connection";
+    let retried = match tls.retried_in_plaintext {
+        true => "opportunistic senders retry in plaintext, tested below on a new connection",
+        false => "opportunistic senders retry in plaintext (not tested here)",
+    };
     match legacy {
         Ok(FirstFlight::Hello(h)) => {
             let version = h.version.map_or_else(|| format!("version 0x{:04X}", h.version_wire), |v| v.name().to_string());
@@ -135,7 +138,10 @@ fn legacy_check(
             .with("legacy_suite", h.suite_name())
             .advice("Offer TLS 1.2 and 1.3 with ECDHE key exchange and AES-GCM or ChaCha20-Poly1305 suites (NCSC-NL TLS guidelines: TLS 1.0 and 1.1 are phase-out, static RSA and CBC suites too). Postfix: smtpd_tls_protocols = >=TLSv1.2 and smtpd_tls_ciphers = medium with a current OpenSSL; Exim: tls_require_ciphers; Exchange: enable TLS 1.2 in SCHANNEL. DANE and MTA-STS senders need a modern, verified handshake and defer until then.")
         }
+        // No one gets TLS here: without a plaintext retry to show the way
+        // on, that is a failure.
         Ok(FirstFlight::Alert(code)) => Check {
+            status: if tls.retried_in_plaintext { base.status } else { Status::Fail },
             summary: format!("TLS handshake failed: the server refuses every TLS version and suite, even a ClientHello offering all of them (TLS alert \"{}\"): no sender gets TLS here; {retried}", crate::tls::alert_name(*code)),
             ..base
         }

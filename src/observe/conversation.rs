@@ -142,6 +142,8 @@ pub struct TlsObservation {
     /// After a failed handshake: what the server answers to our own
     /// ClientHello offering every version and suite, on a new connection.
     pub legacy: Option<Result<crate::tls::first_flight::FirstFlight, String>>,
+    /// The transaction ran again without STARTTLS after the failure.
+    pub retried_in_plaintext: bool,
 }
 
 impl TlsObservation {
@@ -154,6 +156,7 @@ impl TlsObservation {
             handshake: None,
             certificate: None,
             legacy: None,
+            retried_in_plaintext: false,
         }
     }
 

@@ -122,8 +122,11 @@ pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
         }
     }
     obs.transcript = talk(session, &mut obs, plan).await;
-    if needs_plaintext_retry(&obs, plan) {
-        plaintext_retry(&mut obs, plan).await;
+    if starttls_failed(&obs) {
+        explain_failed_handshake(&mut obs, plan).await;
+        if needs_plaintext_retry(plan) {
+            plaintext_retry(&mut obs, plan).await;
+        }
     }
     let offered = obs.tls.as_ref().is_some_and(|t| t.offered && !t.implicit);
     let implicit = obs.tls.as_ref().is_some_and(|t| t.implicit);
@@ -155,20 +158,22 @@ pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
     obs
 }
 
-/// `--tls auto` and the STARTTLS handshake failed before MAIL: senders that
-/// take TLS opportunistically retry without it.
-fn needs_plaintext_retry(obs: &Observation, plan: &Plan) -> bool {
-    let failed = obs
-        .tls
+/// The STARTTLS handshake failed (not implicit TLS: nothing to fall back to).
+fn starttls_failed(obs: &Observation) -> bool {
+    obs.tls
         .as_ref()
-        .is_some_and(|t| !t.implicit && matches!(&t.handshake, Some(Timed { value: Err(_), .. })));
-    failed && plan.tls_mode == TlsMode::Auto && plan.stage >= Stage::Mail
+        .is_some_and(|t| !t.implicit && matches!(&t.handshake, Some(Timed { value: Err(_), .. })))
 }
 
-/// What the server answers to our own ClientHello (the weakness rustls
-/// could not name), then the conversation again in plaintext on a new
-/// connection, as Postfix retries at security level "may".
-async fn plaintext_retry(obs: &mut Observation, plan: &Plan) {
+/// `--tls auto` with a transaction to run: senders that take TLS
+/// opportunistically retry without it.
+fn needs_plaintext_retry(plan: &Plan) -> bool {
+    plan.tls_mode == TlsMode::Auto && plan.stage >= Stage::Mail
+}
+
+/// What the server answers to our own ClientHello on a new connection (the
+/// weakness rustls could not name), and the chain it sent in the clear.
+async fn explain_failed_handshake(obs: &mut Observation, plan: &Plan) {
     let (legacy, lines) = legacy_hello(&obs.endpoint, plan).await;
     obs.transcript.extend(lines);
     if let Some(tls) = obs.tls.as_mut() {
@@ -190,6 +195,14 @@ async fn plaintext_retry(obs: &mut Observation, plan: &Plan) {
             ));
         }
         tls.legacy = Some(legacy);
+    }
+}
+
+/// The conversation again in plaintext on a new connection, as Postfix
+/// retries at security level "may".
+async fn plaintext_retry(obs: &mut Observation, plan: &Plan) {
+    if let Some(tls) = obs.tls.as_mut() {
+        tls.retried_in_plaintext = true;
     }
     let plain = Plan {
         tls_mode: TlsMode::Off,
