@@ -259,6 +259,7 @@ fn an_rsa_1024_certificate_is_named_a_weak_key() {
     let (doc, _) = server.probe(&[]);
     let cert = check(&doc, "tls.certificate");
     assert_eq!(cert["data"]["key"], "RSA 1024", "{cert:#}");
+    assert_eq!(cert["data"]["key_grade"], "insufficient", "{cert:#}");
     let problems = cert["data"]["problems"].as_array().unwrap();
     assert!(
         problems.contains(&"weak_key".into()) && !problems.contains(&"other".into()),

@@ -199,6 +199,8 @@ pub fn certificate_check(tls: Option<&TlsObservation>, policy: &Policy) -> Check
     };
     let ids: Vec<&str> = facts.problems.iter().map(|p| p.id()).collect();
     data.insert("problems".into(), json!(ids));
+    let key_grade = super::tls_grade::certificate_key_grade(&facts.key);
+    data.insert("key_grade".into(), json!(key_grade.word()));
     data.insert("cause".into(), json!(ids.first()));
     let mut check = Check::new(id, Status::Pass, String::new()).detail(Detail::Certificate {
         days_left: Some(facts.days_left),

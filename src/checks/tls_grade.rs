@@ -130,6 +130,24 @@ fn signature_name(scheme: Option<u16>) -> String {
     format!("{hash} (scheme 0x{s:04x})")
 }
 
+/// The certificate's key (NCSC-NL 2025, table 8 for the key, as
+/// internet.nl applies it to the leaf): RSA ≥ 3072 bits good, 2048
+/// sufficient, smaller insufficient; ECDSA P-256 and P-384 and EdDSA good,
+/// P-521 sufficient; anything else insufficient.
+pub fn certificate_key_grade(key: &str) -> Grade {
+    match key.split_once(' ') {
+        Some(("RSA", bits)) => match bits.parse::<u32>() {
+            Ok(b) if b >= 3072 => Grade::Good,
+            Ok(b) if b >= 2048 => Grade::Sufficient,
+            _ => Grade::Insufficient,
+        },
+        Some(("EC", "P-256" | "P-384")) => Grade::Good,
+        Some(("EC", "P-521")) => Grade::Sufficient,
+        _ if key == "Ed25519" || key == "Ed448" => Grade::Good,
+        _ => Grade::Insufficient,
+    }
+}
+
 /// What accepting a family of suites at all means (offered alone).
 pub fn category_grade(probe: &CategoryProbe) -> Grade {
     match probe.category {
@@ -523,6 +541,20 @@ mod tests {
             "TLS 1.0/1.1: MD5+SHA-1"
         );
         assert_eq!(signature_name(Some(0x0201)), "SHA-1 (scheme 0x0201)");
+    }
+
+    #[test]
+    fn certificate_keys_are_graded() {
+        assert_eq!(certificate_key_grade("RSA 4096"), Grade::Good);
+        assert_eq!(certificate_key_grade("RSA 2048"), Grade::Sufficient);
+        assert_eq!(certificate_key_grade("RSA 1024"), Grade::Insufficient);
+        assert_eq!(certificate_key_grade("EC P-256"), Grade::Good);
+        assert_eq!(certificate_key_grade("EC P-521"), Grade::Sufficient);
+        assert_eq!(certificate_key_grade("Ed25519"), Grade::Good);
+        assert_eq!(
+            certificate_key_grade("EC 1.3.132.0.10"),
+            Grade::Insufficient
+        );
     }
 
     #[test]
