@@ -427,33 +427,39 @@ fn with_secret(args: &[&str], env: &str, secret: &str) -> (Value, i32) {
     (doc, out.status.code().unwrap_or(-1))
 }
 
+/// `probe` of `mta`'s domain with AUTH as probe@DOMAIN by `mech`, the
+/// secret in the environment variable `env`.
+fn auth_probe(mta: &Mta, dns: &TestDns, mech: &str, env: &str, secret: &str) -> (Value, i32) {
+    let (resolver, user) = (dns.resolver_arg(), format!("probe@{}", mta.domain));
+    let args = [
+        "probe",
+        mta.domain,
+        "--resolver",
+        &resolver,
+        "--allow-private",
+        "--ca-file",
+        CA_FILE,
+        "--from",
+        &user,
+        "--auth-user",
+        &user,
+        "--auth-mech",
+        mech,
+    ];
+    with_secret(&args, env, secret)
+}
+
 /// Each mechanism each server offers, with the right secret and a wrong one.
 #[test]
 fn every_real_mta_authenticates_with_each_mechanism_it_offers() {
     for mta in running_mtas().filter(|m| !m.auth.is_empty()) {
         let dns = mta_zone(mta);
-        let (resolver, user) = (dns.resolver_arg(), format!("probe@{}", mta.domain));
         for mech in mta.auth {
             let (env, good) = match *mech {
                 "XOAUTH2" => ("SMTPCHECK_OAUTH_TOKEN", "probe-token-42"),
                 _ => ("SMTPCHECK_PASSWORD", "probe-secret-42"),
             };
-            let args = [
-                "probe",
-                mta.domain,
-                "--resolver",
-                &resolver,
-                "--allow-private",
-                "--ca-file",
-                CA_FILE,
-                "--from",
-                &user,
-                "--auth-user",
-                &user,
-                "--auth-mech",
-                mech,
-            ];
-            let (doc, code) = with_secret(&args, env, good);
+            let (doc, code) = auth_probe(mta, &dns, mech, env, good);
             let auth = check(&doc, "smtp.auth");
             assert_eq!(
                 (
@@ -465,7 +471,7 @@ fn every_real_mta_authenticates_with_each_mechanism_it_offers() {
                 "{} {mech}: {doc:#}",
                 mta.name
             );
-            let (doc, code) = with_secret(&args, env, "wrong-secret");
+            let (doc, code) = auth_probe(mta, &dns, mech, env, "wrong-secret");
             let auth = check(&doc, "smtp.auth");
             assert_eq!(
                 (code, auth["status"].as_str(), auth["data"]["code"].as_u64()),
@@ -487,23 +493,13 @@ fn a_refused_xoauth2_token_is_explained_from_the_servers_json() {
         return;
     };
     let dns = mta_zone(mta);
-    let (resolver, user) = (dns.resolver_arg(), format!("probe@{}", mta.domain));
-    let args = [
-        "probe",
-        mta.domain,
-        "--resolver",
-        &resolver,
-        "--allow-private",
-        "--ca-file",
-        CA_FILE,
-        "--from",
-        &user,
-        "--auth-user",
-        &user,
-        "--auth-mech",
+    let (doc, _) = auth_probe(
+        mta,
+        &dns,
         "xoauth2",
-    ];
-    let (doc, _) = with_secret(&args, "SMTPCHECK_OAUTH_TOKEN", "expired-token");
+        "SMTPCHECK_OAUTH_TOKEN",
+        "expired-token",
+    );
     let auth = check(&doc, "smtp.auth");
     assert_eq!(auth["data"]["cause"], "auth_token_refused", "{auth:#}");
     assert!(auth["data"]["token_error"]

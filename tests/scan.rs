@@ -27,6 +27,17 @@ fn scan_zone(n: usize, extra: &str) -> TestDns {
     TestDns::start(&[&zone("scan.test", &records)])
 }
 
+/// The binary with `args`, stdin, stdout and stderr piped, still running.
+fn spawn_piped(args: &[&str]) -> std::process::Child {
+    Command::new(bin())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 fn write_input(lines: &[String]) -> tempfile::NamedTempFile {
     let mut f = tempfile::NamedTempFile::new().unwrap();
     for l in lines {
@@ -267,13 +278,7 @@ fn a_slow_target_does_not_hold_up_the_others() {
 fn ctrl_c_stops_new_probes_flushes_and_exits_130() {
     let good = FakeSmtp::standard("127.0.0.1:0", &[], "250 Ok");
     let server = format!("127.0.0.1:{}", good.port());
-    let mut child = Command::new(bin())
-        .args(["scan", "-", "--server", &server, "--tls", "off", "-j", "1"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(&["scan", "-", "--server", &server, "--tls", "off", "-j", "1"]);
     let mut stdin = child.stdin.take().unwrap();
     writeln!(stdin, "one.scan.test").unwrap();
     stdin.flush().unwrap();
@@ -549,29 +554,23 @@ fn a_second_ctrl_c_aborts_at_once() {
     let good = FakeSmtp::standard("127.0.0.1:0", &[], "250 Ok");
     let dns = scan_zone(1, "");
     let (resolver, port) = (dns.resolver_arg(), good.port().to_string());
-    let mut child = Command::new(bin())
-        .args([
-            "scan",
-            "-",
-            "-j",
-            "2",
-            "--resolver",
-            &resolver,
-            "--allow-private",
-            "--port",
-            &port,
-            "--tls",
-            "off",
-            "--timeout",
-            "100",
-            "--deadline",
-            "200",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(&[
+        "scan",
+        "-",
+        "-j",
+        "2",
+        "--resolver",
+        &resolver,
+        "--allow-private",
+        "--port",
+        &port,
+        "--tls",
+        "off",
+        "--timeout",
+        "100",
+        "--deadline",
+        "200",
+    ]);
     let mut stdin = child.stdin.take().unwrap();
     // The DNS of the first never answers; the second finishes, so by its
     // line the first is read and running.

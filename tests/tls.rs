@@ -541,14 +541,11 @@ fn capabilities_that_appear_inside_tls_are_reported() {
         .contains("new inside TLS: AUTH"));
 }
 
-#[test]
-fn tls_command_stops_after_the_certificate() {
-    let pki = Pki::new();
-    let leaf = pki.leaf(&[HOST], -1, 365, SignedBy::Ca);
-    let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
+/// `smtpcheck tls tls.test` against `smtp`, trusting `pki`'s CA.
+fn tls_command(smtp: &FakeSmtp, pki: &Pki) -> (Value, i32) {
     let dns = zone();
     let (resolver, port, ca) = (dns.resolver_arg(), smtp.port().to_string(), pki.ca_file());
-    let (doc, code) = smtpcheck_json(&[
+    smtpcheck_json(&[
         "tls",
         "tls.test",
         "--resolver",
@@ -558,7 +555,15 @@ fn tls_command_stops_after_the_certificate() {
         &port,
         "--ca-file",
         &ca,
-    ]);
+    ])
+}
+
+#[test]
+fn tls_command_stops_after_the_certificate() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(&[HOST], -1, 365, SignedBy::Ca);
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
+    let (doc, code) = tls_command(&smtp, &pki);
     assert_eq!((code, doc["command"].as_str()), (0, Some("tls")), "{doc:#}");
     assert!(checks(&doc, "smtp.mail").is_empty());
     // the conversation ends with QUIT; the --tls-scan connections after it
@@ -982,19 +987,7 @@ fn the_tls_command_grades_a_modern_server_clean() {
     let pki = Pki::new();
     let leaf = pki.leaf(&[HOST], -1, 365, SignedBy::Ca);
     let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
-    let dns = zone();
-    let (resolver, port, ca) = (dns.resolver_arg(), smtp.port().to_string(), pki.ca_file());
-    let (doc, code) = smtpcheck_json(&[
-        "tls",
-        "tls.test",
-        "--resolver",
-        &resolver,
-        "--allow-private",
-        "--port",
-        &port,
-        "--ca-file",
-        &ca,
-    ]);
+    let (doc, code) = tls_command(&smtp, &pki);
     assert_eq!(code, 0, "{doc:#}");
     let versions = check(&doc, "tls.versions");
     assert_eq!(
@@ -1019,7 +1012,7 @@ fn the_tls_command_grades_a_modern_server_clean() {
         "{ciphers:#}"
     );
     // probe does not enumerate unless asked
-    let (doc, _) = run(&smtp, &["--ca-file", &ca]);
+    let (doc, _) = run(&smtp, &["--ca-file", &pki.ca_file()]);
     assert!(checks(&doc, "tls.versions").is_empty());
 }
 

@@ -156,10 +156,7 @@ pub fn with_left_out(check: Check, probed: &[IpAddr], left_out: &[IpAddr]) -> Ch
         return check;
     };
     let other = crate::observe::Family::of(*first);
-    let kept = match other {
-        crate::observe::Family::V4 => crate::observe::Family::V6,
-        crate::observe::Family::V6 => crate::observe::Family::V4,
-    };
+    let kept = other.other();
     let list: Vec<String> = left_out.iter().map(IpAddr::to_string).collect();
     let host = check.host.clone().unwrap_or_default();
     let check = check.with("left_out", list.clone());

@@ -159,8 +159,7 @@ fn legacy_check(
 /// The RSA key size of the certificate seen in the clear, when it is under
 /// 2048 bits (rustls, webpki and the CA/Browser Forum's minimum).
 fn small_rsa_key(tls: &TlsObservation) -> Option<u32> {
-    let key = &tls.certificate.as_ref()?.as_ref().ok()?.key;
-    let bits: u32 = key.strip_prefix("RSA ")?.parse().ok()?;
+    let bits = tls.certificate.as_ref()?.as_ref().ok()?.rsa_bits?;
     (bits < 2048).then_some(bits)
 }
 

@@ -133,6 +133,14 @@ impl Family {
         }
     }
 
+    /// The family that is not this one.
+    pub fn other(self) -> Self {
+        match self {
+            Family::V4 => Family::V6,
+            Family::V6 => Family::V4,
+        }
+    }
+
     pub fn admits(self, ip: IpAddr) -> bool {
         Family::of(ip) == self
     }

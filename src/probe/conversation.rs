@@ -356,14 +356,9 @@ async fn first_flight_on_new_connection(
     implicit: bool,
 ) -> (Result<FirstFlight, String>, Transcript) {
     let (mut stream, state) = if implicit {
-        let origin = Instant::now();
-        let socket = SocketAddr::new(endpoint.address, endpoint.port);
-        match tokio::time::timeout_at(plan.deadlines.next(), plan.connector.connect(socket)).await {
-            Ok(Ok(tcp)) => {
-                let session: Session<BoxStream> = Session::new(tcp.stream, origin, plan.deadlines);
-                session.into_parts()
-            }
-            _ => return (Err("the extra connection failed".into()), Vec::new()),
+        match extra_connection(endpoint, plan).await {
+            Some(session) => session.into_parts(),
+            None => return (Err("the extra connection failed".into()), Vec::new()),
         }
     } else {
         let mut session = match side_session(endpoint, plan, "what the server's TLS offers").await {
@@ -391,6 +386,17 @@ async fn first_flight_on_new_connection(
     (answer, state.into_transcript())
 }
 
+/// A new connection to `endpoint` through the plan's connector, by the
+/// step deadline, as a session (nothing read yet).
+async fn extra_connection(endpoint: &Endpoint, plan: &Plan) -> Option<Session<BoxStream>> {
+    let origin = Instant::now();
+    let socket = SocketAddr::new(endpoint.address, endpoint.port);
+    match tokio::time::timeout_at(plan.deadlines.next(), plan.connector.connect(socket)).await {
+        Ok(Ok(tcp)) => Some(Session::new(tcp.stream, origin, plan.deadlines)),
+        _ => None,
+    }
+}
+
 /// A plaintext side connection up to a successful EHLO, for the opt-in
 /// policy probes; `Err` says where it stopped.
 async fn side_session(
@@ -398,15 +404,9 @@ async fn side_session(
     plan: &Plan,
     why: &str,
 ) -> Result<Session<BoxStream>, (String, Transcript)> {
-    let origin = Instant::now();
-    let socket = SocketAddr::new(endpoint.address, endpoint.port);
-    let tcp = match tokio::time::timeout_at(plan.deadlines.next(), plan.connector.connect(socket))
-        .await
-    {
-        Ok(Ok(tcp)) => tcp,
-        _ => return Err(("the extra connection failed".into(), Vec::new())),
+    let Some(mut session) = extra_connection(endpoint, plan).await else {
+        return Err(("the extra connection failed".into(), Vec::new()));
     };
-    let mut session: Session<BoxStream> = Session::new(tcp.stream, origin, plan.deadlines);
     session.note(format!("{why}: a separate connection"));
     let Ok(ehlo) = Command::ehlo(&plan.helo) else {
         return Err(("invalid HELO name".into(), session.into_transcript()));

@@ -88,22 +88,22 @@ pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result
         writeln!(out, "\n{}", style.paint("DNS", |s| s.bold()))?;
         check_lines(&dns, style, out)?;
     }
-    let all = endpoints(report);
+    // Each address's steps once: the scale and the "slow" test need all of them.
+    let all: Vec<(Endpoint, Vec<(char, f64)>)> = endpoints(report)
+        .into_iter()
+        .map(|e| {
+            let steps = timeline_steps(report, &e);
+            (e, steps)
+        })
+        .collect();
     let scale = all
         .iter()
-        .map(|e| {
-            timeline_steps(report, e)
-                .iter()
-                .map(|(_, ms)| ms)
-                .sum::<f64>()
-        })
+        .map(|(_, steps)| steps.iter().map(|(_, ms)| ms).sum::<f64>())
         .fold(0.0, f64::max);
-    let slow = all.iter().any(|e| {
-        timeline_steps(report, e)
-            .iter()
-            .any(|(_, ms)| *ms >= SLOW_STEP_MS)
-    });
-    for endpoint in all {
+    let slow = all
+        .iter()
+        .any(|(_, steps)| steps.iter().any(|(_, ms)| *ms >= SLOW_STEP_MS));
+    for (endpoint, steps) in all {
         writeln!(
             out,
             "\n{}",
@@ -116,7 +116,7 @@ pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result
             .collect();
         check_lines(&here, style, out)?;
         if slow || style.transcript {
-            timeline(&timeline_steps(report, &endpoint), scale, style, out)?;
+            timeline(&steps, scale, style, out)?;
         }
         if style.transcript {
             if let Some(conv) = report.transcripts.iter().find(|t| t.endpoint == endpoint) {

@@ -121,6 +121,9 @@ pub struct CertFacts {
     pub self_signed: bool,
     pub chain_length: usize,
     pub key: String,
+    /// The RSA key's size, when the key is RSA (also in `key` as words).
+    #[serde(skip)]
+    pub rsa_bits: Option<u32>,
     pub signature_algorithm: String,
     pub sha256: String,
     /// webpki's verdict at the current time, in words (None when it verified).
@@ -225,6 +228,7 @@ pub fn inspect(
         self_signed,
         chain_length: chain.len(),
         key: key_description(&leaf),
+        rsa_bits: rsa_bits(&leaf),
         signature_algorithm: signature_name(&leaf.signature_algorithm.algorithm.to_id_string()),
         sha256: fingerprint(leaf_der.as_ref()),
         verification_error,

@@ -142,6 +142,8 @@ pub struct Hello {
     pub suites: Vec<u16>,
     /// SNI; never an IP address (RFC 6066 §3).
     pub server_name: Option<String>,
+    /// TLS 1.3 alone in supported_versions (`only`), not 1.3 down to 1.0.
+    pub tls13_only: bool,
 }
 
 impl Hello {
@@ -162,6 +164,7 @@ impl Hello {
             server_name: server_name
                 .filter(|n| n.parse::<std::net::IpAddr>().is_err())
                 .map(str::to_string),
+            tls13_only: false,
         }
     }
 
@@ -172,6 +175,7 @@ impl Hello {
         let mut hello = Self::everything(version, server_name);
         if version == Version::Tls13 {
             hello.suites.retain(|id| id >> 8 == 0x13);
+            hello.tls13_only = true;
         }
         hello
     }
@@ -246,13 +250,10 @@ impl Hello {
         extension(&mut out, 0x000d, &u16_list(&schemes));
         extension(&mut out, 0x0017, &[]); // extended_master_secret (RFC 7627)
         if self.max >= Version::Tls13 {
-            // supported_versions: 1.3 down to 1.0, or 1.3 alone when only
-            // TLS 1.3 suites are offered (`only`)
-            let only13 = self.suites.iter().all(|id| id >> 8 == 0x13);
-            let versions: &[u16] = if only13 {
-                &[0x0304]
-            } else {
-                &[0x0304, 0x0303, 0x0302, 0x0301]
+            // supported_versions: 1.3 down to 1.0, or 1.3 alone (`only`)
+            let versions: &[u16] = match self.tls13_only {
+                true => &[0x0304],
+                false => &[0x0304, 0x0303, 0x0302, 0x0301],
             };
             let mut data = vec![(versions.len() * 2) as u8];
             for v in versions {
