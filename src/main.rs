@@ -6,6 +6,7 @@ mod setup;
 
 use clap::Parser;
 use cli::{Cli, ColorChoice, Command, DnsArgs, Format, OutputArgs, ScanArgs};
+use smtpcheck::observe::activity::Activity;
 use smtpcheck::probe::{self, Stage};
 use smtpcheck::render::nagios::Thresholds;
 use smtpcheck::render::{self, human::Style};
@@ -212,16 +213,21 @@ fn run_one(
         Ok((target, opts))
     });
     let mut report = match prepared {
-        Ok((target, opts)) => block_on(command, input, async {
+        Ok((target, mut opts)) => block_on(command, input, async {
             let dns = match setup::resolver(dns) {
                 Ok(dns) => dns,
                 Err(e) => return Report::error(command, input, e),
             };
-            let spinner = spinner(output.format() == Format::Human, &target.domain);
-            let report = smtpcheck::assess::run(&dns, &target, &opts).await;
-            if let Some(s) = spinner {
-                s.finish_and_clear();
-            }
+            let Some(spinner) = spinner(output.format() == Format::Human, &target.domain) else {
+                return smtpcheck::assess::run(&dns, &target, &opts).await;
+            };
+            let activity = Activity::new();
+            opts.activity = Some(activity.clone());
+            let report = tokio::select! {
+                report = smtpcheck::assess::run(&dns, &target, &opts) => report,
+                never = narrate(&spinner, &activity, &target.domain) => match never {},
+            };
+            spinner.finish_and_clear();
             report
         }),
         Err(e) => Report::error(command, input, e.to_string()),
@@ -472,6 +478,24 @@ fn progress_bar(total: Option<u64>) -> Option<indicatif::ProgressBar> {
     };
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     Some(bar)
+}
+
+/// Keeps the spinner saying what the run waits on longest
+/// ("mx2.example.com [192.0.2.20]: greeting, 3.2 s (+1 more)").
+async fn narrate(
+    spinner: &indicatif::ProgressBar,
+    activity: &Activity,
+    domain: &str,
+) -> std::convert::Infallible {
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
+    loop {
+        tick.tick().await;
+        let message = match activity.longest() {
+            Some(longest) => longest.describe(std::time::Instant::now()),
+            None => format!("checking {domain}"),
+        };
+        spinner.set_message(message);
+    }
 }
 
 /// A spinner on stderr, only for a person watching a terminal.

@@ -204,6 +204,49 @@ fn a_tlsa_mismatch_fails_and_only_dane_senders_defer() {
     assert!(d["reason"].as_str().unwrap().contains(MX), "{d:#}");
 }
 
+/// The same failure as a person sees it at 80 columns (issue #16): the
+/// verdict says who is stopped and that ordinary senders still deliver.
+#[test]
+fn a_tlsa_mismatch_on_screen() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(&[MX], -1, 365, SignedBy::Ca);
+    let old = pki.leaf(&[MX], -400, -30, SignedBy::Ca);
+    let smtp = server(&leaf);
+    let p = smtp.port();
+    let w = world(&tlsa(p, 3, 1, 1, &old.chain[0]));
+    let (resolver, port) = (w.dns.resolver_arg(), p.to_string());
+    let (ca, anchors) = (
+        pki.ca_file(),
+        w.anchors.path().to_str().unwrap().to_string(),
+    );
+    let (text, code) = support::screen(&[
+        "probe",
+        "secure.test",
+        "--resolver",
+        &resolver,
+        "--allow-private",
+        "--port",
+        &port,
+        "--helo",
+        "client.test",
+        "--ca-file",
+        &ca,
+        "--dnssec-anchor",
+        &anchors,
+    ]);
+    assert_eq!(code, 2, "{text}");
+    let verdict = text[text.rfind("Verdict:").unwrap()..]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        verdict.contains("stopped for DANE-enforcing senders"),
+        "{text}"
+    );
+    assert!(verdict.contains("ordinary senders still deliver"), "{text}");
+    support::assert_screen("dane_failure", &text, &[p, w.dns.port()]);
+}
+
 #[test]
 fn dane_ta_matches_the_issuing_ca_in_the_chain_with_name_checks() {
     let pki = Pki::new();

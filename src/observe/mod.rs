@@ -3,6 +3,7 @@
 //! The engine (`probe`) produces them; the checks turn them into findings.
 //! Nothing here knows of findings or output.
 
+pub mod activity;
 pub mod conversation;
 pub mod dns;
 pub mod policy;

@@ -3,13 +3,15 @@
 //! QUIT; never DATA). It only observes: turning what it saw into findings is
 //! the job of `checks`.
 
+use crate::observe::activity::Activity;
 pub use crate::observe::conversation::{
     AuthOutcome, CategoryProbe, ConnectError, InjectionOutcome, Observation, TlsMode,
     TlsObservation, Unoffered, VersionProbe,
 };
 use crate::observe::{Endpoint, Stage};
 use crate::smtp::{
-    BoxStream, Command, Deadlines, Reply, Session, SessionError, SessionState, Timed, Transcript,
+    BoxStream, Command, Deadlines, OnWait, Reply, Session, SessionError, SessionState, Timed,
+    Transcript,
 };
 use crate::tls::cert;
 use crate::tls::first_flight::{self, FirstFlight};
@@ -52,6 +54,8 @@ pub struct Plan {
     pub sni: Option<String>,
     /// `--tls-scan`: enumerate the protocol versions on extra connections.
     pub tls_scan: bool,
+    /// Where a progress line reads what each connection waits on.
+    pub activity: Option<Arc<Activity>>,
 }
 
 /// Who to authenticate as, and how.
@@ -80,6 +84,15 @@ impl Plan {
 pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
     let origin = Instant::now();
     let socket = SocketAddr::new(endpoint.address, endpoint.port);
+    let watch = plan.activity.as_ref().map(|board| {
+        let place = format!("{} [{}]", endpoint.host, endpoint.address);
+        Arc::new(board.watch(place, "connect"))
+    });
+    let doing = |what: &str| {
+        if let Some(w) = &watch {
+            w.step(what);
+        }
+    };
     let connected =
         tokio::time::timeout_at(plan.deadlines.next(), plan.connector.connect(socket)).await;
     let mut obs = Observation::connected(
@@ -97,6 +110,9 @@ pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
     };
     obs.local_address = tcp.local;
     let mut session: Session<BoxStream> = Session::new(tcp.stream, origin, plan.deadlines);
+    if let Some(w) = watch.clone() {
+        session = session.on_wait(OnWait(Arc::new(move |what: &str| w.step(what))));
+    }
     session.note(format!("connected to {socket}"));
     if plan.stage == Stage::Connect {
         obs.transcript = session.into_transcript();
@@ -123,14 +139,17 @@ pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
     }
     obs.transcript = talk(session, &mut obs, plan).await;
     if starttls_failed(&obs) {
+        doing("a ClientHello of our own");
         explain_failed_handshake(&mut obs, plan).await;
         if needs_plaintext_retry(plan) {
+            doing("the plaintext retry");
             plaintext_retry(&mut obs, plan).await;
         }
     }
     let offered = obs.tls.as_ref().is_some_and(|t| t.offered && !t.implicit);
     let implicit = obs.tls.as_ref().is_some_and(|t| t.implicit);
     if plan.tls_scan && (offered || implicit) {
+        doing("TLS versions and suites");
         let (probes, lines) = enumerate_versions(&obs.endpoint, plan, implicit).await;
         obs.transcript.extend(lines);
         let (categories, lines) =
@@ -140,17 +159,20 @@ pub async fn converse(endpoint: Endpoint, plan: &Plan) -> Observation {
         obs.tls_categories = categories;
     }
     if plan.injection_test && offered && plan.stage >= Stage::Tls {
+        doing("the STARTTLS injection test");
         let (outcome, lines) = injection_test(&obs.endpoint, plan).await;
         obs.injection = Some(outcome);
         obs.transcript.extend(lines);
     }
     let greeted = obs.capabilities().is_some();
     if plan.relay_test && greeted && plan.stage >= Stage::Rcpt {
+        doing("the relay test");
         let (outcome, lines) = relay_test(&obs.endpoint, plan).await;
         obs.relay = Some(outcome);
         obs.transcript.extend(lines);
     }
     if plan.vrfy && greeted && plan.stage >= Stage::Rcpt {
+        doing("VRFY and EXPN");
         let (outcome, lines) = vrfy_test(&obs.endpoint, plan).await;
         obs.vrfy = Some(outcome);
         obs.transcript.extend(lines);
@@ -762,6 +784,7 @@ async fn upgrade(
     };
     let started = Instant::now();
     let name = plan.sni.as_deref().unwrap_or(host);
+    state.waiting_for("TLS handshake");
     if name != host {
         state.note(format!("TLS server name (SNI): {name}, as --sni says"));
     }

@@ -111,6 +111,9 @@ pub struct Options {
     /// The TLS server name to send instead of the MX host (`--sni`); the
     /// certificate is still judged against the MX host, as senders do.
     pub sni: Option<String>,
+    /// Where the engine says what each connection waits on, for a
+    /// progress line (None: nobody watches).
+    pub activity: Option<Arc<crate::observe::activity::Activity>>,
 }
 
 impl Options {
@@ -153,6 +156,7 @@ impl Options {
             family: None,
             sni: None,
             tls_scan: false,
+            activity: None,
             port_witness: None,
         }
     }
@@ -247,7 +251,13 @@ pub async fn observe(dns: &Dns, target: &Target, opts: &Options) -> Run {
     let transport = opts
         .transport
         .then(|| spawn_transport_records(dns, opts, &target.domain, deadlines));
+    let watch = |what: &str| {
+        let board = opts.activity.as_ref()?;
+        Some(board.watch(target.domain.clone(), what))
+    };
+    let routing = watch("MX and address lookups");
     let (mx, routes, listed) = route(dns, target, opts, deadlines).await;
+    drop(routing);
     let port = opts
         .server
         .as_ref()
@@ -277,6 +287,9 @@ pub async fn observe(dns: &Dns, target: &Target, opts: &Options) -> Run {
     let joined = |what: &str, e: tokio::task::JoinError, run: &mut Run| {
         run.internal_errors.push(format!("{what}: {e}"));
     };
+    let _policies = (opts.transport || opts.policy)
+        .then(|| watch("DNS policy records (DNSSEC, DANE, MTA-STS, SPF, DMARC)"))
+        .flatten();
     if let Some(task) = transport {
         let records = task.await;
         let found = match security {
@@ -501,6 +514,7 @@ fn plan_of(opts: &Options, deadlines: Deadlines) -> Plan {
         connector: opts.connector.clone(),
         sni: opts.sni.clone(),
         tls_scan: opts.tls_scan,
+        activity: opts.activity.clone(),
     }
 }
 

@@ -114,7 +114,18 @@ pub fn render(report: &Report, style: Style, out: &mut impl Write) -> io::Result
             .iter()
             .filter(|c| is_at(c, &endpoint))
             .collect();
-        check_lines(&here, style, out)?;
+        let all_passed = !here
+            .iter()
+            .any(|c| matches!(c.status, Status::Warn | Status::Fail));
+        if all_passed && !style.transcript {
+            let (path, rest): (Vec<&Check>, Vec<&Check>) = here
+                .iter()
+                .partition(|c| c.status == Status::Pass && PATH_STEPS.contains(&c.id));
+            path_line(&path, style, out)?;
+            check_lines(&rest, style, out)?;
+        } else {
+            check_lines(&here, style, out)?;
+        }
         if slow || style.transcript {
             timeline(&steps, scale, style, out)?;
         }
@@ -273,12 +284,105 @@ fn check_lines(checks: &[&Check], style: Style, out: &mut impl Write) -> io::Res
                 &format!("{} ({})", c.summary, ids.join(", ")),
             )?;
             i += run;
-        } else {
-            check_line(c, style, out)?;
-            i += 1;
+            continue;
         }
+        check_line(c, style, out)?;
+        let alike = match style.transcript {
+            true => 0,
+            false => checks[i + 1..]
+                .iter()
+                .take_while(|o| same_but_host(c, o))
+                .count(),
+        };
+        if alike >= 2 {
+            alike_line(&checks[i + 1..i + 1 + alike], style, out)?;
+            i += alike;
+        }
+        i += 1;
     }
     Ok(())
+}
+
+/// The steps of the delivery path that fold into one line when every one
+/// of them passed at an address, with their words in that line.
+const PATH_STEPS: [CheckId; 7] = [
+    CheckId::TcpConnect,
+    CheckId::SmtpBanner,
+    CheckId::SmtpEhlo,
+    CheckId::TlsStarttls,
+    CheckId::SmtpAuth,
+    CheckId::SmtpMail,
+    CheckId::SmtpRcpt,
+];
+
+/// An address where everything passed: its path in one line ("connect,
+/// greeting, EHLO, STARTTLS, MAIL, RCPT passed"); what failed or warned
+/// elsewhere keeps every line. -v shows each step.
+fn path_line(path: &[&Check], style: Style, out: &mut impl Write) -> io::Result<()> {
+    if path.len() < 2 {
+        return check_lines(path, style, out);
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for c in path {
+        let name = match c.id {
+            CheckId::TcpConnect => "connect",
+            CheckId::SmtpBanner => "greeting",
+            CheckId::SmtpEhlo => "EHLO",
+            CheckId::TlsStarttls => "STARTTLS",
+            CheckId::SmtpAuth => "AUTH",
+            CheckId::SmtpMail => "MAIL",
+            _ => "RCPT",
+        };
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    let total: f64 = path.iter().filter_map(|c| c.duration_ms).sum();
+    let first = format!(
+        "  {}  {:<15} {:>9}  ",
+        style.status(Status::Pass),
+        format!("{} steps", names.len()),
+        format_ms(total)
+    );
+    let text = format!("{} passed", names.join(", "));
+    style.wrapped(out, &first, CHECK_HANG, &text)
+}
+
+/// The same finding for another host (fifteen MX names without an
+/// address): one line names them instead of fifteen paragraphs.
+fn same_but_host(first: &Check, other: &Check) -> bool {
+    let (Some(a), Some(b)) = (&first.host, &other.host) else {
+        return false;
+    };
+    first.id == other.id
+        && first.status == other.status
+        && first.address.is_none()
+        && other.address.is_none()
+        && a != b
+        && first.summary.replace(a.as_str(), "\0") == other.summary.replace(b.as_str(), "\0")
+}
+
+/// "the same for mx2.example, mx3.example, … and 9 more (-v shows each)"
+fn alike_line(alike: &[&Check], style: Style, out: &mut impl Write) -> io::Result<()> {
+    const NAMED: usize = 3;
+    let hosts: Vec<&str> = alike.iter().filter_map(|c| c.host.as_deref()).collect();
+    let mut text = format!(
+        "the same for {}",
+        hosts[..hosts.len().min(NAMED)].join(", ")
+    );
+    if hosts.len() > NAMED {
+        text.push_str(&format!(
+            " and {} more (-v shows each)",
+            hosts.len() - NAMED
+        ));
+    }
+    let first = format!(
+        "  {}  {:<15} {:>9}  ",
+        style.status(alike[0].status),
+        format!("{} more", alike.len()),
+        ""
+    );
+    style.wrapped(out, &first, CHECK_HANG, &text)
 }
 
 /// A step this slow draws the timeline by default (a greeting delay or a

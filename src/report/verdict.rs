@@ -203,7 +203,11 @@ pub fn judge(
         return blocklist_judgement(checks);
     }
     let (verdict, decisive) = verdict_of(checks);
-    let cause = decisive.map(describe).unwrap_or_default();
+    let cause = match decisive {
+        Some(d) if verdict == Verdict::Fail && weight(d) == Weight::Path => broken_paths(checks, d),
+        Some(d) => describe(d),
+        None => String::new(),
+    };
     let summary = match (command, verdict) {
         (Some(Command::Send), _) => send_summary(verdict, checks, &cause),
         (_, Verdict::Error) => format!("could not check {domain}: {cause}"),
@@ -274,6 +278,37 @@ fn describe(check: &Check) -> String {
         _ => String::new(),
     };
     format!("{}{place}: {}", check.id, check.summary)
+}
+
+/// Every address failed: name each one's break, so the verdict line alone
+/// says where mail stops ("mx1 … refused the connection; mx2 … greylisted").
+/// The first is named with its check; more than three are counted.
+fn broken_paths(checks: &[Check], decisive: &Check) -> String {
+    const NAMED: usize = 3;
+    let places = endpoints(checks);
+    let breaks: Vec<&Check> = places
+        .iter()
+        .filter_map(|place| {
+            checks
+                .iter()
+                .filter(|c| c.same_place(place) && weight(c) == Weight::Path)
+                .find(|c| c.status == Status::Fail)
+        })
+        .collect();
+    if breaks.len() < 2 {
+        return describe(decisive);
+    }
+    let mut parts: Vec<String> = Vec::new();
+    for (i, check) in breaks.iter().take(NAMED).enumerate() {
+        parts.push(match i {
+            0 => describe(check),
+            _ => describe(check).replacen(&format!("{} at ", check.id), "", 1),
+        });
+    }
+    if breaks.len() > NAMED {
+        parts.push(format!("and {} more addresses", breaks.len() - NAMED));
+    }
+    parts.join("; ")
 }
 
 /// A failed probe: who cannot deliver. When ordinary senders still get
@@ -391,6 +426,52 @@ mod tests {
             j.summary,
             "mail for d.test can be delivered: every check passed"
         );
+    }
+
+    #[test]
+    fn when_every_address_fails_the_sentence_names_each_break() {
+        let mut checks = findings(
+            &unreachable("mx1.d.test", "192.0.2.1", ConnectError::Refused),
+            Stage::Rcpt,
+        );
+        checks.extend(findings(
+            &transaction(
+                "mx2.d.test",
+                "192.0.2.2",
+                "250 2.1.0 Ok",
+                "550 5.1.1 no such user",
+            ),
+            Stage::Rcpt,
+        ));
+        let j = sentence(Command::Probe, &checks);
+        assert_eq!(j.verdict, Verdict::Fail);
+        let s = &j.summary;
+        assert!(
+            s.starts_with(
+                "mail for d.test cannot be delivered: tcp.connect at mx1.d.test [192.0.2.1]"
+            ),
+            "{s}"
+        );
+        assert!(s.contains("; mx2.d.test [192.0.2.2]: "), "{s}");
+        // five addresses down: three named, the rest counted
+        let checks: Vec<Check> = (1..=5)
+            .flat_map(|i| {
+                findings(
+                    &unreachable(
+                        &format!("mx{i}.d.test"),
+                        &format!("192.0.2.{i}"),
+                        ConnectError::Refused,
+                    ),
+                    Stage::Rcpt,
+                )
+            })
+            .collect();
+        let s = sentence(Command::Probe, &checks).summary;
+        assert!(
+            s.contains("mx3.d.test [192.0.2.3]") && !s.contains("mx4.d.test"),
+            "{s}"
+        );
+        assert!(s.ends_with("; and 2 more addresses"), "{s}");
     }
 
     #[test]

@@ -11,6 +11,6 @@ pub use capability::{Capabilities, Capability};
 pub use command::{check_argument, Command, Notify, NotifyOn, UnsafeArgument};
 pub use reply::{EnhancedCode, Reply, ReplyDecoder, ReplyError};
 pub use session::{
-    millis, BoxStream, Deadlines, Direction, Session, SessionError, SessionState, Stream, Timed,
-    Transcript, TranscriptLine,
+    millis, BoxStream, Deadlines, Direction, OnWait, Session, SessionError, SessionState, Stream,
+    Timed, Transcript, TranscriptLine,
 };

@@ -107,6 +107,17 @@ impl Deadlines {
     }
 }
 
+/// Told what a session starts waiting for ("greeting", "reply to EHLO"),
+/// so a progress line can say it. The session does not know who listens.
+#[derive(Clone)]
+pub struct OnWait(pub std::sync::Arc<dyn Fn(&str) + Send + Sync>);
+
+impl std::fmt::Debug for OnWait {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OnWait")
+    }
+}
+
 /// The part of a session that survives a change of stream (STARTTLS).
 #[derive(Debug)]
 pub struct SessionState {
@@ -115,6 +126,10 @@ pub struct SessionState {
     origin: Instant,
     deadlines: Deadlines,
     encrypted: bool,
+    /// The verb of the last command sent (None: nothing sent, so the
+    /// greeting is awaited).
+    last_verb: Option<&'static str>,
+    on_wait: Option<OnWait>,
 }
 
 impl SessionState {
@@ -126,6 +141,27 @@ impl SessionState {
             origin,
             deadlines,
             encrypted: false,
+            last_verb: None,
+            on_wait: None,
+        }
+    }
+
+    /// From now on, tell `on_wait` what each read waits for.
+    pub fn set_on_wait(&mut self, on_wait: OnWait) {
+        self.on_wait = Some(on_wait);
+    }
+
+    fn waiting(&self) {
+        match self.last_verb {
+            None => self.waiting_for("greeting"),
+            Some(verb) => self.waiting_for(&format!("reply to {verb}")),
+        }
+    }
+
+    /// Tells the listener, if any, that `what` is awaited now.
+    pub fn waiting_for(&self, what: &str) {
+        if let Some(OnWait(tell)) = &self.on_wait {
+            tell(what);
         }
     }
 
@@ -188,6 +224,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
         Self { stream, state }
     }
 
+    /// Tells `on_wait` what each read waits for.
+    pub fn on_wait(mut self, on_wait: OnWait) -> Self {
+        self.state.set_on_wait(on_wait);
+        self
+    }
+
     /// The same session under other deadlines.
     pub fn with_deadlines(mut self, deadlines: Deadlines) -> Self {
         self.state.deadlines = deadlines;
@@ -215,6 +257,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
     /// deadline covers the whole reply, so a server that drips a byte at a
     /// time still ends the wait on time.
     pub async fn read_reply(&mut self) -> Result<Reply, SessionError> {
+        self.state.waiting();
         let started = Instant::now();
         let deadline = self.state.deadlines.next();
         match tokio::time::timeout_at(deadline, self.read_reply_unbounded()).await {
@@ -276,6 +319,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
             wire.extend_from_slice(command.line().as_bytes());
             wire.extend_from_slice(b"\r\n");
             self.record(Direction::Sent, command.shown().to_string());
+            self.state.last_verb = Some(command.verb());
         }
         self.write_bounded(&wire).await
     }

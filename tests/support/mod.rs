@@ -73,3 +73,45 @@ pub fn sender<'a>(doc: &'a serde_json::Value, kind: &str) -> &'a serde_json::Val
         .find(|s| s["kind"] == kind)
         .unwrap_or_else(|| panic!("no {kind} sender: {doc:#}"))
 }
+
+/// The human report as an 80-column terminal would get it (colour off),
+/// and the exit code. Asserts that no line is wider than the screen.
+pub fn screen(args: &[&str]) -> (String, i32) {
+    const WIDTH: usize = 80;
+    let out = assert_cmd::Command::cargo_bin("smtpcheck")
+        .expect("binary built")
+        .args(args)
+        .args(["--color", "never"])
+        .env("COLUMNS", WIDTH.to_string())
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("smtpcheck ran");
+    let text = String::from_utf8(out.stdout).expect("UTF-8 report");
+    for line in text.lines() {
+        let width = line.chars().count();
+        assert!(width <= WIDTH, "{width} columns: {line:?}\n{text}");
+    }
+    (text, out.status.code().expect("exit code"))
+}
+
+/// Pins `text` as an insta snapshot with what varies from run to run
+/// replaced: timings, the ports the fake servers got, dates, fingerprints
+/// and keys.
+pub fn assert_screen(name: &str, text: &str, ports: &[u16]) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_snapshot_path("../snapshots");
+    for port in ports {
+        // also inside names such as `_25._tcp`, where \b does not see an edge
+        settings.add_filter(&format!(r"(^|[^0-9]){port}([^0-9]|$)"), "${1}PORT${2}");
+    }
+    // the padding of the time column varies with the digits: it goes too
+    settings.add_filter(r"\s+[0-9]+(\.[0-9]+)? (ms|s)\b", " N $2");
+    settings.add_filter(
+        r"\b[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9:]{8}Z?)?( UTC)?",
+        "DATE",
+    );
+    settings.add_filter(r"\b[0-9A-Fa-f:]{32,}\b", "HEX");
+    settings.add_filter(r"\([0-9]+ days left\)", "(N days left)");
+    settings.bind(|| insta::assert_snapshot!(format!("screen__{name}"), text));
+}
