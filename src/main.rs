@@ -470,7 +470,7 @@ fn progress_bar(total: Option<u64>) -> Option<indicatif::ProgressBar> {
     let bar = match total {
         Some(n) => indicatif::ProgressBar::new(n).with_style(
             indicatif::ProgressStyle::with_template(
-                "{bar:30} {pos}/{len} {per_sec} eta {eta} {msg}",
+                "{bar:30} {pos}/{len} {per_sec} eta {eta} {wide_msg}",
             )
             .ok()?,
         ),

@@ -166,3 +166,21 @@ fn a_hundred_mx_records() {
     );
     assert_screen("a_hundred_mx_records", &text, &[up.port(), dns.port()]);
 }
+
+#[test]
+fn an_expired_certificate() {
+    let pki = support::pki::Pki::new();
+    let leaf = pki.leaf(&["mx.old.test"], -400, -3, support::pki::SignedBy::Ca);
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
+    let dns = TestDns::start(&[&zone("old.test", "@ MX 10 mx\nmx A 127.0.0.1")]);
+    let (resolver, port, ca) = (dns.resolver_arg(), smtp.port().to_string(), pki.ca_file());
+    let (text, code) = screen(&probe("old.test", &resolver, &port, &["--ca-file", &ca]));
+    // opportunistic TLS: the mail still flows, the expiry is the warning
+    assert_eq!(code, 1, "{text}");
+    let verdict = verdict(&text);
+    assert!(
+        verdict.contains("tls.certificate at mx.old.test") && verdict.contains("expired"),
+        "{text}"
+    );
+    assert_screen("expired_certificate", &text, &[smtp.port(), dns.port()]);
+}

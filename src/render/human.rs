@@ -491,7 +491,10 @@ fn certificate_lines(
     out: &mut impl Write,
 ) -> io::Result<()> {
     let lines = [
-        format!("subject {}; issuer {}", f.subject, f.issuer),
+        format!(
+            "subject {}; issuer {}; chain of {}",
+            f.subject, f.issuer, f.chain_length
+        ),
         format!(
             "names {}; key {}; signed {}",
             if f.sans.is_empty() {
@@ -503,15 +506,28 @@ fn certificate_lines(
             f.signature_algorithm
         ),
         format!(
-            "valid {} to {} ({} days left); chain of {}",
-            f.not_before, f.not_after, f.days_left, f.chain_length
+            "valid {} to {} ({})",
+            f.not_before,
+            f.not_after,
+            match f.days_left {
+                d if d < 0 => format!("expired {} days ago", -d),
+                d => format!("{d} days left"),
+            },
         ),
-        format!("SHA-256 {}", f.sha256),
     ];
     for line in lines {
         style.wrapped(out, "        ", 10, &style.paint(&line, |s| s.dimmed()))?;
     }
-    Ok(())
+    // The fingerprint cannot wrap: without its colons it fits 80 columns.
+    const INDENT: &str = "        SHA-256 ";
+    let fits = style
+        .width
+        .is_none_or(|w| INDENT.len() + f.sha256.len() <= w);
+    let print = match fits {
+        true => f.sha256.clone(),
+        false => f.sha256.replace(':', ""),
+    };
+    writeln!(out, "{INDENT}{}", style.paint(&print, |s| s.dimmed()))
 }
 
 fn format_ms(ms: f64) -> String {

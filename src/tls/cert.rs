@@ -224,7 +224,8 @@ pub fn inspect(
         issuer: leaf.issuer().to_string(),
         not_before: iso_date(not_before),
         not_after: iso_date(not_after),
-        days_left: (not_after - now_secs).div_euclid(86_400),
+        // toward zero, like `days_ago` above: "expired 2 days ago" is -2
+        days_left: (not_after - now_secs) / 86_400,
         self_signed,
         chain_length: chain.len(),
         key: key_description(&leaf),
