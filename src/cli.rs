@@ -60,6 +60,11 @@ pub enum Command {
         after_help = "Examples:\n  smtpcheck send --to you@example.com --from me@example.net --subject test --body hello\n  SMTPCHECK_PASSWORD=... smtpcheck send --to you@example.com --from me@example.net --server smtp.example.net --submission --auth-user me@example.net"
     )]
     Send(SendArgs),
+    /// Talk SMTP by hand, like telnet to port 25, with TLS in place, AUTH encoding and every reply explained
+    #[command(
+        after_help = "Examples:\n  smtpcheck session example.com\n  smtpcheck session --server smtp.example.net --port 587\n  printf 'EHLO me.example\\nQUIT\\n' | smtpcheck session example.com\n\nType :help in the session for the helpers (STARTTLS, AUTH, DATA) and local commands.\nExit codes: 0 the last reply was positive (2xx, 3xx), 1 transient (4xx), 2 permanent (5xx), 3 no reply (no connection, a silent or vanished server, bad input)."
+    )]
+    Session(SessionArgs),
     /// Explain a reply code (550), an enhanced status code (5.7.1), a reply, or a whole bounce (-: stdin), with the likely cause
     Explain {
         /// e.g. 550, 5.7.1, "550 5.7.1 Relaying denied", or - to read a reply or a bounce from stdin
@@ -157,6 +162,146 @@ impl BlocklistArgs {
             .map(|z| target::normalize_domain(z, "--list"))
             .collect::<Result<Vec<_>, _>>()?;
         Ok((subjects, zones))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SessionArgs {
+    /// A domain or an address: its MX hosts are tried in preference order, the first address that answers is used; optional with --server
+    #[arg(required_unless_present = "server")]
+    pub target: Option<String>,
+    /// Talk to this host instead of the domain's MX: a name or IP, with an optional port ([::1]:2525)
+    #[arg(help_heading = "Target", long, value_name = "HOST[:PORT]")]
+    pub server: Option<String>,
+    /// Port to connect to
+    #[arg(help_heading = "Target", long, default_value_t = 25, value_parser = clap::value_parser!(u16).range(1..))]
+    pub port: u16,
+    /// Only IPv4 addresses
+    #[arg(
+        help_heading = "Target",
+        short = '4',
+        long = "ipv4",
+        conflicts_with = "ipv6"
+    )]
+    pub ipv4: bool,
+    /// Only IPv6 addresses
+    #[arg(help_heading = "Target", short = '6', long = "ipv6")]
+    pub ipv6: bool,
+    /// TLS server name (SNI) to send on STARTTLS instead of the exchange's name
+    #[arg(help_heading = "Target", long, value_name = "NAME")]
+    pub sni: Option<String>,
+    /// The name `:headers` puts in the Message-ID (type EHLO yourself) [default: this machine's host name]
+    #[arg(
+        help_heading = "Transaction",
+        long,
+        value_name = "NAME",
+        env = "SMTPCHECK_HELO"
+    )]
+    pub helo: Option<String>,
+    /// starttls: plaintext first, STARTTLS when you type it; implicit: TLS from the first byte (also the default on port 465)
+    #[arg(help_heading = "TLS", long, value_enum, default_value_t = SessionTls::Starttls, value_name = "MODE")]
+    pub tls: SessionTls,
+    /// Extra trust anchors (PEM), e.g. a private CA, besides the built-in public roots
+    #[arg(
+        help_heading = "TLS",
+        long,
+        value_name = "PEM",
+        env = "SMTPCHECK_CA_FILE"
+    )]
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Let the AUTH helper send credentials without TLS (anyone on the path can read them)
+    #[arg(help_heading = "AUTH", long)]
+    pub allow_plaintext_auth: bool,
+    /// Ask this DNS server instead of the system resolver
+    #[arg(help_heading = "DNS and time", long, value_name = "IP[:PORT]", value_parser = parse_resolver, env = "SMTPCHECK_RESOLVER")]
+    pub resolver: Option<SocketAddr>,
+    /// Longest wait for a DNS answer, the connection, or any one reply, in seconds
+    #[arg(help_heading = "DNS and time", long, value_name = "SECS", default_value = "10", value_parser = parse_seconds, env = "SMTPCHECK_TIMEOUT")]
+    pub timeout: Duration,
+    /// Print one JSON document at the end: every command, its reply and explanation, and the transcript
+    #[arg(help_heading = "Output", long)]
+    pub json: bool,
+    /// Write the transcript here when the session ends (secrets as ****)
+    #[arg(help_heading = "Output", long, value_name = "FILE")]
+    pub transcript: Option<std::path::PathBuf>,
+    /// The line editor's history file [default: $XDG_STATE_HOME/smtpcheck/session_history, or ~/.local/state/...]
+    #[arg(
+        help_heading = "Output",
+        long,
+        value_name = "FILE",
+        env = "SMTPCHECK_HISTORY"
+    )]
+    pub history: Option<std::path::PathBuf>,
+    /// Keep no history of this session
+    #[arg(help_heading = "Output", long, conflicts_with = "history")]
+    pub no_history: bool,
+    /// When to use colour: auto means only on a terminal and when NO_COLOR is unset
+    #[arg(help_heading = "Output", long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SessionTls {
+    Starttls,
+    Implicit,
+}
+
+impl SessionArgs {
+    /// The target to route, and the options the session runs under.
+    pub fn options(
+        &self,
+        tls: Arc<smtpcheck::tls::TlsClient>,
+        hostname: Option<&str>,
+    ) -> Result<(String, probe::Options), InputError> {
+        let mut opts = probe::Options::new(Stage::Tls);
+        opts.server = self
+            .server
+            .as_deref()
+            .map(target::parse_server)
+            .transpose()?;
+        let input = match (&self.target, &opts.server) {
+            (Some(t), _) => t.clone(),
+            (None, Some(server)) => match &server.host {
+                target::Host::Name(name) => name.clone(),
+                target::Host::Ip(ip) => ip.to_string(),
+            },
+            (None, None) => return Err(InputError("give a domain, an address or --server".into())),
+        };
+        opts.port = self.port;
+        opts.helo = match &self.helo {
+            Some(name) => target::parse_helo(name)?,
+            None => default_helo(hostname),
+        };
+        opts.step_timeout = self.timeout;
+        opts.tls_mode = match self.tls {
+            SessionTls::Starttls => TlsMode::Auto,
+            SessionTls::Implicit => TlsMode::Implicit,
+        };
+        opts.tls = Some(tls);
+        opts.sni = self.sni.clone();
+        opts.family = match (self.ipv4, self.ipv6) {
+            (true, _) => Some(smtpcheck::observe::Family::V4),
+            (_, true) => Some(smtpcheck::observe::Family::V6),
+            _ => None,
+        };
+        Ok((input, opts))
+    }
+
+    /// Where the line editor keeps its history, unless told not to.
+    pub fn history_file(&self) -> Option<std::path::PathBuf> {
+        if self.no_history {
+            return None;
+        }
+        if let Some(path) = &self.history {
+            return Some(path.clone());
+        }
+        let state = std::env::var_os("XDG_STATE_HOME")
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/state"))
+            })?;
+        Some(state.join("smtpcheck").join("session_history"))
     }
 }
 

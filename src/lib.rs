@@ -16,6 +16,7 @@
 
 pub mod assess;
 pub mod checks;
+pub mod console;
 pub mod dane;
 pub mod dns;
 pub mod dnsbl;

@@ -55,7 +55,90 @@ fn main() -> ExitCode {
             ),
         },
         Command::Explain { code, json } => run_explain(&code.join(" "), json),
+        Command::Session(args) => run_session(args),
     }
+}
+
+/// `session`: the person's own SMTP conversation. On a terminal a line
+/// editor; otherwise commands from stdin and the transcript on stdout.
+fn run_session(args: cli::SessionArgs) -> ExitCode {
+    let input = args.target.clone().unwrap_or_default();
+    let failed = |message: String| {
+        let report = Report::error("session", &input, message.clone());
+        if args.json {
+            let _ = write_stdout(|out| render::json::render(&report, out));
+        }
+        eprintln!("smtpcheck: error: {message}");
+        could_not_check()
+    };
+    let interactive = !args.json && io::stdin().is_terminal() && io::stdout().is_terminal();
+    let hostname = gethostname_string();
+    let prepared = smtpcheck::tls::TlsClient::new(args.ca_file.as_deref())
+        .map_err(|e| e.to_string())
+        .and_then(|tls| {
+            args.options(Arc::new(tls), hostname.as_deref())
+                .map_err(|e| e.to_string())
+        })
+        .and_then(|(input, opts)| {
+            // `--server 192.0.2.1` alone: nothing to route, the IP is the name.
+            let target = match (&opts.server, input.parse::<std::net::IpAddr>()) {
+                (Some(_), Ok(_)) => target::Target {
+                    input: input.clone(),
+                    domain: input.clone(),
+                    address: None,
+                },
+                _ => target::parse_target(&input).map_err(|e| e.to_string())?,
+            };
+            Ok((target, opts))
+        });
+    let (target, opts) = match prepared {
+        Ok(p) => p,
+        Err(e) => return failed(e),
+    };
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return failed(format!("cannot start the async runtime: {e}")),
+    };
+    let dns = match rt.block_on(async {
+        match args.resolver {
+            Some(server) => smtpcheck::dns::Dns::using(server, args.timeout),
+            None => smtpcheck::dns::Dns::system(args.timeout),
+        }
+    }) {
+        Ok(dns) => dns,
+        Err(e) => return failed(e),
+    };
+    let settings = smtpcheck::console::Settings {
+        json: args.json,
+        transcript: args.transcript.clone(),
+        allow_plaintext_auth: args.allow_plaintext_auth,
+        helo: opts.helo.clone(),
+    };
+    let color = use_color(args.color) && interactive;
+    colored::control::set_override(color);
+    let screen = smtpcheck::console::Screen::new(interactive, args.json, color);
+    let result = if interactive {
+        match smtpcheck::console::Tty::new(args.history_file()) {
+            Ok(mut tty) => {
+                smtpcheck::console::run(&rt, &dns, &target, &opts, &settings, &mut tty, screen)
+            }
+            Err(e) => Err(e),
+        }
+    } else {
+        let mut piped = smtpcheck::console::Piped::new(io::stdin().lock());
+        smtpcheck::console::run(&rt, &dns, &target, &opts, &settings, &mut piped, screen)
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => failed(e),
+    }
+}
+
+fn gethostname_string() -> Option<String> {
+    Some(gethostname::gethostname().to_string_lossy().into_owned())
 }
 
 fn run_explain(input: &str, json: bool) -> ExitCode {

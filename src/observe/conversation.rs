@@ -164,6 +164,14 @@ impl TlsObservation {
     pub fn established(&self) -> bool {
         matches!(&self.handshake, Some(Timed { value: Ok(_), .. }))
     }
+
+    /// Why the handshake failed, in words, when it did.
+    pub fn handshake_error(&self) -> Option<String> {
+        match &self.handshake {
+            Some(Timed { value: Err(e), .. }) => Some(e.to_string()),
+            _ => None,
+        }
+    }
 }
 
 /// What the active STARTTLS injection test (`--tls-injection-test`) found.

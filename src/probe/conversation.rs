@@ -72,7 +72,7 @@ pub struct AuthPlan {
 
 impl Plan {
     /// TLS from the first byte: asked for, or port 465 (RFC 8314 §3.3).
-    fn implicit_tls(&self, port: u16) -> bool {
+    pub(super) fn implicit_tls(&self, port: u16) -> bool {
         self.tls.is_some()
             && (self.tls_mode == TlsMode::Implicit
                 || (port == 465 && self.tls_mode != TlsMode::Off))
@@ -772,7 +772,7 @@ async fn starttls(
 
 /// The TLS handshake on `stream`; on success the session continues inside
 /// TLS with the same transcript. `Err` hands back the state for its transcript.
-async fn upgrade(
+pub(super) async fn upgrade(
     stream: BoxStream,
     mut state: SessionState,
     tls: &mut TlsObservation,

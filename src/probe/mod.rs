@@ -6,6 +6,7 @@
 pub mod blocklist;
 pub mod connect;
 pub mod conversation;
+pub mod interactive;
 pub mod mta_sts;
 pub mod policy;
 

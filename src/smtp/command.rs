@@ -26,6 +26,13 @@ pub fn check_argument(what: &'static str, value: &str) -> Result<(), UnsafeArgum
     }
 }
 
+/// The verbs of RFC 5321 §4.1 and of the extensions an admin types
+/// (STARTTLS, AUTH, BDAT, ETRN, ATRN, VERB, XCLIENT...).
+pub const KNOWN_VERBS: [&str; 20] = [
+    "EHLO", "HELO", "MAIL", "RCPT", "DATA", "RSET", "VRFY", "EXPN", "HELP", "NOOP", "QUIT",
+    "STARTTLS", "AUTH", "BDAT", "ETRN", "ATRN", "VERB", "TURN", "XCLIENT", "XFORWARD",
+];
+
 /// A command, built only through constructors that validate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Command {
@@ -128,6 +135,34 @@ impl Command {
 
     pub fn starttls() -> Self {
         Self::fixed("STARTTLS")
+    }
+
+    /// A line a person typed (`smtpcheck session`), sent as typed. Only CR,
+    /// LF and NUL are refused; the verb is named when it is a known one. An
+    /// AUTH line's initial response is shown as `****`.
+    pub fn typed(line: &str) -> Result<Self, UnsafeArgument> {
+        let mut c = Self::with_arg("command", "the line", line.to_string())?;
+        let mut words = line.split_whitespace();
+        let first = words.next().unwrap_or("").to_ascii_uppercase();
+        c.verb = KNOWN_VERBS
+            .iter()
+            .find(|v| **v == first)
+            .copied()
+            .unwrap_or("command");
+        if c.verb == "AUTH" {
+            if let (Some(mechanism), Some(_)) = (words.next(), words.next()) {
+                c.shown = Some(format!("AUTH {mechanism} ****"));
+            }
+        }
+        Ok(c)
+    }
+
+    /// A line typed in answer to a 334 challenge: sent as typed, shown as
+    /// `****` (it is, or encodes, a secret).
+    pub fn typed_secret(line: &str) -> Result<Self, UnsafeArgument> {
+        let mut c = Self::with_arg("AUTH", "the AUTH response", line.to_string())?;
+        c.shown = Some("****".to_string());
+        Ok(c)
     }
 
     fn fixed(verb: &'static str) -> Self {
@@ -261,5 +296,24 @@ mod tests {
         assert_eq!(err.to_string(), "the recipient address contains a carriage return (CR), which is never sent to a server");
         assert!(Command::mail_from("x\n").is_err());
         assert!(Command::ehlo("x\0y").is_err());
+    }
+
+    #[test]
+    fn a_typed_line_goes_out_as_typed_and_hides_an_auth_response() {
+        let c = Command::typed("mail from:<a@b.test> SIZE=10").unwrap();
+        assert_eq!(
+            (c.verb(), c.line()),
+            ("MAIL", "mail from:<a@b.test> SIZE=10")
+        );
+        assert_eq!(Command::typed("XYZZY 1").unwrap().verb(), "command");
+        let c = Command::typed("AUTH PLAIN AGJvYgBzZWNyZXQ=").unwrap();
+        assert_eq!(
+            (c.line(), c.shown()),
+            ("AUTH PLAIN AGJvYgBzZWNyZXQ=", "AUTH PLAIN ****")
+        );
+        assert_eq!(Command::typed("AUTH LOGIN").unwrap().shown(), "AUTH LOGIN");
+        assert_eq!(Command::typed_secret("c2VjcmV0").unwrap().shown(), "****");
+        assert!(Command::typed("NOOP\r\nDATA").is_err());
+        assert!(Command::typed("NOOP\0").is_err());
     }
 }

@@ -303,6 +303,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
         }
     }
 
+    /// A reply the server sent unasked (a 421 before it closes), when one
+    /// is already here; never waits. A line still arriving stays buffered.
+    pub async fn unsolicited(&mut self) -> Option<Result<Reply, SessionError>> {
+        tokio::time::timeout(Duration::ZERO, self.read_reply_unbounded())
+            .await
+            .ok()
+    }
+
     /// Sends one command line (CRLF added) under the step deadline.
     pub async fn send(&mut self, command: &Command) -> Result<(), SessionError> {
         self.write_lines(std::slice::from_ref(command)).await
