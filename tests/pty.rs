@@ -99,3 +99,157 @@ fn ctrl_c_at_the_keyboard_stops_a_scan_and_twice_aborts_it() {
     let status = p.get_process().wait().unwrap();
     assert!(matches!(status, WaitStatus::Exited(_, 130)), "{status:?}");
 }
+
+/// Everything the terminal showed while `expect` waited for `needle`.
+fn seen(p: &mut OsSession, needle: &str, screen: &mut String) {
+    let found = match p.expect(needle) {
+        Ok(found) => found,
+        Err(e) => {
+            let status = p.get_process().status();
+            panic!("{needle:?} not on the screen ({e}; the process: {status:?}); so far:\n{screen}")
+        }
+    };
+    screen.push_str(&String::from_utf8_lossy(found.before()));
+    for m in found.matches() {
+        screen.push_str(&String::from_utf8_lossy(m));
+    }
+}
+
+/// `smtpcheck session` at the keyboard: the greeting, tab completion of
+/// verbs and of what the server advertised, STARTTLS in place with the
+/// certificate verdict, AUTH with the secret asked without echo and found
+/// nowhere afterwards (screen, history, transcript), Ctrl-C twice to leave.
+#[test]
+fn a_session_at_the_keyboard() {
+    use support::pki::{Pki, SignedBy};
+    use support::smtp::{Config, Upgrade};
+    let pki = Pki::new();
+    let leaf = pki.leaf(&["mx.kbd.test"], -1, 365, SignedBy::Ca);
+    let plain = responder(&["PIPELINING", "STARTTLS"], "250 2.1.5 Ok");
+    let inside = responder(&["PIPELINING", "AUTH PLAIN LOGIN"], "250 2.1.5 Ok");
+    let smtp = FakeSmtp::with(
+        "127.0.0.1:0",
+        Config {
+            upgrade: Upgrade::Accept(leaf.server_config()),
+            ..Config::new(std::sync::Arc::new(move |line: &str, tls: bool| {
+                match (tls, line) {
+                    (true, l) if l.starts_with("AUTH PLAIN ") => {
+                        Some(b"235 2.7.0 Authentication successful\r\n".to_vec())
+                    }
+                    (true, l) => inside(l, tls),
+                    (false, l) => plain(l, tls),
+                }
+            }))
+        },
+    );
+    let dns = TestDns::start(&[&zone("kbd.test", "@ MX 10 mx\nmx A 127.0.0.1")]);
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history");
+    let transcript = dir.path().join("transcript");
+    let (resolver, port, ca) = (dns.resolver_arg(), smtp.port().to_string(), pki.ca_file());
+    let mut p = in_terminal(&[
+        "session",
+        "kbd.test",
+        "--resolver",
+        &resolver,
+        "--port",
+        &port,
+        "--ca-file",
+        &ca,
+        "--history",
+        history.to_str().unwrap(),
+        "--color",
+        "never",
+    ]);
+    let mut screen = String::new();
+    seen(&mut p, "220 fake.test ESMTP ready", &mut screen);
+    seen(&mut p, "smtp> ", &mut screen);
+    // tab completes the verb
+    p.send("eh\t").unwrap();
+    seen(&mut p, "EHLO ", &mut screen);
+    p.send("me.test\r").unwrap();
+    seen(&mut p, "250 STARTTLS", &mut screen);
+    seen(&mut p, "smtp> ", &mut screen);
+    // STARTTLS only completes once the server advertised it
+    p.send("STA\t").unwrap();
+    seen(&mut p, "STARTTLS", &mut screen);
+    p.send("\r").unwrap();
+    seen(
+        &mut p,
+        "tls.certificate  certificate mx.kbd.test",
+        &mut screen,
+    );
+    seen(&mut p, "smtp~> ", &mut screen);
+    p.send("EHLO me.test\r").unwrap();
+    seen(&mut p, "250 AUTH PLAIN LOGIN", &mut screen);
+    seen(&mut p, "smtp~> ", &mut screen);
+    // the mechanisms the server advertised complete after AUTH
+    p.send("AUTH PL\t").unwrap();
+    seen(&mut p, "PLAIN ", &mut screen);
+    p.send("bob\r").unwrap();
+    seen(&mut p, "Password for bob: ", &mut screen);
+    p.send("s3cret-Pa55\r").unwrap();
+    seen(&mut p, "235 2.7.0 Authentication successful", &mut screen);
+    seen(&mut p, "smtp~> ", &mut screen);
+    p.send(format!(":transcript {}\r", transcript.display()))
+        .unwrap();
+    seen(&mut p, "transcript written", &mut screen);
+    seen(&mut p, "smtp~> ", &mut screen);
+    p.send(ControlCode::EndOfText).unwrap();
+    seen(&mut p, "Ctrl-C again sends QUIT", &mut screen);
+    p.send(ControlCode::EndOfText).unwrap();
+    seen(&mut p, "221", &mut screen);
+    let status = p.get_process().wait().unwrap();
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "{status:?}\n{screen}"
+    );
+    assert!(smtp
+        .received()
+        .contains(&"AUTH PLAIN AGJvYgBzM2NyZXQtUGE1NQ==".to_string()));
+    let history = std::fs::read_to_string(&history).unwrap();
+    let transcript = std::fs::read_to_string(&transcript).unwrap();
+    assert!(
+        history.contains("AUTH PLAIN bob") && history.contains("EHLO me.test"),
+        "{history}"
+    );
+    assert!(transcript.contains("~> AUTH PLAIN ****"), "{transcript}");
+    for (what, text) in [
+        ("screen", &screen),
+        ("history", &history),
+        ("transcript", &transcript),
+    ] {
+        assert!(
+            !text.contains("s3cret") && !text.contains("AGJvYgBzM2NyZXQtUGE1NQ"),
+            "the secret is in the {what}:\n{text}"
+        );
+    }
+}
+
+/// Ctrl-C while the session waits on a silent server ends the wait, not
+/// the process; a second one sends QUIT and leaves.
+#[test]
+fn ctrl_c_ends_a_wait_in_a_session() {
+    let silent = FakeSmtp::start("127.0.0.1:0", Greeting::Never, responder(&[], "250 Ok"));
+    let server = format!("127.0.0.1:{}", silent.port());
+    let mut p = in_terminal(&[
+        "session",
+        "--server",
+        &server,
+        "--timeout",
+        "60",
+        "--no-history",
+    ]);
+    let mut screen = String::new();
+    seen(&mut p, "connected to", &mut screen);
+    p.send(ControlCode::EndOfText).unwrap();
+    seen(&mut p, "interrupted: no longer waiting", &mut screen);
+    seen(&mut p, "smtp> ", &mut screen);
+    p.send(ControlCode::EndOfText).unwrap();
+    let status = p.get_process().wait().unwrap();
+    // no reply ever came: exit 3, and QUIT was sent on the way out
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 3)),
+        "{status:?}\n{screen}"
+    );
+}

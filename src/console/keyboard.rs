@@ -34,6 +34,9 @@ pub trait Keyboard {
 /// The local commands, for completion and `:help`.
 pub const LOCAL: [&str; 5] = [":help", ":explain", ":transcript", ":tls", ":quit"];
 
+/// Verbs that take no argument (RFC 5321 §4.1.1, RFC 3207).
+const NO_ARGUMENT: [&str; 5] = ["DATA", "RSET", "QUIT", "STARTTLS", "TURN"];
+
 /// What tab can complete at this point of the session.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Words {
@@ -119,7 +122,8 @@ impl Words {
                 .map(|v| match v.as_str() {
                     "MAIL" => "MAIL FROM:<".to_string(),
                     "RCPT" => "RCPT TO:<".to_string(),
-                    v if v.starts_with(':') => v.to_string(),
+                    // Verbs without arguments end the line as they are.
+                    v if v.starts_with(':') || NO_ARGUMENT.contains(&v) => v.to_string(),
                     v => format!("{v} "),
                 })
                 .collect()
@@ -297,7 +301,7 @@ mod tests {
         assert_eq!(before.candidates("STA", 3).1, Vec::<String>::new());
         let caps = ehlo("250-STARTTLS\r\n250-AUTH PLAIN LOGIN\r\n250-SIZE 1000\r\n250 DSN\r\n");
         let after = Words::of(Some(&caps), false);
-        assert_eq!(after.candidates("STA", 3).1, vec!["STARTTLS ".to_string()]);
+        assert_eq!(after.candidates("STA", 3).1, vec!["STARTTLS".to_string()]);
         assert_eq!(
             after.candidates("mail", 4).1,
             vec!["MAIL FROM:<".to_string()]

@@ -93,6 +93,60 @@ struct Console<'a> {
     /// MAIL FROM and RCPT TO as typed, for `:headers`.
     sender: Option<String>,
     recipients: Vec<String>,
+    interrupts: Interrupts,
+    /// A Ctrl-C ended the last wait.
+    cut_short: bool,
+}
+
+/// Ctrl-C while smtpcheck waits on the network (a slow reply, a
+/// handshake): the wait ends, as a person pressing it expects, instead of
+/// the process dying without QUIT. It counts like a Ctrl-C at the prompt.
+struct Interrupts {
+    #[cfg(unix)]
+    signal: Option<tokio::signal::unix::Signal>,
+}
+
+impl Interrupts {
+    fn new(rt: &Runtime) -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let signal = rt.block_on(async { signal(SignalKind::interrupt()).ok() });
+            Self { signal }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = rt;
+            Self {}
+        }
+    }
+
+    /// `work` to its end, or None when Ctrl-C came first.
+    fn wait<T>(&mut self, rt: &Runtime, work: impl std::future::Future<Output = T>) -> Option<T> {
+        #[cfg(unix)]
+        if let Some(signal) = self.signal.as_mut() {
+            return rt.block_on(async {
+                tokio::select! {
+                    biased;
+                    done = work => Some(done),
+                    _ = signal.recv() => None,
+                }
+            });
+        }
+        Some(rt.block_on(work))
+    }
+
+    /// A Ctrl-C that came while nothing was waiting (between two prompts).
+    fn pending(&mut self, rt: &Runtime) -> bool {
+        #[cfg(unix)]
+        if let Some(signal) = self.signal.as_mut() {
+            let now =
+                async { tokio::time::timeout(std::time::Duration::ZERO, signal.recv()).await };
+            return rt.block_on(now).is_ok();
+        }
+        let _ = rt;
+        false
+    }
 }
 
 /// Runs a session to its end; returns the exit code: 0 when the last reply
@@ -119,9 +173,20 @@ pub fn run(
         if console.session.is_none() {
             break;
         }
+        if std::mem::take(&mut console.cut_short) {
+            // The greeting or the last command's wait ended by Ctrl-C.
+            interrupted = true;
+            console
+                .screen
+                .note("(Ctrl-C again sends QUIT and leaves; Ctrl-D too)");
+        }
         keyboard.complete_with(console.words());
         let secret = matches!(console.mode, Mode::Challenge);
-        match keyboard.line(&console.prompt(), secret) {
+        let input = match console.interrupts.pending(rt) {
+            true => Input::Interrupt,
+            false => keyboard.line(&console.prompt(), secret),
+        };
+        match input {
             Input::End => {
                 console.leave();
                 break;
@@ -171,6 +236,8 @@ impl<'a> Console<'a> {
             shown: 0,
             sender: None,
             recipients: Vec::new(),
+            interrupts: Interrupts::new(rt),
+            cut_short: false,
         }
     }
 
@@ -197,8 +264,10 @@ impl<'a> Console<'a> {
         let Some(session) = self.session.as_mut() else {
             return;
         };
-        let result = self.rt.block_on(session.read_reply());
-        self.answered(None, Some(ReplyStage::Greeting), result);
+        match self.interrupts.wait(self.rt, session.read_reply()) {
+            Some(result) => self.answered(None, Some(ReplyStage::Greeting), result),
+            None => self.stopped_waiting(),
+        }
     }
 
     /// A reply that arrived while the person was typing (a 421 timeout).
@@ -251,7 +320,12 @@ impl<'a> Console<'a> {
                     .next()
                     .unwrap_or("")
                     .to_ascii_uppercase();
-                if verb != "AUTH" || self.helper_mechanism(trimmed).is_none() {
+                // An AUTH line with an initial response carries a secret; the
+                // helper's `AUTH PLAIN user` does not.
+                let secret = verb == "AUTH"
+                    && self.helper_mechanism(trimmed).is_none()
+                    && trimmed.split_whitespace().count() > 2;
+                if !secret {
                     keyboard.remember(line);
                 }
                 self.command(line, &verb, keyboard)
@@ -342,7 +416,11 @@ impl<'a> Console<'a> {
     /// Sends one command and reads its reply; the reply code, if one came.
     fn send_and_read(&mut self, command: &Command, stage: Option<ReplyStage>) -> Option<u16> {
         let session = self.session.as_mut()?;
-        let result = self.rt.block_on(session.command(command));
+        let Some(result) = self.interrupts.wait(self.rt, session.command(command)) else {
+            self.show_new_lines();
+            self.stopped_waiting();
+            return None;
+        };
         let shown = command.shown().to_string();
         let code = result.as_ref().ok().map(|r| r.code);
         if command.verb() == "EHLO" {
@@ -394,6 +472,14 @@ impl<'a> Console<'a> {
         }
     }
 
+    /// Ctrl-C ended a wait: the reply, if it comes, shows as it arrives.
+    fn stopped_waiting(&mut self) {
+        self.last = None;
+        self.cut_short = true;
+        self.screen
+            .problem("interrupted: no longer waiting; a late reply shows when it arrives");
+    }
+
     fn still_open(&self) -> Flow {
         match self.session {
             Some(_) => Flow::Go,
@@ -431,9 +517,14 @@ impl<'a> Console<'a> {
             ));
         }
         let endpoint = self.opened.endpoint.clone();
-        let (upgraded, tls) = self.rt.block_on(interactive::starttls_in_place(
-            stream, state, &endpoint, self.opts,
-        ));
+        let handshake = interactive::starttls_in_place(stream, state, &endpoint, self.opts);
+        let Some((upgraded, tls)) = self.interrupts.wait(self.rt, handshake) else {
+            self.screen.problem(
+                "interrupted during the TLS handshake: the connection is gone; the session ends",
+            );
+            self.last = None;
+            return Flow::End;
+        };
         match upgraded {
             Ok(session) => {
                 self.session = Some(session);
@@ -602,11 +693,16 @@ impl<'a> Console<'a> {
                 let Some(session) = self.session.as_mut() else {
                     return Flow::End;
                 };
-                let result = self.rt.block_on(async {
+                let sent = self.interrupts.wait(self.rt, async {
                     session.send_message(&wire, true).await?;
                     session.read_reply().await
                 });
-                self.answered(Some(".".into()), Some(ReplyStage::DataEnd), result);
+                match sent {
+                    Some(result) => {
+                        self.answered(Some(".".into()), Some(ReplyStage::DataEnd), result)
+                    }
+                    None => self.stopped_waiting(),
+                }
                 self.still_open()
             }
             ":headers" => {
@@ -668,9 +764,16 @@ impl<'a> Console<'a> {
         let Some(session) = self.session.as_mut() else {
             return Flow::End;
         };
-        if let Err(e) = self.rt.block_on(session.send(command)) {
-            self.answered(Some(command.shown().into()), None, Err(e));
-            return self.still_open();
+        match self.interrupts.wait(self.rt, session.send(command)) {
+            Some(Ok(())) => {}
+            Some(Err(e)) => {
+                self.answered(Some(command.shown().into()), None, Err(e));
+                return self.still_open();
+            }
+            None => {
+                self.stopped_waiting();
+                return self.still_open();
+            }
         }
         self.show_new_lines();
         self.screen.hint(&format!(
@@ -700,15 +803,18 @@ impl<'a> Console<'a> {
         let Some(session) = self.session.as_mut() else {
             return Flow::End;
         };
-        let result = self.rt.block_on(async {
+        let sent = self.interrupts.wait(self.rt, async {
             session.send_message(&bytes, false).await?;
             session.read_reply().await
         });
-        self.answered(
-            Some(format!("({size} octets)")),
-            Some(ReplyStage::DataEnd),
-            result,
-        );
+        match sent {
+            Some(result) => self.answered(
+                Some(format!("({size} octets)")),
+                Some(ReplyStage::DataEnd),
+                result,
+            ),
+            None => self.stopped_waiting(),
+        }
         self.still_open()
     }
 
@@ -858,8 +964,13 @@ fn explained(sent: Option<String>, reply: &Reply, stage: Option<ReplyStage>) -> 
         .collect();
     let e = crate::checks::explain::explain_in(&wire.join("\n"), stage).ok();
     let cause = e.as_ref().and_then(|e| e.cause);
+    let starttls = sent
+        .as_deref()
+        .is_some_and(|s| s.trim().eq_ignore_ascii_case("STARTTLS"));
     let explanation = match (cause, &e) {
         (Some(c), _) => c.summary.to_string(),
+        // 220 is "service ready" in RFC 5321; after STARTTLS it says more.
+        (None, _) if starttls && reply.code == 220 => "ready to start TLS (RFC 3207 §4)".into(),
         // An enhanced code's "Other ..." (2.0.0, 2.1.0) says less than the
         // reply code's own meaning.
         (None, Some(e)) => e
