@@ -52,6 +52,9 @@ _smtpcheck() {
             smtpcheck,send)
                 cmd="smtpcheck__subcmd__send"
                 ;;
+            smtpcheck,session)
+                cmd="smtpcheck__subcmd__session"
+                ;;
             smtpcheck,tls)
                 cmd="smtpcheck__subcmd__tls"
                 ;;
@@ -62,7 +65,7 @@ _smtpcheck() {
 
     case "${cmd}" in
         smtpcheck)
-            opts="-h -V --help --version probe mx policy blocklist connect banner ehlo tls scan send explain completions man"
+            opts="-h -V --help --version probe mx policy blocklist connect banner ehlo tls scan send session explain completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1001,6 +1004,64 @@ _smtpcheck() {
                     return 0
                     ;;
                 --critical)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smtpcheck__subcmd__session)
+            opts="-4 -6 -h --server --port --ipv4 --ipv6 --sni --helo --tls --ca-file --allow-plaintext-auth --resolver --timeout --json --transcript --history --no-history --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls)
+                    COMPREPLY=($(compgen -W "starttls implicit" -- "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transcript)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --history)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -36,6 +36,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "ehlo" -d 'Stop 
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "tls" -d 'Stop after STARTTLS: the TLS session and the certificate of every exchange'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "scan" -d 'Probe many targets (one per line) and print one JSON report per line as each finishes'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "send" -d 'Deliver one real test message (DATA) to the MX of the recipient\'s domain, or to --server'
+complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "session" -d 'Talk SMTP by hand, like telnet to port 25, with TLS in place, AUTH encoding and every reply explained'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "explain" -d 'Explain a reply code (550), an enhanced status code (5.7.1), a reply, or a whole bounce (-: stdin), with the likely cause'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "man" -d 'Print the man page (roff)'
@@ -493,6 +494,26 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l allow-priva
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -l json -d 'Print one JSON document on stdout (schema: docs/json-schema.md); short for --format json'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -s v -l verbose -d 'Print the SMTP transcript of every conversation (-> sent, <- received)'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand send" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -l server -d 'Talk to this host instead of the domain\'s MX: a name or IP, with an optional port ([::1]:2525)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -l port -d 'Port to connect to' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -l sni -d 'TLS server name (SNI) to send on STARTTLS instead of the exchange\'s name' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -l helo -d 'The name `:headers` puts in the Message-ID (type EHLO yourself) [default: this machine\'s host name]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -l tls -d 'starttls: plaintext first, STARTTLS when you type it; implicit: TLS from the first byte (also the default on port 465)' -r -f -a "starttls\t''
+implicit\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -l ca-file -d 'Extra trust anchors (PEM), e.g. a private CA, besides the built-in public roots' -r -F
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -l resolver -d 'Ask this DNS server instead of the system resolver' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -l timeout -d 'Longest wait for a DNS answer, the connection, or any one reply, in seconds' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -l transcript -d 'Write the transcript here when the session ends (secrets as ****)' -r -F
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -l history -d 'The line editor\'s history file [default: $XDG_STATE_HOME/smtpcheck/session_history, or ~/.local/state/...]' -r -F
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -l color -d 'When to use colour: auto means only on a terminal and when NO_COLOR is unset' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -s 4 -l ipv4 -d 'Only IPv4 addresses'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -s 6 -l ipv6 -d 'Only IPv6 addresses'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -l allow-plaintext-auth -d 'Let the AUTH helper send credentials without TLS (anyone on the path can read them)'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -l json -d 'Print one JSON document at the end: every command, its reply and explanation, and the transcript'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -l no-history -d 'Keep no history of this session'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -s h -l help -d 'Print help'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand explain" -l json -d 'Print one JSON document'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand explain" -s h -l help -d 'Print help'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand completions" -s h -l help -d 'Print help'

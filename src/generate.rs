@@ -64,13 +64,16 @@ could not check: bad input, a usage error, or an unusable resolver configuration
 .SH ENVIRONMENT
 .TP
 SMTPCHECK_PASSWORD
-The AUTH password for \-\-auth\-user (never on the command line, never printed).
+The AUTH password for \-\-auth\-user, and for the AUTH helper of \fBsmtpcheck session\fR when stdin is not a terminal (never on the command line, never printed).
 .TP
 SMTPCHECK_OAUTH_TOKEN
 The OAuth access token for AUTH XOAUTH2.
 .TP
 SMTPCHECK_RESOLVER, SMTPCHECK_HELO, SMTPCHECK_FROM, SMTPCHECK_CA_FILE, SMTPCHECK_TIMEOUT
 Defaults for \-\-resolver, \-\-helo, \-\-from, \-\-ca\-file and \-\-timeout; the option wins when both are given.
+.TP
+SMTPCHECK_HISTORY
+The line editor's history file of \fBsmtpcheck session\fR (default: $XDG_STATE_HOME/smtpcheck/session_history, with XDG_STATE_HOME defaulting to $HOME/.local/state).
 .TP
 COLUMNS
 The width the human report wraps at (otherwise the terminal's; not wrapped when not a terminal).
@@ -90,6 +93,9 @@ Deliver one test message.
 .TP
 smtpcheck scan domains.txt \-j 200 \-o results.jsonl
 Many domains, one JSON line each.
+.TP
+smtpcheck session example.com
+Talk SMTP by hand to the first MX that answers; STARTTLS, AUTH and DATA helpers; :help inside.
 .TP
 smtpcheck explain "550 5.7.1 Relaying denied"
 What a reply means.

@@ -253,3 +253,48 @@ fn ctrl_c_ends_a_wait_in_a_session() {
         "{status:?}\n{screen}"
     );
 }
+
+/// The real Postfix at the keyboard: its greeting, EHLO completed by tab,
+/// and its extensions then completing (PIPELINING was advertised).
+#[test]
+fn a_keyboard_session_with_the_real_postfix() {
+    let up = std::net::TcpStream::connect_timeout(
+        &"127.0.0.1:25".parse().unwrap(),
+        Duration::from_secs(2),
+    )
+    .is_ok();
+    if !up {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI=true but Postfix is not answering on 127.0.0.1:25 (scripts/postfix-up)"
+        );
+        eprintln!("SKIPPED: Postfix is not running on 127.0.0.1:25 (run scripts/test as root)");
+        return;
+    }
+    let mut p = in_terminal(&[
+        "session",
+        "--server",
+        "127.0.0.1",
+        "--no-history",
+        "--color",
+        "never",
+    ]);
+    let mut screen = String::new();
+    seen(&mut p, "ESMTP smtpcheck-test", &mut screen);
+    seen(&mut p, "smtp> ", &mut screen);
+    p.send("eh\t").unwrap();
+    seen(&mut p, "EHLO ", &mut screen);
+    p.send("client.smtpcheck.test\r").unwrap();
+    seen(&mut p, "250 ", &mut screen);
+    seen(&mut p, "smtp> ", &mut screen);
+    p.send("MAIL FROM:<probe@postfix.test> BO\t").unwrap();
+    seen(&mut p, "BODY=", &mut screen);
+    p.send("\x15").unwrap(); // Ctrl-U: the line is cleared, nothing sent
+    p.send("QUIT\r").unwrap();
+    seen(&mut p, "221 2.0.0 Bye", &mut screen);
+    let status = p.get_process().wait().unwrap();
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "{status:?}\n{screen}"
+    );
+}

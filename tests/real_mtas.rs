@@ -798,3 +798,118 @@ fn tls_scan_of_the_real_postfix() {
         "{kx:#}"
     );
 }
+
+/// `smtpcheck session` piped, as a script would use it.
+fn session_with(args: &[&str], stdin: &str) -> (String, i32) {
+    let out = assert_cmd::Command::cargo_bin("smtpcheck")
+        .unwrap()
+        .arg("session")
+        .args(args)
+        .write_stdin(stdin.as_bytes().to_vec())
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// A session typed into the real Postfix: STARTTLS in place with its test
+/// certificate verified, then a message with a dot-stuffed line, read back
+/// from root's mailbox (postmaster is an alias of root) unstuffed.
+#[test]
+fn a_session_delivers_through_postfix_into_its_mailbox() {
+    if !require_postfix() {
+        return;
+    }
+    let dns = postfix_zone();
+    let subject = format!("smtpcheck session {}", std::process::id());
+    let stdin = format!(
+        "EHLO client.smtpcheck.test\nSTARTTLS\nEHLO client.smtpcheck.test\n\
+         MAIL FROM:<probe@postfix.test>\nRCPT TO:<nobody-here@postfix.test>\n\
+         RCPT TO:<postmaster@postfix.test>\nDATA\n:headers\nSubject: {subject}\n\
+         .a line that starts with a dot\nlast line\n.\nQUIT\n"
+    );
+    let (out, code) = session_with(
+        &[
+            "postfix.test",
+            "--resolver",
+            &dns.resolver_arg(),
+            "--ca-file",
+            CA_FILE,
+            "-4",
+        ],
+        &stdin,
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("== connected to mx.postfix.test [127.0.0.1]:25"),
+        "{out}"
+    );
+    assert!(
+        out.contains("PASS  tls.certificate  certificate mx.postfix.test"),
+        "{out}"
+    );
+    // Postfix's own words for an unknown local user, explained
+    assert!(
+        out.contains("<~ 550 5.1.1 <nobody-here@postfix.test>: Recipient address rejected: User unknown in local recipient table\n   => the mailbox does not exist"),
+        "{out}"
+    );
+    let queued = out
+        .lines()
+        .find_map(|l| l.split("queued as ").nth(1))
+        .unwrap_or_else(|| panic!("no queue id: {out}"))
+        .trim()
+        .to_string();
+    // local delivery is asynchronous: wait for it, a little at a time
+    let mut mbox = String::new();
+    for _ in 0..100 {
+        mbox = std::fs::read_to_string("/var/mail/root").unwrap_or_default();
+        if mbox.contains(&subject) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let message = mbox
+        .split("\nFrom ")
+        .find(|m| m.contains(&subject))
+        .unwrap_or_else(|| panic!("{subject} ({queued}) not in /var/mail/root"));
+    assert!(
+        message.contains("\n.a line that starts with a dot\n"),
+        "{message}"
+    );
+    assert!(
+        message.contains("Message-ID: <") && message.contains("From: <probe@postfix.test>"),
+        "{message}"
+    );
+}
+
+/// Exim in a session: its greeting and EHLO explained, STARTTLS in place,
+/// its refusal of a relay attempt explained as relaying.
+#[test]
+fn a_session_with_exim_explains_its_relay_refusal() {
+    let Some(exim) = MATRIX.iter().find(|m| m.name == "Exim") else {
+        unreachable!()
+    };
+    if !require_mta(exim.name, "127.0.0.2:25", exim.banner, exim.script) {
+        return;
+    }
+    let dns = mta_zone(exim);
+    let (out, code) = session_with(
+        &["exim.test", "--resolver", &dns.resolver_arg(), "--ca-file", CA_FILE],
+        "EHLO client.smtpcheck.test\nSTARTTLS\nEHLO client.smtpcheck.test\nMAIL FROM:<a@client.smtpcheck.test>\nRCPT TO:<someone@elsewhere.example>\n",
+    );
+    assert!(
+        out.contains("PASS  tls.certificate  certificate mx.exim.test"),
+        "{out}"
+    );
+    assert!(out.contains("<~ 550 relay not permitted\n   => "), "{out}");
+    let explained = out
+        .lines()
+        .skip_while(|l| !l.contains("550 relay not permitted"))
+        .nth(1)
+        .unwrap_or("");
+    assert!(explained.contains("relay"), "{out}");
+    assert_eq!(code, 2, "{out}");
+}
