@@ -62,7 +62,11 @@ fn main() -> ExitCode {
 /// `session`: the person's own SMTP conversation. On a terminal a line
 /// editor; otherwise commands from stdin and the transcript on stdout.
 fn run_session(args: cli::SessionArgs) -> ExitCode {
-    let input = args.target.clone().unwrap_or_default();
+    let input = args
+        .target
+        .clone()
+        .or_else(|| args.server.clone())
+        .unwrap_or_default();
     let failed = |message: String| {
         let report = Report::error("session", &input, message.clone());
         if args.json {

@@ -385,3 +385,66 @@ fn local_commands_are_never_sent() {
         .contains("<- 220 fake.test ESMTP ready"));
     assert_eq!(smtp.received(), vec!["QUIT".to_string()]);
 }
+
+/// Implicit TLS (port 465, `--tls implicit`): the handshake comes first
+/// and is judged before the greeting.
+#[test]
+fn implicit_tls_is_judged_before_the_greeting() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(&["mx.session.test"], -1, 365, SignedBy::Ca);
+    let smtp = FakeSmtp::with(
+        "127.0.0.1:0",
+        Config {
+            implicit: Some(leaf.server_config()),
+            ..Config::new(responder(&[], "250 2.1.5 Ok"))
+        },
+    );
+    let dns = TestDns::start(&[&zone("session.test", "@ MX 10 mx\nmx A 127.0.0.1")]);
+    let (out, _, code) = session(
+        &[
+            "session.test",
+            "--resolver",
+            &dns.resolver_arg(),
+            "--port",
+            &smtp.port().to_string(),
+            "--ca-file",
+            &pki.ca_file(),
+            "--tls",
+            "implicit",
+        ],
+        "EHLO me.test\nQUIT\n",
+        &[],
+    );
+    let tls = out.find("PASS  tls.implicit").expect(&out);
+    let greeting = out.find("<~ 220 fake.test").expect(&out);
+    assert!(tls < greeting, "{out}");
+    assert!(out.contains("PASS  tls.certificate"), "{out}");
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn no_connection_is_one_line_on_stderr_and_a_json_error_document() {
+    let (out, err, code) = session(&["--server", "127.0.0.1:1", "--json"], "", &[]);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect(&out);
+    assert_eq!(
+        (doc["command"].as_str(), doc["verdict"].as_str()),
+        (Some("session"), Some("error"))
+    );
+    assert!(
+        doc["error"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("connection refused"),
+        "{doc:#}"
+    );
+    assert_eq!(doc["target"], "127.0.0.1:1");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(code, 3);
+    let (_, err, code) = session(&["bad..domain"], "", &[]);
+    assert!(
+        err.starts_with("smtpcheck: error: ") && !err.contains("Err("),
+        "{err}"
+    );
+    assert_eq!(code, 3);
+}
