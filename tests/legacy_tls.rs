@@ -25,14 +25,37 @@ impl Drop for LegacyServer {
     }
 }
 
+/// Where scripts/tlslite-up installs tlslite-ng.
+const TLSLITE: &str = "/opt/smtpcheck-tlslite";
+
 impl LegacyServer {
     fn start(args: &[&str]) -> Self {
-        let dir = tempfile::tempdir().unwrap();
         let script = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/scripts/peers/legacy_tls_smtp.py"
         );
+        Self::run(script, args)
+    }
+
+    /// A tlslite-ng server (scripts/peers/tlslite_smtp.py), or None with a
+    /// message when tlslite-ng is not installed (with CI=true it must be).
+    fn tlslite(args: &[&str]) -> Option<Self> {
+        if !std::path::Path::new(TLSLITE).join("tlslite").is_dir() {
+            assert!(
+                std::env::var("CI").map_or(true, |v| v != "true"),
+                "CI=true but tlslite-ng is not in {TLSLITE}: scripts/tlslite-up must have installed it"
+            );
+            eprintln!("SKIPPED: tlslite-ng is not in {TLSLITE} (run scripts/tlslite-up as root)");
+            return None;
+        }
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/peers/tlslite_smtp.py");
+        Some(Self::run(script, args))
+    }
+
+    fn run(script: &str, args: &[&str]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
         let mut child = Command::new("python3")
+            .env("PYTHONPATH", TLSLITE)
             .args(["-W", "ignore", script, "--dir"])
             .arg(dir.path())
             .args(args)
@@ -355,4 +378,171 @@ fn the_tls_command_explains_a_tls_1_0_only_server() {
         check(&doc, "tls.versions")["data"]["offered"],
         serde_json::json!(["TLSv1.0"])
     );
+}
+
+/// The families each tlslite-ng server accepts when offered alone, with
+/// their grades, from `tls.ciphers`.
+fn families(doc: &Value) -> Vec<(String, String)> {
+    check(doc, "tls.ciphers")["data"]["accepted_families"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["family"].as_str().unwrap().to_string(),
+                f["grade"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// SSLv3 only (tlslite-ng, as no OpenSSL 3 serves it): tlslite refuses our
+/// every-version ClientHello with protocol_version instead of answering
+/// lower, so smtpcheck asks for SSLv3 by name; it is named, graded
+/// insufficient, and the transaction still runs in plaintext.
+#[test]
+fn sslv3_only_is_named_not_called_broken() {
+    let Some(server) = LegacyServer::tlslite(&["--versions", "ssl3"]) else {
+        return;
+    };
+    let tls = deliverable_with_weak_tls(&server, "tls_legacy_version");
+    let summary = tls["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("speaks only SSLv3") && summary.contains("RFC 7568"),
+        "{summary}"
+    );
+    assert_eq!(tls["data"]["legacy_version"], "SSLv3");
+    let (doc, _) = server.probe(&["--tls-scan"]);
+    let versions = check(&doc, "tls.versions");
+    assert_eq!(
+        versions["data"]["offered"],
+        serde_json::json!(["SSLv3"]),
+        "{versions:#}"
+    );
+    assert_eq!(versions["data"]["grade"], "insufficient");
+}
+
+/// RC4 and 3DES beside good suites: a normal handshake gets AES-GCM, so
+/// only offering each family alone shows them.
+#[test]
+fn rc4_and_3des_beside_good_suites_are_found() {
+    let Some(rc4) = LegacyServer::tlslite(&["--ciphers", "aes128gcm,rc4", "--macs", "sha,aead"])
+    else {
+        return;
+    };
+    let (doc, _) = rc4.probe(&["--tls-scan"]);
+    assert_eq!(check(&doc, "tls.starttls")["status"], "pass", "{doc:#}");
+    assert!(
+        families(&doc).contains(&("rc4".into(), "insufficient".into())),
+        "{doc:#}"
+    );
+    let ciphers = check(&doc, "tls.ciphers");
+    assert_eq!(
+        (
+            ciphers["status"].as_str(),
+            ciphers["data"]["grade"].as_str()
+        ),
+        (Some("warn"), Some("insufficient"))
+    );
+    assert!(ciphers["summary"]
+        .as_str()
+        .unwrap()
+        .contains("RC4 (insufficient)"));
+    let Some(des) = LegacyServer::tlslite(&["--ciphers", "aes128gcm,3des"]) else {
+        return;
+    };
+    let (doc, _) = des.probe(&["--tls-scan"]);
+    assert!(
+        families(&doc).contains(&("triple_des".into(), "phase-out".into())),
+        "{doc:#}"
+    );
+    assert!(!families(&doc).iter().any(|(f, _)| f == "rc4"), "{doc:#}");
+}
+
+/// TLS 1.3 with AES-CCM-8 beside AES-GCM: NCSC-NL grades CCM_8 insufficient.
+#[test]
+fn tls13_ccm8_is_found() {
+    let Some(server) = LegacyServer::tlslite(&[
+        "--versions",
+        "tls1.2,tls1.3",
+        "--ciphers",
+        "aes128gcm,aes128ccm_8",
+    ]) else {
+        return;
+    };
+    let (doc, _) = server.probe(&["--tls-scan"]);
+    assert_eq!(
+        check(&doc, "tls.starttls")["data"]["version"],
+        "TLSv1.3",
+        "{doc:#}"
+    );
+    assert!(
+        families(&doc).contains(&("ccm8".into(), "insufficient".into())),
+        "{doc:#}"
+    );
+}
+
+/// Anonymous Diffie-Hellman only: no certificate at all. rustls cannot
+/// complete it; the suite is named, graded insufficient, signed by nothing.
+#[test]
+fn anonymous_suites_are_named() {
+    let Some(server) = LegacyServer::tlslite(&[
+        "--anon",
+        "--kx",
+        "dh_anon,ecdh_anon",
+        "--ciphers",
+        "aes128gcm,aes128",
+    ]) else {
+        return;
+    };
+    let tls = deliverable_with_weak_tls(&server, "tls_legacy_suite");
+    assert!(
+        tls["data"]["legacy_suite"]
+            .as_str()
+            .unwrap()
+            .contains("_anon_"),
+        "{tls:#}"
+    );
+    let (doc, _) = server.probe(&["--tls-scan"]);
+    assert!(
+        families(&doc).contains(&("anonymous_or_null".into(), "insufficient".into())),
+        "{doc:#}"
+    );
+    let kx = check(&doc, "tls.key_exchange");
+    assert!(
+        kx["summary"]
+            .as_str()
+            .unwrap()
+            .contains("signed with nothing"),
+        "{kx:#}"
+    );
+    assert_eq!(kx["data"]["grade"], "insufficient");
+}
+
+/// TLS 1.2 without the extended master secret (RFC 7627): a warning, and
+/// client-initiated renegotiation said to be untested rather than passed.
+#[test]
+fn no_extended_master_secret_warns() {
+    let Some(server) = LegacyServer::tlslite(&["--no-ems"]) else {
+        return;
+    };
+    let (doc, _) = server.probe(&["--tls-scan"]);
+    let hardening = check(&doc, "tls.hardening");
+    assert_eq!(
+        (
+            hardening["status"].as_str(),
+            hardening["data"]["grade"].as_str()
+        ),
+        (Some("warn"), Some("phase-out")),
+        "{hardening:#}"
+    );
+    assert_eq!(
+        hardening["data"]["extended_master_secret_missing"],
+        serde_json::json!(["TLSv1.2"])
+    );
+    assert_eq!(hardening["data"]["client_renegotiation"], "not_tested");
+    assert!(hardening["summary"]
+        .as_str()
+        .unwrap()
+        .contains("client-initiated renegotiation not tested"));
 }

@@ -120,8 +120,11 @@ fn legacy_check(
             let version = h.version.map_or_else(|| format!("version 0x{:04X}", h.version_wire), |v| v.name().to_string());
             let legacy_version = h.version.is_some_and(|v| v < Version::Tls12);
             let chose = format!("to a ClientHello offering every suite the server chose {version} {}", h.suite_name());
-            let (cause, what) = if legacy_version {
-                ("tls_legacy_version", format!("the server speaks only {version} (it chose {} for a ClientHello offering every version and suite), which TLS 1.2-only senders refuse", h.suite_name()))
+            let (cause, what) = if h.version == Some(Version::Ssl3) {
+                // RFC 7568 forbids SSLv3; OpenSSL 1.1.0 and later build without it.
+                ("tls_legacy_version", format!("the server speaks only SSLv3 (it chose {}), which RFC 7568 forbids and current TLS libraries (OpenSSL 1.1.0 and later, GnuTLS, SCHANNEL) no longer speak at all", h.suite_name()))
+            } else if legacy_version {
+                ("tls_legacy_version", format!("the server speaks only {version} (it chose {}), which TLS 1.2-only senders refuse", h.suite_name()))
             } else if !crate::tls::offers_suite(h.suite) {
                 ("tls_legacy_suite", format!("{chose}, a suite smtpcheck's TLS library (rustls) does not offer"))
             } else if let Some(bits) = small_rsa_key(tls) {
@@ -136,7 +139,7 @@ fn legacy_check(
             .with("cause", cause)
             .with("legacy_version", version)
             .with("legacy_suite", h.suite_name())
-            .advice("Offer TLS 1.2 and 1.3 with ECDHE key exchange and AES-GCM or ChaCha20-Poly1305 suites (NCSC-NL TLS guidelines: TLS 1.0 and 1.1 are phase-out, static RSA and CBC suites too). Postfix: smtpd_tls_protocols = >=TLSv1.2 and smtpd_tls_ciphers = medium with a current OpenSSL; Exim: tls_require_ciphers; Exchange: enable TLS 1.2 in SCHANNEL. DANE and MTA-STS senders need a modern, verified handshake and defer until then.")
+            .advice("Offer TLS 1.2 and 1.3 with ECDHE key exchange and AES-GCM or ChaCha20-Poly1305 suites (NCSC-NL TLS guidelines: SSLv3 is insufficient, TLS 1.0 and 1.1 are phase-out, static RSA and CBC suites too). Postfix: smtpd_tls_protocols = >=TLSv1.2 and smtpd_tls_ciphers = medium with a current OpenSSL; Exim: tls_require_ciphers; Exchange: enable TLS 1.2 in SCHANNEL. DANE and MTA-STS senders need a modern, verified handshake and defer until then.")
         }
         // No one gets TLS here: without a plaintext retry to show the way
         // on, that is a failure.

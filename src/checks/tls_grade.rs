@@ -357,30 +357,45 @@ fn hardening_check(probes: &[VersionProbe]) -> Check {
             compressed.join(", ")
         ),
     });
+    // RFC 7627 §5.2: without the extended master secret a TLS 1.2 session
+    // is open to the triple-handshake attack, and "clients and servers
+    // SHOULD NOT accept handshakes that do not use" it. NCSC-NL grades no
+    // level for it; smtpcheck calls it phase-out, below renegotiation.
     said.push(match no_ems.is_empty() {
         true => "extended master secret (RFC 7627)".to_string(),
-        false => format!("no extended master secret in {}", no_ems.join(", ")),
+        false => format!(
+            "no extended master secret in {} (phase-out: RFC 7627)",
+            no_ems.join(", ")
+        ),
     });
-    let bad = !no_reneg.is_empty() || !compressed.is_empty();
+    // NCSC-NL 2.1 B8-1: supporting it is sufficient; telling it honestly
+    // needs a finished handshake in a TLS library that renegotiates.
+    said.push("client-initiated renegotiation not tested".to_string());
+    let grade = if !no_reneg.is_empty() || !compressed.is_empty() {
+        Grade::Insufficient
+    } else if !no_ems.is_empty() {
+        Grade::PhaseOut
+    } else {
+        Grade::Good
+    };
     let check = Check::new(
         CheckId::TlsHardening,
-        if bad { Status::Warn } else { Status::Pass },
+        if grade == Grade::Good {
+            Status::Pass
+        } else {
+            Status::Warn
+        },
         said.join("; "),
     )
     .with("secure_renegotiation_missing", no_reneg.clone())
     .with("compression", compressed.clone())
     .with("extended_master_secret_missing", no_ems)
-    .with(
-        "grade",
-        if bad {
-            Grade::Insufficient.word()
-        } else {
-            Grade::Good.word()
-        },
-    );
-    match bad {
-        true => check.advice("Turn TLS compression off and use a TLS library that supports secure renegotiation (RFC 5746): every OpenSSL, GnuTLS and SCHANNEL of the last decade does, so these findings point at a very old or unusual TLS stack in front of the mail server."),
-        false => check,
+    .with("client_renegotiation", "not_tested")
+    .with("grade", grade.word());
+    match grade {
+        Grade::Insufficient => check.advice("Turn TLS compression off and use a TLS library that supports secure renegotiation (RFC 5746): every OpenSSL, GnuTLS and SCHANNEL of the last decade does, so these findings point at a very old or unusual TLS stack in front of the mail server."),
+        Grade::PhaseOut => check.advice("Use a TLS library that negotiates the extended master secret (RFC 7627): OpenSSL 1.1.0 and later, GnuTLS 3.4 and later and current SCHANNEL do by default; its absence points at an old or unusual TLS stack in front of the mail server."),
+        _ => check,
     }
 }
 
@@ -494,7 +509,7 @@ mod tests {
     }
 
     #[test]
-    fn renegotiation_and_compression_are_graded_ems_reported() {
+    fn renegotiation_compression_and_ems_are_graded() {
         let clean = hardening_check(&[probe(Version::Tls12, true, 0, true)]);
         assert_eq!(clean.status, Status::Pass);
         let weak = hardening_check(&[
@@ -504,10 +519,11 @@ mod tests {
         assert_eq!(weak.status, Status::Warn);
         assert_eq!(
             weak.summary,
-            "no secure renegotiation in TLSv1.0 (insufficient); TLS compression in TLSv1.0 (insufficient: CRIME); no extended master secret in TLSv1.0, TLSv1.2"
+            "no secure renegotiation in TLSv1.0 (insufficient); TLS compression in TLSv1.0 (insufficient: CRIME); no extended master secret in TLSv1.0, TLSv1.2 (phase-out: RFC 7627); client-initiated renegotiation not tested"
         );
         let ems_only = hardening_check(&[probe(Version::Tls12, true, 0, false)]);
-        assert_eq!(ems_only.status, Status::Pass, "EMS is reported, not graded");
+        assert_eq!(ems_only.status, Status::Warn, "{}", ems_only.summary);
+        assert_eq!(ems_only.data["grade"], "phase-out");
         let tls13 = hardening_check(&[probe(Version::Tls13, false, 0, false)]);
         assert!(tls13.summary.starts_with("only TLS 1.3"));
     }

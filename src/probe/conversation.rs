@@ -241,6 +241,9 @@ async fn plaintext_retry(obs: &mut Observation, plan: &Plan) {
     obs.plaintext_retry = Some(Box::new(retry));
 }
 
+/// The TLS alert a server sends when it will not speak the version offered.
+const PROTOCOL_VERSION_ALERT: u8 = 70;
+
 /// STARTTLS on a new connection, then our own ClientHello offering every
 /// version and suite; the server's first answer says what it speaks.
 async fn legacy_hello(
@@ -248,7 +251,27 @@ async fn legacy_hello(
     plan: &Plan,
 ) -> (Result<FirstFlight, String>, Transcript) {
     let hello = first_flight::Hello::everything(first_flight::Version::Tls13, Some(&endpoint.host));
-    let (answer, mut lines) = first_flight_on_new_connection(endpoint, plan, &hello, false).await;
+    let (mut answer, mut lines) =
+        first_flight_on_new_connection(endpoint, plan, &hello, false).await;
+    // protocol_version (RFC 5246 §7.2.2): a server that cannot negotiate
+    // down from the version offered (version intolerance, or tlslite-ng
+    // and other stacks serving SSLv3 only) refuses instead of answering
+    // with its own highest version. Ask for the old versions by name.
+    for old in [first_flight::Version::Ssl3, first_flight::Version::Tls10] {
+        if !matches!(answer, Ok(FirstFlight::Alert(PROTOCOL_VERSION_ALERT))) {
+            break;
+        }
+        lines.push(note_line(format!(
+            "protocol_version to every version offered: a ClientHello for {} only",
+            old.name()
+        )));
+        let hello = first_flight::Hello::only(old, Some(&endpoint.host));
+        let (again, more) = first_flight_on_new_connection(endpoint, plan, &hello, false).await;
+        lines.extend(more);
+        if matches!(again, Ok(FirstFlight::Hello(_))) {
+            answer = again;
+        }
+    }
     let said = match &answer {
         Ok(FirstFlight::Hello(h)) => format!(
             "the server chose {} {}",
