@@ -1045,3 +1045,99 @@ fn the_human_report_shows_the_certificate_details() {
     assert!(!human(&good, &[]).contains("SHA-256 "));
     assert!(human(&good, &["-v"]).contains("SHA-256 "));
 }
+
+/// Every certificate the server sent is listed with its role; a chain in
+/// the wrong order and an unrelated extra certificate are named (RFC 5246
+/// §7.4.2), as warnings that never fail `--tls require`: the chain still
+/// verifies, and senders deliver.
+#[test]
+fn chain_order_and_unrelated_certificates_are_named() {
+    let pki = Pki::new();
+    let leaf = pki.leaf(
+        &[HOST],
+        -1,
+        365,
+        SignedBy::Intermediate {
+            send_intermediate: true,
+        },
+    );
+    let ca = pki.ca_file();
+    let roles = |doc: &Value| -> Vec<String> {
+        check(doc, "tls.certificate")["data"]["chain"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["role"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // in order: leaf, then its issuer
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
+    let (doc, code) = run(&smtp, &["--ca-file", &ca]);
+    assert_eq!(
+        (roles(&doc), code),
+        (vec!["leaf".into(), "issuer".into()], 0),
+        "{doc:#}"
+    );
+    let entry = &check(&doc, "tls.certificate")["data"]["chain"][1];
+    assert_eq!(entry["subject"], "CN=smtpcheck Test Intermediate CA");
+    assert_eq!(entry["issuer"], "CN=smtpcheck Test Root CA");
+    assert!(
+        entry["key"].as_str().unwrap().starts_with("EC"),
+        "{entry:#}"
+    );
+    // the root before the intermediate: out of order
+    let shuffled = leaf.sending(vec![
+        leaf.chain[0].clone(),
+        pki.ca.der.clone(),
+        leaf.chain[1].clone(),
+    ]);
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(shuffled.server_config()));
+    let (doc, code) = run(&smtp, &["--ca-file", &ca, "--tls", "require"]);
+    assert_eq!(
+        cert_problems(&doc),
+        serde_json::json!(["chain_order"]),
+        "{doc:#}"
+    );
+    assert_eq!(roles(&doc), vec!["leaf", "out_of_order", "out_of_order"]);
+    let cert = check(&doc, "tls.certificate");
+    assert_eq!(cert["status"], "warn");
+    assert!(
+        cert["summary"].as_str().unwrap().contains(
+            "certificate 2 (\"CN=smtpcheck Test Root CA\") does not certify the one before it"
+        ),
+        "{cert:#}"
+    );
+    // a warning, not a failed delivery path, even under --tls require
+    assert_eq!(code, 1, "{doc:#}");
+    let dns = zone();
+    let mut args = probe_line(&dns, &smtp, &["--ca-file", &ca]);
+    args.push("-v".into());
+    let out = support::smtpcheck(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        human.contains(
+            "2 out of order: CN=smtpcheck Test Root CA, issued by CN=smtpcheck Test Root CA"
+        ),
+        "{human}"
+    );
+    assert!(
+        human.contains("3 out of order: CN=smtpcheck Test Intermediate CA"),
+        "{human}"
+    );
+    assert_eq!(check(&doc, "smtp.rcpt")["status"], "pass");
+    // another CA's intermediate sent along: unrelated
+    let other = Pki::new();
+    let extra = leaf.sending(vec![
+        leaf.chain[0].clone(),
+        leaf.chain[1].clone(),
+        other.intermediate.der.clone(),
+    ]);
+    let smtp = FakeSmtp::starttls(Upgrade::Accept(extra.server_config()));
+    let (doc, _) = run(&smtp, &["--ca-file", &ca]);
+    assert_eq!(
+        cert_problems(&doc),
+        serde_json::json!(["unrelated_certificate"]),
+        "{doc:#}"
+    );
+    assert_eq!(roles(&doc), vec!["leaf", "issuer", "unrelated"]);
+}

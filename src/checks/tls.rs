@@ -206,7 +206,7 @@ pub fn certificate_check(tls: Option<&TlsObservation>, policy: &Policy) -> Check
     data.insert("cause".into(), json!(ids.first()));
     let mut check = Check::new(id, Status::Pass, String::new()).detail(Detail::Certificate {
         days_left: Some(facts.days_left),
-        clean: facts.problems.is_empty(),
+        clean: facts.verified(),
         facts: Some(Box::new(facts.clone())),
     });
     check.data = data;
@@ -216,9 +216,11 @@ pub fn certificate_check(tls: Option<&TlsObservation>, policy: &Policy) -> Check
     if !facts.problems.is_empty() {
         let words: Vec<String> = facts.problems.iter().map(|p| p.describe()).collect();
         let advice: Vec<&str> = facts.problems.iter().map(|p| p.advice()).collect();
-        check.status = match critical {
-            true => Status::Fail,
-            false => tls_problem(policy),
+        check.status = match (critical, facts.verified()) {
+            (true, _) => Status::Fail,
+            // Chain hygiene only: the chain verifies, senders deliver.
+            (false, true) => Status::Warn,
+            (false, false) => tls_problem(policy),
         };
         check.summary = format!(
             "certificate {}: {}",

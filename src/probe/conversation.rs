@@ -652,7 +652,7 @@ fn unacceptable_under_require(tls: Option<&TlsObservation>, plan: &Plan) -> bool
     plan.tls_mode == TlsMode::Require
         && tls
             .and_then(|t| t.certificate.as_ref())
-            .is_some_and(|c| c.as_ref().map_or(true, |facts| !facts.problems.is_empty()))
+            .is_some_and(|c| c.as_ref().map_or(true, |facts| !facts.verified()))
 }
 
 /// Whether the connection can still carry a QUIT.

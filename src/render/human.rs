@@ -527,7 +527,21 @@ fn certificate_lines(
         true => f.sha256.clone(),
         false => f.sha256.replace(':', ""),
     };
-    writeln!(out, "{INDENT}{}", style.paint(&print, |s| s.dimmed()))
+    writeln!(out, "{INDENT}{}", style.paint(&print, |s| s.dimmed()))?;
+    // The rest of the chain as sent, each with what it is to the chain.
+    for (i, c) in f.chain.iter().enumerate().skip(1) {
+        let line = format!(
+            "{} {}: {}, issued by {}; key {}; until {}",
+            i + 1,
+            c.role.replace('_', " "),
+            c.subject,
+            c.issuer,
+            c.key,
+            c.not_after
+        );
+        style.wrapped(out, "        ", 10, &style.paint(&line, |s| s.dimmed()))?;
+    }
+    Ok(())
 }
 
 fn format_ms(ms: f64) -> String {

@@ -48,10 +48,33 @@ pub enum CertProblem {
     WeakSignature {
         algorithm: String,
     },
+    /// Chain hygiene (RFC 5246 §7.4.2: each certificate certifies the one
+    /// before it): a certificate that issued another one of the chain, but
+    /// not the one before it. Verifiers mostly cope; some do not.
+    ChainOrder {
+        /// 1-based: the position of the certificate out of place.
+        position: usize,
+        subject: String,
+    },
+    /// A certificate that certifies none of the others: an old
+    /// intermediate left in the file, or another site's certificate.
+    UnrelatedCertificate {
+        position: usize,
+        subject: String,
+    },
     Other(String),
 }
 
 impl CertProblem {
+    /// Hygiene, not trust: the chain verifies anyway, so senders deliver
+    /// as they would without it (it warns; it never fails `--tls require`).
+    pub fn is_hygiene(&self) -> bool {
+        matches!(
+            self,
+            Self::ChainOrder { .. } | Self::UnrelatedCertificate { .. }
+        )
+    }
+
     pub fn id(&self) -> &'static str {
         match self {
             Self::Expired { .. } => "expired",
@@ -62,6 +85,8 @@ impl CertProblem {
             Self::UnknownIssuer { .. } => "unknown_issuer",
             Self::WeakKey { .. } => "weak_key",
             Self::WeakSignature { .. } => "weak_signature",
+            Self::ChainOrder { .. } => "chain_order",
+            Self::UnrelatedCertificate { .. } => "unrelated_certificate",
             Self::Other(_) => "other",
         }
     }
@@ -89,6 +114,8 @@ impl CertProblem {
             Self::UnknownIssuer { issuer, lone: true } => format!("unknown issuer: the server sent only its own certificate, issued by \"{issuer}\", which is not a trusted root: the intermediate certificate is missing from the chain it sends, or \"{issuer}\" is a private CA"),
             Self::WeakKey { bits } => format!("RSA key of {bits} bits, under the 2048-bit minimum"),
             Self::WeakSignature { algorithm } => format!("signed with {algorithm}, a hash no verifier accepts any more"),
+            Self::ChainOrder { position, subject } => format!("the chain is out of order: certificate {position} (\"{subject}\") does not certify the one before it, but another one of the chain"),
+            Self::UnrelatedCertificate { position, subject } => format!("the chain holds an unrelated certificate: certificate {position} (\"{subject}\") certifies none of the others"),
             Self::Other(words) => words.clone(),
         }
     }
@@ -104,6 +131,8 @@ impl CertProblem {
             Self::UnknownIssuer { lone: true, .. } => "If the certificate is from a public CA, configure the server to send the full chain (leaf then intermediates; Postfix: smtpd_tls_chain_files). If it is from a private CA, pass that CA's certificate with --ca-file.",
             Self::WeakKey { .. } => "Issue a new certificate with an RSA key of at least 2048 bits (3072 for NCSC-NL's \"good\") or an ECDSA P-256 key; rustls-based and other modern senders cannot complete a handshake with this one.",
             Self::WeakSignature { .. } => "Reissue the certificate: any CA today signs with SHA-256 or better; verifying senders (DANE-TA aside, MTA-STS) treat this one as invalid.",
+            Self::ChainOrder { .. } => "Send the leaf first, then the certificate that issued it, then that one's issuer (Postfix: that order in smtpd_tls_chain_files; an ACME client's fullchain.pem is already in order). Most senders cope with the wrong order; some stricter TLS stacks do not.",
+            Self::UnrelatedCertificate { .. } => "Remove the certificate from the chain file: it is an old intermediate or another site's certificate, sent with every handshake for nothing.",
             Self::Other(_) => "The certificate could not be verified; the reason above is the verifier's own.",
         }
     }
@@ -128,11 +157,31 @@ pub struct CertFacts {
     pub sha256: String,
     /// webpki's verdict at the current time, in words (None when it verified).
     pub verification_error: Option<String>,
+    /// Every certificate sent, in the order sent.
+    pub chain: Vec<ChainEntry>,
     #[serde(skip)]
     pub problems: Vec<CertProblem>,
 }
 
+/// One certificate of the chain as the server sent it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChainEntry {
+    pub subject: String,
+    pub issuer: String,
+    pub key: String,
+    pub signature_algorithm: String,
+    pub not_after: String,
+    /// What it is to the chain: `leaf`, `issuer` (it certifies the one
+    /// before it), `out_of_order` (it certifies another one), `unrelated`.
+    pub role: &'static str,
+}
+
 impl CertFacts {
+    /// No problem but chain hygiene: what senders that verify accept.
+    pub fn verified(&self) -> bool {
+        self.problems.iter().all(CertProblem::is_hygiene)
+    }
+
     /// The first SAN, or the subject when there is none: how people name a certificate.
     pub fn subject_short(&self) -> String {
         match self.sans.first() {
@@ -217,6 +266,8 @@ pub fn inspect(
     if let (false, Some(algorithm)) = (self_signed, weak_hash(&leaf)) {
         problems.push(CertProblem::WeakSignature { algorithm });
     }
+    let (entries, hygiene) = chain_entries(chain);
+    problems.extend(hygiene);
     let verification_error = client.verify(chain, expected, now).err().map(|e| words(&e));
     Ok(CertFacts {
         subject: leaf.subject().to_string(),
@@ -233,8 +284,63 @@ pub fn inspect(
         signature_algorithm: signature_name(&leaf.signature_algorithm.algorithm.to_id_string()),
         sha256: fingerprint(leaf_der.as_ref()),
         verification_error,
+        chain: entries,
         problems,
     })
+}
+
+/// Every certificate of `chain` with its role: does it certify the one
+/// before it (by name: its subject is that one's issuer), another one, or
+/// none? The leaf is first whatever it is.
+fn chain_entries(chain: &[CertificateDer<'static>]) -> (Vec<ChainEntry>, Vec<CertProblem>) {
+    let parsed: Vec<Option<X509Certificate<'_>>> = chain
+        .iter()
+        .map(|der| X509Certificate::from_der(der.as_ref()).ok().map(|(_, c)| c))
+        .collect();
+    let mut entries = Vec::new();
+    let mut problems = Vec::new();
+    for (i, cert) in parsed.iter().enumerate() {
+        let Some(cert) = cert else { continue };
+        let certifies =
+            |other: &Option<X509Certificate<'_>>| other.as_ref().is_some_and(|o| issued(cert, o));
+        let role = match i {
+            0 => "leaf",
+            _ if certifies(&parsed[i - 1]) => "issuer",
+            _ if parsed
+                .iter()
+                .enumerate()
+                .any(|(j, o)| j != i && certifies(o)) =>
+            {
+                "out_of_order"
+            }
+            _ => "unrelated",
+        };
+        let subject = cert.subject().to_string();
+        let order_named = problems
+            .iter()
+            .any(|p| matches!(p, CertProblem::ChainOrder { .. }));
+        match role {
+            // One wrong order is one problem, however many it displaces.
+            "out_of_order" if !order_named => problems.push(CertProblem::ChainOrder {
+                position: i + 1,
+                subject: subject.clone(),
+            }),
+            "unrelated" => problems.push(CertProblem::UnrelatedCertificate {
+                position: i + 1,
+                subject: subject.clone(),
+            }),
+            _ => {}
+        }
+        entries.push(ChainEntry {
+            subject,
+            issuer: cert.issuer().to_string(),
+            key: key_description(cert),
+            signature_algorithm: signature_name(&cert.signature_algorithm.algorithm.to_id_string()),
+            not_after: iso_date(cert.validity().not_after.timestamp()),
+            role,
+        });
+    }
+    (entries, problems)
 }
 
 fn subject_alt_names(cert: &X509Certificate<'_>) -> Vec<String> {
@@ -287,6 +393,35 @@ fn names_issuer_certificate(cert: &X509Certificate<'_>) -> bool {
                 .any(|d| d.access_method.to_id_string() == "1.3.6.1.5.5.7.48.2"),
             _ => false,
         })
+}
+
+/// Whether `issuer` issued `cert`: by name (RFC 5280 §6.1: the issuer
+/// name is the subject), and by key identifier when both carry one (RFC
+/// 5280 §4.2.1.1), so two CAs with the same name are told apart.
+fn issued(issuer: &X509Certificate<'_>, cert: &X509Certificate<'_>) -> bool {
+    if cert.issuer().as_raw() != issuer.subject().as_raw() {
+        return false;
+    }
+    let authority = cert
+        .extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::AuthorityKeyIdentifier(aki) => {
+                aki.key_identifier.as_ref().map(|k| k.0)
+            }
+            _ => None,
+        });
+    let subject = issuer
+        .extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::SubjectKeyIdentifier(ski) => Some(ski.0),
+            _ => None,
+        });
+    match (authority, subject) {
+        (Some(a), Some(s)) => a == s,
+        _ => true,
+    }
 }
 
 fn chain_top_issuer(chain: &[CertificateDer<'static>]) -> Option<String> {

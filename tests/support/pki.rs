@@ -23,6 +23,8 @@ impl Authority {
         let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
         params.distinguished_name = dn(name);
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        // As public CAs do (CA/B Forum BR §7.1.2): the issuer's key named.
+        params.use_authority_key_identifier_extension = parent.is_some();
         params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
         params.not_before = OffsetDateTime::now_utc() - Duration::days(30);
         params.not_after = OffsetDateTime::now_utc() + Duration::days(3650);
@@ -62,6 +64,14 @@ pub struct Leaf {
 }
 
 impl Leaf {
+    /// The same key, sending `chain` instead (another order, extra certificates).
+    pub fn sending(&self, chain: Vec<CertificateDer<'static>>) -> Leaf {
+        Leaf {
+            chain,
+            key: self.key.clone_key(),
+        }
+    }
+
     pub fn server_config(&self) -> Arc<ServerConfig> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let config = ServerConfig::builder_with_provider(provider)
@@ -108,6 +118,7 @@ impl Pki {
             CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
                 .unwrap();
         params.distinguished_name = dn(names.first().copied().unwrap_or("leaf"));
+        params.use_authority_key_identifier_extension = !matches!(by, SignedBy::Itself);
         params.not_before = OffsetDateTime::now_utc() + Duration::days(from_days);
         params.not_after =
             OffsetDateTime::now_utc() + Duration::days(until_days) + Duration::hours(1);
