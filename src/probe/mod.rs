@@ -9,6 +9,7 @@ pub mod conversation;
 pub mod interactive;
 pub mod mta_sts;
 pub mod policy;
+mod tls_scan;
 
 use crate::dns::{Dns, DnsError};
 use crate::observe::conversation::{ConnectError, Observation};
