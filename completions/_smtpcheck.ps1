@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Probe many targets (one per line) and print one JSON report per line as each finishes')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Deliver one real test message (DATA) to the MX of the recipient''s domain, or to --server')
             [CompletionResult]::new('session', 'session', [CompletionResultType]::ParameterValue, 'Talk SMTP by hand, like telnet to port 25, with TLS in place, AUTH encoding and every reply explained')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a Prometheus exporter (GET /probe?target=DOMAIN) and a web page for the helpdesk (GET /)')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a reply code (550), an enhanced status code (5.7.1), a reply, or a whole bounce (-: stdin), with the likely cause')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff)')
@@ -459,6 +460,21 @@ Register-ArgumentCompleter -Native -CommandName 'smtpcheck' -ScriptBlock {
             [CompletionResult]::new('--allow-plaintext-auth', '--allow-plaintext-auth', [CompletionResultType]::ParameterName, 'Let the AUTH helper send credentials without TLS (anyone on the path can read them)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document at the end: every command, its reply and explanation, and the transcript')
             [CompletionResult]::new('--no-history', '--no-history', [CompletionResultType]::ParameterName, 'Keep no history of this session')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'smtpcheck;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to listen on; anything but loopback exposes the exporter to that network')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Modules (named option sets, TOML; README, "Monitoring with Prometheus"); SIGHUP reloads it')
+            [CompletionResult]::new('--max-concurrent', '--max-concurrent', [CompletionResultType]::ParameterName, 'Most probes running at once; requests beyond get 503')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Requests per client address per minute; more get 429')
+            [CompletionResult]::new('--cache', '--cache', [CompletionResultType]::ParameterName, 'Seconds a result is served again for the same target and module (0: never)')
+            [CompletionResult]::new('--allow', '--allow', [CompletionResultType]::ParameterName, 'Probe only this domain and its subdomains (repeat for more); without it, any domain')
+            [CompletionResult]::new('--helo', '--helo', [CompletionResultType]::ParameterName, 'The HELO name for modules that give none [default: this machine''s host name]')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra trust anchors (PEM) besides the built-in public roots')
+            [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Ask this DNS server instead of the system resolver')
+            [CompletionResult]::new('--allow-private', '--allow-private', [CompletionResultType]::ParameterName, 'Connect to MX addresses in private, loopback or reserved ranges (labs); off, such addresses are never contacted')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

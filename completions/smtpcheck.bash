@@ -52,6 +52,9 @@ _smtpcheck() {
             smtpcheck,send)
                 cmd="smtpcheck__subcmd__send"
                 ;;
+            smtpcheck,serve)
+                cmd="smtpcheck__subcmd__serve"
+                ;;
             smtpcheck,session)
                 cmd="smtpcheck__subcmd__session"
                 ;;
@@ -65,7 +68,7 @@ _smtpcheck() {
 
     case "${cmd}" in
         smtpcheck)
-            opts="-h -V --help --version probe mx policy blocklist connect banner ehlo tls scan send session explain completions man"
+            opts="-h -V --help --version probe mx policy blocklist connect banner ehlo tls scan send session serve explain completions man"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1009,6 +1012,56 @@ _smtpcheck() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        smtpcheck__subcmd__serve)
+            opts="-h --listen --config --max-concurrent --rate --cache --allow --allow-private --helo --ca-file --resolver --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-concurrent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolver)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

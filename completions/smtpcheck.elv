@@ -33,6 +33,7 @@ set edit:completion:arg-completer[smtpcheck] = {|@words|
             cand scan 'Probe many targets (one per line) and print one JSON report per line as each finishes'
             cand send 'Deliver one real test message (DATA) to the MX of the recipient''s domain, or to --server'
             cand session 'Talk SMTP by hand, like telnet to port 25, with TLS in place, AUTH encoding and every reply explained'
+            cand serve 'Serve a Prometheus exporter (GET /probe?target=DOMAIN) and a web page for the helpdesk (GET /)'
             cand explain 'Explain a reply code (550), an enhanced status code (5.7.1), a reply, or a whole bounce (-: stdin), with the likely cause'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff)'
@@ -445,6 +446,20 @@ set edit:completion:arg-completer[smtpcheck] = {|@words|
             cand --allow-plaintext-auth 'Let the AUTH helper send credentials without TLS (anyone on the path can read them)'
             cand --json 'Print one JSON document at the end: every command, its reply and explanation, and the transcript'
             cand --no-history 'Keep no history of this session'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'smtpcheck;serve'= {
+            cand --listen 'Address and port to listen on; anything but loopback exposes the exporter to that network'
+            cand --config 'Modules (named option sets, TOML; README, "Monitoring with Prometheus"); SIGHUP reloads it'
+            cand --max-concurrent 'Most probes running at once; requests beyond get 503'
+            cand --rate 'Requests per client address per minute; more get 429'
+            cand --cache 'Seconds a result is served again for the same target and module (0: never)'
+            cand --allow 'Probe only this domain and its subdomains (repeat for more); without it, any domain'
+            cand --helo 'The HELO name for modules that give none [default: this machine''s host name]'
+            cand --ca-file 'Extra trust anchors (PEM) besides the built-in public roots'
+            cand --resolver 'Ask this DNS server instead of the system resolver'
+            cand --allow-private 'Connect to MX addresses in private, loopback or reserved ranges (labs); off, such addresses are never contacted'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -37,6 +37,7 @@ complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "tls" -d 'Stop a
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "scan" -d 'Probe many targets (one per line) and print one JSON report per line as each finishes'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "send" -d 'Deliver one real test message (DATA) to the MX of the recipient\'s domain, or to --server'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "session" -d 'Talk SMTP by hand, like telnet to port 25, with TLS in place, AUTH encoding and every reply explained'
+complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "serve" -d 'Serve a Prometheus exporter (GET /probe?target=DOMAIN) and a web page for the helpdesk (GET /)'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "explain" -d 'Explain a reply code (550), an enhanced status code (5.7.1), a reply, or a whole bounce (-: stdin), with the likely cause'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c smtpcheck -n "__fish_smtpcheck_needs_command" -f -a "man" -d 'Print the man page (roff)'
@@ -514,6 +515,17 @@ complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -l allow-pl
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -l json -d 'Print one JSON document at the end: every command, its reply and explanation, and the transcript'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -l no-history -d 'Keep no history of this session'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand session" -s h -l help -d 'Print help'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand serve" -l listen -d 'Address and port to listen on; anything but loopback exposes the exporter to that network' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand serve" -l config -d 'Modules (named option sets, TOML; README, "Monitoring with Prometheus"); SIGHUP reloads it' -r -F
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand serve" -l max-concurrent -d 'Most probes running at once; requests beyond get 503' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand serve" -l rate -d 'Requests per client address per minute; more get 429' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand serve" -l cache -d 'Seconds a result is served again for the same target and module (0: never)' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand serve" -l allow -d 'Probe only this domain and its subdomains (repeat for more); without it, any domain' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand serve" -l helo -d 'The HELO name for modules that give none [default: this machine\'s host name]' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand serve" -l ca-file -d 'Extra trust anchors (PEM) besides the built-in public roots' -r -F
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand serve" -l resolver -d 'Ask this DNS server instead of the system resolver' -r
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand serve" -l allow-private -d 'Connect to MX addresses in private, loopback or reserved ranges (labs); off, such addresses are never contacted'
+complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand explain" -l json -d 'Print one JSON document'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand explain" -s h -l help -d 'Print help'
 complete -c smtpcheck -n "__fish_smtpcheck_using_subcommand completions" -s h -l help -d 'Print help'

@@ -65,6 +65,11 @@ pub enum Command {
         after_help = "Examples:\n  smtpcheck session example.com\n  smtpcheck session --server smtp.example.net --port 587\n  printf 'EHLO me.example\\nQUIT\\n' | smtpcheck session example.com\n\nType :help in the session for the helpers (STARTTLS, AUTH, DATA) and local commands.\nExit codes: 0 the last reply was positive (2xx, 3xx), 1 transient (4xx), 2 permanent (5xx), 3 no reply (no connection, a silent or vanished server, bad input)."
     )]
     Session(SessionArgs),
+    /// Serve a Prometheus exporter (GET /probe?target=DOMAIN) and a web page for the helpdesk (GET /)
+    #[command(
+        after_help = "Examples:\n  smtpcheck serve\n  smtpcheck serve --listen 0.0.0.0:9725 --config /etc/smtpcheck/serve.toml --allow example.com\n\nScrape with metrics_path /probe and the target as ?target= (README, \"Monitoring with Prometheus\"). SIGHUP reloads --config.\nOnly probe ever runs over HTTP: never DATA, never a relay test; private and loopback addresses are not contacted unless --allow-private."
+    )]
+    Serve(ServeArgs),
     /// Explain a reply code (550), an enhanced status code (5.7.1), a reply, or a whole bounce (-: stdin), with the likely cause
     Explain {
         /// e.g. 550, 5.7.1, "550 5.7.1 Relaying denied", or - to read a reply or a bounce from stdin
@@ -238,6 +243,82 @@ pub struct SessionArgs {
     /// When to use colour: auto means only on a terminal and when NO_COLOR is unset
     #[arg(help_heading = "Output", long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on; anything but loopback exposes the exporter to that network
+    #[arg(
+        help_heading = "Serving",
+        long,
+        value_name = "ADDR:PORT",
+        default_value = "127.0.0.1:9725"
+    )]
+    pub listen: SocketAddr,
+    /// Modules (named option sets, TOML; README, "Monitoring with Prometheus"); SIGHUP reloads it
+    #[arg(help_heading = "Serving", long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
+    /// Most probes running at once; requests beyond get 503
+    #[arg(help_heading = "Serving", long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub max_concurrent: u16,
+    /// Requests per client address per minute; more get 429
+    #[arg(help_heading = "Serving", long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate: u32,
+    /// Seconds a result is served again for the same target and module (0: never)
+    #[arg(help_heading = "Serving", long, value_name = "SECS", default_value = "60", value_parser = parse_seconds_or_zero)]
+    pub cache: Duration,
+    /// Probe only this domain and its subdomains (repeat for more); without it, any domain
+    #[arg(help_heading = "Serving", long = "allow", value_name = "DOMAIN")]
+    pub allow: Vec<String>,
+    /// Connect to MX addresses in private, loopback or reserved ranges (labs); off, such addresses are never contacted
+    #[arg(help_heading = "Serving", long)]
+    pub allow_private: bool,
+    /// The HELO name for modules that give none [default: this machine's host name]
+    #[arg(
+        help_heading = "Serving",
+        long,
+        value_name = "NAME",
+        env = "SMTPCHECK_HELO"
+    )]
+    pub helo: Option<String>,
+    /// Extra trust anchors (PEM) besides the built-in public roots
+    #[arg(
+        help_heading = "Serving",
+        long,
+        value_name = "PEM",
+        env = "SMTPCHECK_CA_FILE"
+    )]
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Ask this DNS server instead of the system resolver
+    #[arg(help_heading = "Serving", long, value_name = "IP[:PORT]", value_parser = parse_resolver, env = "SMTPCHECK_RESOLVER")]
+    pub resolver: Option<SocketAddr>,
+}
+
+impl ServeArgs {
+    /// The exporter's settings, checked.
+    pub fn settings(
+        &self,
+        hostname: Option<&str>,
+    ) -> Result<smtpcheck::serve::Settings, InputError> {
+        let allow = self
+            .allow
+            .iter()
+            .map(|d| target::normalize_domain(d, "--allow"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let helo = match &self.helo {
+            Some(name) => target::parse_helo(name)?,
+            None => default_helo(hostname),
+        };
+        Ok(smtpcheck::serve::Settings {
+            max_concurrent: usize::from(self.max_concurrent),
+            rate_per_minute: self.rate,
+            cache_ttl: self.cache,
+            allow,
+            allow_private: self.allow_private,
+            helo,
+            config: self.config.clone(),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -905,6 +986,14 @@ fn default_helo(hostname: Option<&str>) -> String {
     hostname
         .and_then(|name| target::normalize_domain(name, "the host name").ok())
         .unwrap_or_else(|| "localhost".to_string())
+}
+
+/// Seconds, where 0 is allowed (`--cache 0`: no cache).
+fn parse_seconds_or_zero(s: &str) -> Result<Duration, String> {
+    match s.trim() {
+        "0" => Ok(Duration::ZERO),
+        other => parse_seconds(other),
+    }
 }
 
 fn parse_seconds(s: &str) -> Result<Duration, String> {

@@ -97,6 +97,9 @@ Many domains, one JSON line each.
 smtpcheck session example.com
 Talk SMTP by hand to the first MX that answers; STARTTLS, AUTH and DATA helpers; :help inside.
 .TP
+smtpcheck serve \-\-config /etc/smtpcheck/serve.toml
+A Prometheus exporter (GET /probe?target=DOMAIN) and a web page (GET /) on 127.0.0.1:9725.
+.TP
 smtpcheck explain "550 5.7.1 Relaying denied"
 What a reply means.
 .SH "SEE ALSO"

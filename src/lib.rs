@@ -28,6 +28,7 @@ pub mod probe;
 pub mod render;
 pub mod report;
 pub mod scan;
+pub mod serve;
 pub mod smtp;
 pub mod target;
 pub mod tls;

@@ -56,6 +56,7 @@ fn main() -> ExitCode {
         },
         Command::Explain { code, json } => run_explain(&code.join(" "), json),
         Command::Session(args) => run_session(args),
+        Command::Serve(args) => run_serve(args),
     }
 }
 
@@ -137,6 +138,69 @@ fn run_session(args: cli::SessionArgs) -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        Err(e) => failed(e),
+    }
+}
+
+/// `serve`: the exporter and the web page, until killed.
+fn run_serve(args: cli::ServeArgs) -> ExitCode {
+    let failed = |message: String| {
+        eprintln!("smtpcheck: error: {message}");
+        could_not_check()
+    };
+    let hostname = gethostname_string();
+    let settings = match args.settings(hostname.as_deref()) {
+        Ok(s) => s,
+        Err(e) => return failed(e.to_string()),
+    };
+    let modules = match &args.config {
+        None => smtpcheck::serve::Modules::default(),
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => match smtpcheck::serve::Modules::parse(&text) {
+                Ok(m) => m,
+                Err(e) => return failed(format!("{}: {e}", path.display())),
+            },
+            Err(e) => return failed(format!("{}: {}", path.display(), smtpcheck::words::io(&e))),
+        },
+    };
+    let tls = match smtpcheck::tls::TlsClient::new(args.ca_file.as_deref()) {
+        Ok(t) => Arc::new(t),
+        Err(e) => return failed(e),
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return failed(format!("cannot start the async runtime: {e}")),
+    };
+    let result = rt.block_on(async {
+        let timeout = std::time::Duration::from_secs(10);
+        let dns = match args.resolver {
+            Some(server) => smtpcheck::dns::Dns::using(server, timeout),
+            None => smtpcheck::dns::Dns::system(timeout),
+        }?;
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .map_err(|e| {
+                format!(
+                    "cannot listen on {}: {}",
+                    args.listen,
+                    smtpcheck::words::io(&e)
+                )
+            })?;
+        let bound = listener
+            .local_addr()
+            .map_err(|e| smtpcheck::words::io(&e))?;
+        eprintln!("smtpcheck serve: listening on http://{bound}/");
+        let exporter = smtpcheck::serve::Exporter::new(settings, modules, dns, tls);
+        smtpcheck::serve::serve(listener, exporter)
+            .await
+            .map_err(|e| smtpcheck::words::io(&e))
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => failed(e),
     }
 }

@@ -913,3 +913,69 @@ fn a_session_with_exim_explains_its_relay_refusal() {
     assert!(explained.contains("relay"), "{out}");
     assert_eq!(code, 2, "{out}");
 }
+
+/// A Prometheus scrape of `smtpcheck serve` (the binary, as deployed)
+/// against the CI Postfix: probe_success 1 and the step metrics, TLS
+/// required and verified with the test CA.
+#[test]
+fn a_scrape_of_the_exporter_against_postfix() {
+    if !require_postfix() {
+        return;
+    }
+    use std::io::{BufRead, BufReader, Write};
+    let dns = postfix_zone();
+    let config = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(config.path(), "[modules.default]\ntls = \"require\"\ntransport_policy = false\nhelo = \"client.smtpcheck.test\"\n").unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_smtpcheck"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--allow-private",
+            "--ca-file",
+            CA_FILE,
+            "--resolver",
+            &dns.resolver_arg(),
+            "--config",
+        ])
+        .arg(config.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("smtpcheck serve: listening on http://")
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    let started = std::time::Instant::now();
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    write!(s, "GET /probe?target=postfix.test HTTP/1.1\r\nHost: {addr}\r\nAccept: application/openmetrics-text;version=1.0.0\r\nX-Prometheus-Scrape-Timeout-Seconds: 10\r\nConnection: close\r\n\r\n").unwrap();
+    let mut body = String::new();
+    s.read_to_string(&mut body).unwrap();
+    eprintln!(
+        "scrape of postfix.test: {:.0} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(body.contains("\nprobe_success 1\n"), "{body}");
+    for step in ["connect", "greeting", "ehlo", "tls", "mail", "rcpt"] {
+        assert!(
+            body.contains(&format!("step=\"{step}\"}}")),
+            "{step} in {body}"
+        );
+    }
+    assert!(
+        body.contains("smtpcheck_tls_version_info{host=\"mx.postfix.test\""),
+        "{body}"
+    );
+    assert!(
+        body.contains("smtpcheck_certificate_expiry_timestamp_seconds{host=\"mx.postfix.test\""),
+        "{body}"
+    );
+}

@@ -190,6 +190,11 @@ pub enum Detail {
         /// The leaf as presented, for the human report's detail lines.
         facts: Option<Box<crate::tls::cert::CertFacts>>,
     },
+    /// `tls.starttls`, `tls.implicit`: the session negotiated.
+    Tls {
+        version: String,
+        cipher: String,
+    },
     /// `dns.blocklist`: what the list answered.
     Blocklist(BlocklistResult),
     /// `smtp.relay`: the server relayed for a foreign domain.

@@ -94,7 +94,11 @@ pub fn session_check(tls: &TlsObservation, policy: &Policy) -> Check {
         .with("version", n.version.clone())
         .with("cipher", n.cipher.clone())
         .with("key_exchange_group", n.key_exchange_group.clone())
-        .with("handshake_ms", millis(*elapsed)),
+        .with("handshake_ms", millis(*elapsed))
+        .detail(Detail::Tls {
+            version: n.version.clone(),
+            cipher: n.cipher.clone(),
+        }),
     }
 }
 

@@ -233,14 +233,14 @@ fn split_note(reason: &str) -> (&str, Option<&str>) {
     }
 }
 
-fn is_at(check: &Check, e: &Endpoint) -> bool {
+pub(crate) fn is_at(check: &Check, e: &Endpoint) -> bool {
     check.address == Some(e.address)
         && check.host.as_deref() == Some(e.host.as_str())
         && check.port == Some(e.port)
 }
 
 /// Endpoints in the order their checks appear.
-fn endpoints(report: &Report) -> Vec<Endpoint> {
+pub(crate) fn endpoints(report: &Report) -> Vec<Endpoint> {
     let mut seen: Vec<Endpoint> = Vec::new();
     for c in &report.checks {
         if let (Some(host), Some(address), Some(port)) = (&c.host, c.address, c.port) {
@@ -392,7 +392,7 @@ const SLOW_STEP_MS: f64 = 1000.0;
 const TIMELINE_WIDTH: usize = 50;
 
 /// The conversation's steps at `endpoint` with their times, in order.
-fn timeline_steps(report: &Report, endpoint: &Endpoint) -> Vec<(char, f64)> {
+pub(crate) fn timeline_steps(report: &Report, endpoint: &Endpoint) -> Vec<(char, f64)> {
     const STEPS: [(CheckId, char); 6] = [
         (CheckId::TcpConnect, 'C'),
         (CheckId::SmtpBanner, 'G'),

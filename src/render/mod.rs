@@ -2,6 +2,8 @@
 //! and nothing here decides anything: the verdict is already in the report.
 
 pub mod explain;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod nagios;
+pub mod prometheus;

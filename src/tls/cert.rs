@@ -146,6 +146,9 @@ pub struct CertFacts {
     pub issuer: String,
     pub not_before: String,
     pub not_after: String,
+    /// `not_after` in seconds since the epoch (Prometheus wants numbers).
+    #[serde(skip)]
+    pub not_after_unix: i64,
     pub days_left: i64,
     pub self_signed: bool,
     pub chain_length: usize,
@@ -275,6 +278,7 @@ pub fn inspect(
         issuer: leaf.issuer().to_string(),
         not_before: iso_date(not_before),
         not_after: iso_date(not_after),
+        not_after_unix: not_after,
         // toward zero, like `days_ago` above: "expired 2 days ago" is -2
         days_left: (not_after - now_secs) / 86_400,
         self_signed,
