@@ -166,7 +166,13 @@ fn legacy_check(
 /// The RSA key size of the certificate seen in the clear, when it is under
 /// 2048 bits (rustls, webpki and the CA/Browser Forum's minimum).
 fn small_rsa_key(tls: &TlsObservation) -> Option<u32> {
-    let bits = tls.certificate.as_ref()?.as_ref().ok()?.rsa_bits?;
+    let bits = tls
+        .certificate
+        .as_ref()?
+        .as_ref()
+        .ok()?
+        .key_kind
+        .rsa_bits()?;
     (bits < 2048).then_some(bits)
 }
 
@@ -205,7 +211,7 @@ pub fn certificate_check(tls: Option<&TlsObservation>, policy: &Policy) -> Check
     };
     let ids: Vec<&str> = facts.problems.iter().map(|p| p.id()).collect();
     data.insert("problems".into(), json!(ids));
-    let key_grade = super::tls_grade::certificate_key_grade(&facts.key);
+    let key_grade = super::tls_grade::certificate_key_grade(&facts.key_kind);
     data.insert("key_grade".into(), json!(key_grade.word()));
     data.insert("cause".into(), json!(ids.first()));
     let mut check = Check::new(id, Status::Pass, String::new()).detail(Detail::Certificate {

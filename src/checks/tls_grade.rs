@@ -134,17 +134,19 @@ fn signature_name(scheme: Option<u16>) -> String {
 /// internet.nl applies it to the leaf): RSA ≥ 3072 bits good, 2048
 /// sufficient, smaller insufficient; ECDSA P-256 and P-384 and EdDSA good,
 /// P-521 sufficient; anything else insufficient.
-pub fn certificate_key_grade(key: &str) -> Grade {
-    match key.split_once(' ') {
-        Some(("RSA", bits)) => match bits.parse::<u32>() {
-            Ok(b) if b >= 3072 => Grade::Good,
-            Ok(b) if b >= 2048 => Grade::Sufficient,
+pub fn certificate_key_grade(key: &crate::tls::cert::KeyKind) -> Grade {
+    use crate::tls::cert::KeyKind;
+    match key {
+        KeyKind::Rsa { bits } if *bits >= 3072 => Grade::Good,
+        KeyKind::Rsa { bits } if *bits >= 2048 => Grade::Sufficient,
+        KeyKind::Rsa { .. } => Grade::Insufficient,
+        KeyKind::Ec { curve } => match curve.as_str() {
+            "P-256" | "P-384" => Grade::Good,
+            "P-521" => Grade::Sufficient,
             _ => Grade::Insufficient,
         },
-        Some(("EC", "P-256" | "P-384")) => Grade::Good,
-        Some(("EC", "P-521")) => Grade::Sufficient,
-        _ if key == "Ed25519" || key == "Ed448" => Grade::Good,
-        _ => Grade::Insufficient,
+        KeyKind::Ed25519 | KeyKind::Ed448 => Grade::Good,
+        KeyKind::Other(_) => Grade::Insufficient,
     }
 }
 
@@ -561,16 +563,23 @@ mod tests {
 
     #[test]
     fn certificate_keys_are_graded() {
-        assert_eq!(certificate_key_grade("RSA 4096"), Grade::Good);
-        assert_eq!(certificate_key_grade("RSA 2048"), Grade::Sufficient);
-        assert_eq!(certificate_key_grade("RSA 1024"), Grade::Insufficient);
-        assert_eq!(certificate_key_grade("EC P-256"), Grade::Good);
-        assert_eq!(certificate_key_grade("EC P-521"), Grade::Sufficient);
-        assert_eq!(certificate_key_grade("Ed25519"), Grade::Good);
-        assert_eq!(
-            certificate_key_grade("EC 1.3.132.0.10"),
-            Grade::Insufficient
-        );
+        use crate::tls::cert::KeyKind;
+        let ec = |c: &str| KeyKind::Ec { curve: c.into() };
+        for (key, grade) in [
+            (KeyKind::Rsa { bits: 4096 }, Grade::Good),
+            (KeyKind::Rsa { bits: 2048 }, Grade::Sufficient),
+            (KeyKind::Rsa { bits: 1024 }, Grade::Insufficient),
+            (ec("P-256"), Grade::Good),
+            (ec("P-521"), Grade::Sufficient),
+            (KeyKind::Ed25519, Grade::Good),
+            (ec("1.3.132.0.10"), Grade::Insufficient),
+            (
+                KeyKind::Other("1.2.840.10040.4.1 1024".into()),
+                Grade::Insufficient,
+            ),
+        ] {
+            assert_eq!(certificate_key_grade(&key), grade, "{}", key.describe());
+        }
     }
 
     #[test]

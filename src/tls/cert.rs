@@ -153,9 +153,9 @@ pub struct CertFacts {
     pub self_signed: bool,
     pub chain_length: usize,
     pub key: String,
-    /// The RSA key's size, when the key is RSA (also in `key` as words).
+    /// The key typed: what `key` says in words, for the checks to grade.
     #[serde(skip)]
-    pub rsa_bits: Option<u32>,
+    pub key_kind: KeyKind,
     pub signature_algorithm: String,
     pub sha256: String,
     /// webpki's verdict at the current time, in words (None when it verified).
@@ -164,6 +164,42 @@ pub struct CertFacts {
     pub chain: Vec<ChainEntry>,
     #[serde(skip)]
     pub problems: Vec<CertProblem>,
+}
+
+/// A certificate's public key, as the grades need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyKind {
+    Rsa {
+        bits: u32,
+    },
+    /// An EC key on a named curve ("P-256", "P-384", "P-521", or the OID).
+    Ec {
+        curve: String,
+    },
+    Ed25519,
+    Ed448,
+    /// Another algorithm (DSA, GOST...), by its words.
+    Other(String),
+}
+
+impl KeyKind {
+    /// "RSA 2048", "EC P-256", "Ed25519": the words of `CertFacts::key`.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Rsa { bits } => format!("RSA {bits}"),
+            Self::Ec { curve } => format!("EC {curve}"),
+            Self::Ed25519 => "Ed25519".into(),
+            Self::Ed448 => "Ed448".into(),
+            Self::Other(words) => words.clone(),
+        }
+    }
+
+    pub fn rsa_bits(&self) -> Option<u32> {
+        match self {
+            Self::Rsa { bits } => Some(*bits),
+            _ => None,
+        }
+    }
 }
 
 /// One certificate of the chain as the server sent it.
@@ -283,8 +319,8 @@ pub fn inspect(
         days_left: (not_after - now_secs) / 86_400,
         self_signed,
         chain_length: chain.len(),
-        key: key_description(&leaf),
-        rsa_bits: rsa_bits(&leaf),
+        key: key_kind(&leaf).describe(),
+        key_kind: key_kind(&leaf),
         signature_algorithm: signature_name(&leaf.signature_algorithm.algorithm.to_id_string()),
         sha256: fingerprint(leaf_der.as_ref()),
         verification_error,
@@ -338,7 +374,7 @@ fn chain_entries(chain: &[CertificateDer<'static>]) -> (Vec<ChainEntry>, Vec<Cer
         entries.push(ChainEntry {
             subject,
             issuer: cert.issuer().to_string(),
-            key: key_description(cert),
+            key: key_kind(cert).describe(),
             signature_algorithm: signature_name(&cert.signature_algorithm.algorithm.to_id_string()),
             not_after: iso_date(cert.validity().not_after.timestamp()),
             role,
@@ -452,13 +488,15 @@ fn rsa_bits(cert: &X509Certificate<'_>) -> Option<u32> {
     }
 }
 
-fn key_description(cert: &X509Certificate<'_>) -> String {
+fn key_kind(cert: &X509Certificate<'_>) -> KeyKind {
     let spki = cert.public_key();
     let alg = spki.algorithm.algorithm.to_id_string();
     match (alg.as_str(), spki.parsed()) {
-        ("1.3.101.112", _) => "Ed25519".to_string(),
-        ("1.3.101.113", _) => "Ed448".to_string(),
-        (_, Ok(PublicKey::RSA(rsa))) => format!("RSA {}", rsa.key_size()),
+        ("1.3.101.112", _) => KeyKind::Ed25519,
+        ("1.3.101.113", _) => KeyKind::Ed448,
+        (_, Ok(PublicKey::RSA(rsa))) => KeyKind::Rsa {
+            bits: u32::try_from(rsa.key_size()).unwrap_or(u32::MAX),
+        },
         (_, Ok(PublicKey::EC(ec))) => {
             let curve = spki
                 .algorithm
@@ -471,13 +509,12 @@ fn key_description(cert: &X509Certificate<'_>) -> String {
                     "1.3.132.0.35" => "P-521".to_string(),
                     other => other.to_string(),
                 });
-            match curve {
-                Some(c) => format!("EC {c}"),
-                None => format!("EC {}", ec.key_size()),
+            KeyKind::Ec {
+                curve: curve.unwrap_or_else(|| ec.key_size().to_string()),
             }
         }
-        (_, Ok(other)) => format!("{alg} {}", other.key_size()),
-        (_, Err(_)) => alg,
+        (_, Ok(other)) => KeyKind::Other(format!("{alg} {}", other.key_size())),
+        (_, Err(_)) => KeyKind::Other(alg),
     }
 }
 
