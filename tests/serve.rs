@@ -324,7 +324,10 @@ fn probes_beyond_the_limit_get_503() {
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    assert!(!silent.peers().is_empty(), "the first probe never connected");
+    assert!(
+        !silent.peers().is_empty(),
+        "the first probe never connected"
+    );
     let second = get(s.addr, "/probe?target=ok.test");
     assert_eq!(second.status, 503, "{}", second.body);
     assert!(
@@ -458,6 +461,11 @@ fn the_pages_render_and_escape_what_they_show() {
         .map(|o| html.find(o).unwrap_or_else(|| panic!("{o} in {html}")))
         .collect();
     assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
+    // the timeline's legend names each step with its time
+    assert!(
+        html.contains("greeting ") && html.contains("ms in all"),
+        "{html}"
+    );
     let bad = get(s.addr, "/report?target=%3Cscript%3Ealert(1)%3C/script%3E");
     assert_eq!(bad.status, 400);
     assert!(!bad.body.contains("<script>alert(1)"), "{}", bad.body);

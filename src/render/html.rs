@@ -121,6 +121,7 @@ fn timeline_svg(steps: &[(char, f64)], scale: f64) -> Markup {
             bar
         })
         .collect();
+    let total: f64 = steps.iter().map(|(_, ms)| ms).sum();
     html! {
         svg width=(WIDTH as u32 + 2) height="22" role="img" aria-label="timeline" xmlns="http://www.w3.org/2000/svg" {
             @for (x, w, letter, ms) in bars {
@@ -128,6 +129,15 @@ fn timeline_svg(steps: &[(char, f64)], scale: f64) -> Markup {
                     title { (format!("{} {ms:.1} ms", name(letter))) }
                 }
             }
+        }
+        // The legend: each step's colour, name and time (the bars share
+        // one scale across every address, so a slow greeting stands out).
+        p.advice.legend {
+            @for (letter, ms) in steps {
+                span style=(format!("color:{}", colour(*letter))) { "■ " }
+                (format!("{} {ms:.1} ms", name(*letter))) "  "
+            }
+            (format!("· {total:.1} ms in all"))
         }
     }
 }
