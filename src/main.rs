@@ -100,7 +100,10 @@ fn run_session(args: cli::SessionArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return failed(e),
     };
-    let rt = match tokio::runtime::Builder::new_current_thread()
+    // One worker thread: while the line editor blocks this thread, the
+    // worker reads what the server says unasked (console::watch).
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
         .enable_all()
         .build()
     {

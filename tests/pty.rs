@@ -298,3 +298,48 @@ fn a_keyboard_session_with_the_real_postfix() {
         "{status:?}\n{screen}"
     );
 }
+
+/// What the server says while the person sits at the prompt (a 421 idle
+/// timeout) shows as it arrives, above the line being edited, explained.
+#[test]
+fn a_reply_that_comes_unasked_shows_while_the_prompt_waits() {
+    let server = FakeSmtp::start(
+        "127.0.0.1:0",
+        Greeting::Parts(vec![
+            (
+                b"220 fake.test ESMTP\r\n".to_vec(),
+                Duration::from_millis(800),
+            ),
+            (
+                b"421 4.4.2 fake.test Error: timeout exceeded\r\n".to_vec(),
+                Duration::ZERO,
+            ),
+        ]),
+        responder(&[], "250 Ok"),
+    );
+    let addr = format!("127.0.0.1:{}", server.port());
+    let mut p = in_terminal(&[
+        "session",
+        "--server",
+        &addr,
+        "--no-history",
+        "--color",
+        "never",
+    ]);
+    let mut screen = String::new();
+    seen(&mut p, "smtp> ", &mut screen);
+    // nothing typed: the 421 and its explanation arrive on their own
+    seen(
+        &mut p,
+        "421 4.4.2 fake.test Error: timeout exceeded",
+        &mut screen,
+    );
+    seen(&mut p, "   => ", &mut screen);
+    p.send(":quit\r").unwrap();
+    let status = p.get_process().wait().unwrap();
+    // the last reply the session saw was the 421: transient, exit 1
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 1)),
+        "{status:?}\n{screen}"
+    );
+}

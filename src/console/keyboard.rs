@@ -29,7 +29,16 @@ pub trait Keyboard {
     fn remember(&mut self, line: &str);
     /// What tab completes from now on.
     fn complete_with(&mut self, words: Words);
+    /// Where text may be printed while a line is being edited, without
+    /// breaking the line (rustyline's external printer); None when the
+    /// input is not a terminal.
+    fn printer(&mut self) -> Option<Printer> {
+        None
+    }
 }
+
+/// Prints a line above the one being edited.
+pub type Printer = Box<dyn FnMut(String) + Send>;
 
 /// The local commands, for completion and `:help`.
 pub const LOCAL: [&str; 5] = [":help", ":explain", ":transcript", ":tls", ":quit"];
@@ -241,6 +250,14 @@ impl Keyboard for Tty {
         if let Some(helper) = self.editor.helper_mut() {
             helper.words = words;
         }
+    }
+
+    fn printer(&mut self) -> Option<Printer> {
+        use rustyline::ExternalPrinter;
+        let mut printer = self.editor.create_external_printer().ok()?;
+        Some(Box::new(move |text: String| {
+            let _ = printer.print(text);
+        }))
     }
 }
 

@@ -184,7 +184,16 @@ pub fn run(
         let secret = matches!(console.mode, Mode::Challenge);
         let input = match console.interrupts.pending(rt) {
             true => Input::Interrupt,
-            false => keyboard.line(&console.prompt(), secret),
+            false => {
+                // While the person types, what the server says unasked (a
+                // 421 before it closes) is shown as it arrives.
+                let watch = keyboard.printer().and_then(|p| console.watch(p));
+                let input = keyboard.line(&console.prompt(), secret);
+                if let Some(watch) = watch {
+                    console.unwatch(watch);
+                }
+                input
+            }
         };
         match input {
             Input::End => {
@@ -267,6 +276,50 @@ impl<'a> Console<'a> {
         match self.interrupts.wait(self.rt, session.read_reply()) {
             Some(result) => self.answered(None, Some(ReplyStage::Greeting), result),
             None => self.stopped_waiting(),
+        }
+    }
+
+    /// Lends the session to a task that reads what the server says while
+    /// the line editor has the terminal, printing it above the line. Needs
+    /// a runtime with a worker thread (the editor blocks this one).
+    fn watch(&mut self, print: keyboard::Printer) -> Option<Watching> {
+        let session = self.session.take()?;
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        let task = self.rt.spawn(watch_unasked(
+            session,
+            self.screen,
+            print,
+            self.shown,
+            stopped,
+        ));
+        Some(Watching { stop, task })
+    }
+
+    /// Takes the session back; what arrived meanwhile is recorded as if it
+    /// had been read here (it is already on the screen).
+    fn unwatch(&mut self, watching: Watching) {
+        let _ = watching.stop.send(());
+        let Ok(watched) = self.rt.block_on(watching.task) else {
+            // The task failed inside smtpcheck: the session is lost with it.
+            self.screen
+                .problem("the connection was lost inside smtpcheck; the session ends");
+            return;
+        };
+        self.session = Some(watched.session);
+        self.shown = watched.shown;
+        for result in watched.replies {
+            match result {
+                Ok(reply) => {
+                    let exchange = explained(None, &reply, None);
+                    self.last = Some(reply.code);
+                    self.exchanges.push(exchange);
+                }
+                // Already said above the line being edited.
+                Err(_) => {
+                    self.last = None;
+                    self.close();
+                }
+            }
         }
     }
 
@@ -940,6 +993,64 @@ pub struct Document<'a> {
     pub transcript: &'a crate::smtp::Transcript,
     pub last_code: Option<u16>,
     pub exit_code: u8,
+}
+
+/// The session lent to the watch, given back with what it read.
+struct Watching {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<Watched>,
+}
+
+struct Watched {
+    session: Session<BoxStream>,
+    /// Transcript lines already on the screen.
+    shown: usize,
+    replies: Vec<Result<Reply, SessionError>>,
+}
+
+/// Reads until told to stop (the line is done) or the connection ends,
+/// printing each reply and its explanation above the line being edited.
+async fn watch_unasked(
+    mut session: Session<BoxStream>,
+    screen: Screen,
+    mut print: keyboard::Printer,
+    mut shown: usize,
+    mut stop: tokio::sync::oneshot::Receiver<()>,
+) -> Watched {
+    let mut replies = Vec::new();
+    loop {
+        let result = tokio::select! {
+            _ = &mut stop => break,
+            result = session.next_unasked() => result,
+        };
+        let lines = session.transcript();
+        for line in &lines[shown.min(lines.len())..] {
+            if let Some(text) = screen.line_text(line) {
+                print(format!("{text}\n"));
+            }
+        }
+        shown = lines.len();
+        let ended = result.is_err();
+        match &result {
+            Ok(reply) => {
+                let words = explained(None, reply, None).explanation;
+                print(format!("{}\n", screen.explanation_text(reply.code, &words)));
+            }
+            Err(e) => print(format!(
+                "!! {}; the session ends (press Enter)\n",
+                gone_words(e)
+            )),
+        }
+        replies.push(result);
+        if ended {
+            break;
+        }
+    }
+    Watched {
+        session,
+        shown,
+        replies,
+    }
 }
 
 /// A session over nothing, standing in while the real one is lent out.

@@ -11,6 +11,7 @@ use colored::Colorize;
 use std::io::Write;
 
 /// Where and how output goes.
+#[derive(Debug, Clone, Copy)]
 pub struct Screen {
     interactive: bool,
     json: bool,
@@ -46,19 +47,29 @@ impl Screen {
     /// lines are already on the screen, except those a helper sent
     /// (`AUTH PLAIN ****`); they show.
     pub fn transcript_line(&self, line: &TranscriptLine) {
+        if let Some(text) = self.line_text(line) {
+            self.out(&text);
+        }
+    }
+
+    /// A transcript line as shown, or None when it is not shown.
+    pub fn line_text(&self, line: &TranscriptLine) -> Option<String> {
+        if self.json {
+            return None;
+        }
         if !self.interactive {
-            return self.out(&format!("{} {}", arrow(line), line.text));
+            return Some(format!("{} {}", arrow(line), line.text));
         }
         match line.dir {
             Direction::Received => {
                 let code = line.text.get(..3).and_then(|c| c.parse::<u16>().ok());
-                self.out(&self.by_class(code.unwrap_or(0), &line.text));
+                Some(self.by_class(code.unwrap_or(0), &line.text))
             }
-            Direction::Note => self.out(&self.paint(&format!("== {}", line.text), |s| s.dimmed())),
+            Direction::Note => Some(self.paint(&format!("== {}", line.text), |s| s.dimmed())),
             Direction::Sent if line.text.contains("****") => {
-                self.out(&self.paint(&format!("{} {}", arrow(line), line.text), |s| s.dimmed()))
+                Some(self.paint(&format!("{} {}", arrow(line), line.text), |s| s.dimmed()))
             }
-            Direction::Sent => {}
+            Direction::Sent => None,
         }
     }
 
@@ -75,10 +86,14 @@ impl Screen {
 
     /// The classifier's reading of the reply just shown.
     pub fn explanation(&self, code: u16, words: &str) {
+        self.out(&self.explanation_text(code, words));
+    }
+
+    pub fn explanation_text(&self, code: u16, words: &str) -> String {
         let line = format!("   => {words}");
         match self.interactive {
-            true => self.out(&self.by_class(code, &line)),
-            false => self.out(&line),
+            true => self.by_class(code, &line),
+            false => line,
         }
     }
 

@@ -311,6 +311,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
             .ok()
     }
 
+    /// Waits, with no deadline, for whatever the server says next: the
+    /// interactive session's watch while a person is at the prompt. Safe to
+    /// cancel: a line still arriving stays buffered.
+    pub async fn next_unasked(&mut self) -> Result<Reply, SessionError> {
+        self.read_reply_unbounded().await
+    }
+
     /// Sends one command line (CRLF added) under the step deadline.
     pub async fn send(&mut self, command: &Command) -> Result<(), SessionError> {
         self.write_lines(std::slice::from_ref(command)).await
