@@ -360,11 +360,7 @@ impl SessionArgs {
         };
         opts.tls = Some(tls);
         opts.sni = self.sni.clone();
-        opts.family = match (self.ipv4, self.ipv6) {
-            (true, _) => Some(smtpcheck::observe::Family::V4),
-            (_, true) => Some(smtpcheck::observe::Family::V6),
-            _ => None,
-        };
+        opts.family = family_of(self.ipv4, self.ipv6);
         Ok((input, opts))
     }
 
@@ -684,11 +680,7 @@ impl ProbeArgs {
     /// `-4`, `-6`, `--source` and `--sni` into the options.
     fn network(&self, opts: &mut probe::Options) -> Result<(), InputError> {
         use smtpcheck::observe::Family;
-        let asked = match (self.ipv4, self.ipv6) {
-            (true, _) => Some(Family::V4),
-            (_, true) => Some(Family::V6),
-            _ => None,
-        };
+        let asked = family_of(self.ipv4, self.ipv6);
         let source = self.source.map(Family::of);
         if let (Some(a), Some(s)) = (asked, source) {
             if a != s {
@@ -976,6 +968,16 @@ impl DnsArgs {
         opts.overall_timeout = self.deadline;
         opts.allow_private = self.allow_private;
         opts
+    }
+}
+
+/// `-4` or `-6`, when given.
+fn family_of(ipv4: bool, ipv6: bool) -> Option<smtpcheck::observe::Family> {
+    use smtpcheck::observe::Family;
+    match (ipv4, ipv6) {
+        (true, _) => Some(Family::V4),
+        (_, true) => Some(Family::V6),
+        _ => None,
     }
 }
 

@@ -77,7 +77,7 @@ fn run_session(args: cli::SessionArgs) -> ExitCode {
         could_not_check()
     };
     let interactive = !args.json && io::stdin().is_terminal() && io::stdout().is_terminal();
-    let hostname = gethostname_string();
+    let hostname = setup::hostname();
     let prepared = smtpcheck::tls::TlsClient::new(args.ca_file.as_deref())
         .map_err(|e| e.to_string())
         .and_then(|tls| {
@@ -110,12 +110,7 @@ fn run_session(args: cli::SessionArgs) -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return failed(format!("cannot start the async runtime: {e}")),
     };
-    let dns = match rt.block_on(async {
-        match args.resolver {
-            Some(server) => smtpcheck::dns::Dns::using(server, args.timeout),
-            None => smtpcheck::dns::Dns::system(args.timeout),
-        }
-    }) {
+    let dns = match rt.block_on(async { setup::resolver_at(args.resolver, args.timeout) }) {
         Ok(dns) => dns,
         Err(e) => return failed(e),
     };
@@ -151,7 +146,7 @@ fn run_serve(args: cli::ServeArgs) -> ExitCode {
         eprintln!("smtpcheck: error: {message}");
         could_not_check()
     };
-    let hostname = gethostname_string();
+    let hostname = setup::hostname();
     let settings = match args.settings(hostname.as_deref()) {
         Ok(s) => s,
         Err(e) => return failed(e.to_string()),
@@ -180,10 +175,7 @@ fn run_serve(args: cli::ServeArgs) -> ExitCode {
     };
     let result = rt.block_on(async {
         let timeout = std::time::Duration::from_secs(10);
-        let dns = match args.resolver {
-            Some(server) => smtpcheck::dns::Dns::using(server, timeout),
-            None => smtpcheck::dns::Dns::system(timeout),
-        }?;
+        let dns = setup::resolver_at(args.resolver, timeout)?;
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .map_err(|e| {
@@ -206,10 +198,6 @@ fn run_serve(args: cli::ServeArgs) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => failed(e),
     }
-}
-
-fn gethostname_string() -> Option<String> {
-    Some(gethostname::gethostname().to_string_lossy().into_owned())
 }
 
 fn run_explain(input: &str, json: bool) -> ExitCode {

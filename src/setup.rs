@@ -27,10 +27,9 @@ pub fn policy_inputs(args: &PolicyArgs) -> Inputs {
 /// Credentials, never from the command line: SMTPCHECK_OAUTH_TOKEN (XOAUTH2),
 /// SMTPCHECK_PASSWORD, --password-file, or a no-echo prompt on a terminal.
 pub fn probe_inputs(args: &ProbeArgs) -> Result<Inputs, InputError> {
-    let hostname = gethostname::gethostname().to_string_lossy().into_owned();
     let base = Inputs {
         tls: tls(args.tls.ca_file.as_deref()),
-        hostname: Some(hostname),
+        hostname: hostname(),
         ..Inputs::default()
     };
     let Some(user) = &args.auth_user else {
@@ -95,10 +94,7 @@ pub fn send_inputs(args: &SendArgs) -> Result<Inputs, InputError> {
 /// The resolver: `--resolver`, or the system configuration, with the
 /// `--dnssec-anchor` file read.
 pub fn resolver(args: &DnsArgs) -> Result<Dns, String> {
-    let dns = match args.resolver {
-        Some(server) => Dns::using(server, args.timeout),
-        None => Dns::system(args.timeout),
-    }?;
+    let dns = resolver_at(args.resolver, args.timeout)?;
     let Some(path) = &args.dnssec_anchor else {
         return Ok(dns);
     };
@@ -112,4 +108,20 @@ pub fn resolver(args: &DnsArgs) -> Result<Dns, String> {
     let anchors = smtpcheck::dnssec::Anchors::parse(&text)
         .map_err(|e| format!("--dnssec-anchor {}: {e}", path.display()))?;
     Ok(dns.with_anchors(anchors))
+}
+
+/// The resolver at `server` (`--resolver`), or the system's.
+pub fn resolver_at(
+    server: Option<std::net::SocketAddr>,
+    timeout: std::time::Duration,
+) -> Result<Dns, String> {
+    match server {
+        Some(server) => Dns::using(server, timeout),
+        None => Dns::system(timeout),
+    }
+}
+
+/// This machine's host name (the default HELO name).
+pub fn hostname() -> Option<String> {
+    Some(gethostname::gethostname().to_string_lossy().into_owned())
 }

@@ -241,24 +241,37 @@ fn auth_plain_hides_the_secret_everywhere() {
 
 /// STARTTLS upgrades the connection in place: the TLS session and the
 /// certificate are judged, and what follows travels inside TLS.
+/// A session to session.test through `dns`, on `smtp`'s port, trusting `pki`.
+fn to_session_test(
+    dns: &TestDns,
+    smtp: &FakeSmtp,
+    pki: &Pki,
+    stdin: &str,
+) -> (String, String, i32) {
+    let (resolver, port, ca) = (dns.resolver_arg(), smtp.port().to_string(), pki.ca_file());
+    let args = [
+        "session.test",
+        "--resolver",
+        &resolver,
+        "--port",
+        &port,
+        "--ca-file",
+        &ca,
+    ];
+    session(&args, stdin, &[])
+}
+
 #[test]
 fn starttls_upgrades_in_place_and_judges_the_certificate() {
     let pki = Pki::new();
     let leaf = pki.leaf(&["mx.session.test"], -1, 365, SignedBy::Ca);
     let smtp = FakeSmtp::starttls(Upgrade::Accept(leaf.server_config()));
     let dns = TestDns::start(&[&zone("session.test", "@ MX 10 mx\nmx A 127.0.0.1")]);
-    let (out, _, code) = session(
-        &[
-            "session.test",
-            "--resolver",
-            &dns.resolver_arg(),
-            "--port",
-            &smtp.port().to_string(),
-            "--ca-file",
-            &pki.ca_file(),
-        ],
+    let (out, _, code) = to_session_test(
+        &dns,
+        &smtp,
+        &pki,
         "EHLO me.test\nSTARTTLS\nEHLO me.test\nQUIT\n",
-        &[],
     );
     assert!(
         out.contains("== connected to mx.session.test [127.0.0.1]"),
@@ -275,19 +288,7 @@ fn starttls_upgrades_in_place_and_judges_the_certificate() {
     // a certificate for another name: said so, in the checks' words
     let wrong = pki.leaf(&["other.test"], -1, 365, SignedBy::Ca);
     let smtp = FakeSmtp::starttls(Upgrade::Accept(wrong.server_config()));
-    let (out, _, _) = session(
-        &[
-            "session.test",
-            "--resolver",
-            &dns.resolver_arg(),
-            "--port",
-            &smtp.port().to_string(),
-            "--ca-file",
-            &pki.ca_file(),
-        ],
-        "EHLO me.test\nSTARTTLS\nQUIT\n",
-        &[],
-    );
+    let (out, _, _) = to_session_test(&dns, &smtp, &pki, "EHLO me.test\nSTARTTLS\nQUIT\n");
     assert!(
         out.contains("WARN  tls.certificate") && out.contains("name mismatch"),
         "{out}"

@@ -309,9 +309,8 @@ impl<'a> Console<'a> {
         self.shown = watched.shown;
         for result in watched.replies {
             match result {
-                Ok(reply) => {
-                    let exchange = explained(None, &reply, None);
-                    self.last = Some(reply.code);
+                Ok(exchange) => {
+                    self.last = Some(exchange.code);
                     self.exchanges.push(exchange);
                 }
                 // Already said above the line being edited.
@@ -1005,7 +1004,8 @@ struct Watched {
     session: Session<BoxStream>,
     /// Transcript lines already on the screen.
     shown: usize,
-    replies: Vec<Result<Reply, SessionError>>,
+    /// What arrived, explained once (it is already on the screen).
+    replies: Vec<Result<Exchange, SessionError>>,
 }
 
 /// Reads until told to stop (the line is done) or the connection ends,
@@ -1031,11 +1031,12 @@ async fn watch_unasked(
         }
         shown = lines.len();
         let ended = result.is_err();
+        let result = result.map(|reply| explained(None, &reply, None));
         match &result {
-            Ok(reply) => {
-                let words = explained(None, reply, None).explanation;
-                print(format!("{}\n", screen.explanation_text(reply.code, &words)));
-            }
+            Ok(exchange) => print(format!(
+                "{}\n",
+                screen.explanation_text(exchange.code, &exchange.explanation)
+            )),
             Err(e) => print(format!(
                 "!! {}; the session ends (press Enter)\n",
                 gone_words(e)

@@ -120,16 +120,13 @@ impl Screen {
 
     /// A finding (the TLS session, the certificate) in the report's words.
     pub fn check(&self, check: &Check) {
-        let (label, how): (&str, fn(&str) -> colored::ColoredString) = match check.status {
-            Status::Pass => ("PASS", |s| s.green().bold()),
-            Status::Info => ("INFO", |s| s.blue()),
-            Status::Skip => ("SKIP", |s| s.dimmed()),
-            Status::Warn => ("WARN", |s| s.yellow().bold()),
-            Status::Fail => ("FAIL", |s| s.red().bold()),
+        let style = crate::render::human::Style {
+            color: self.color,
+            ..Default::default()
         };
         self.out(&format!(
             "== {}  {}  {}",
-            self.paint(label, how),
+            style.status(check.status),
             check.id,
             check.summary
         ));

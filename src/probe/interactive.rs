@@ -5,7 +5,7 @@
 //! and observes.
 
 use super::conversation::{upgrade, TlsObservation};
-use super::{plan_of, route, Options};
+use super::{endpoints_of, plan_of, route, Options};
 use crate::dns::Dns;
 use crate::observe::dns::MxOutcome;
 use crate::observe::Endpoint;
@@ -60,16 +60,8 @@ pub async fn open(dns: &Dns, target: &Target, opts: &Options) -> Result<Opened, 
         .as_ref()
         .and_then(|s| s.port)
         .unwrap_or(opts.port);
-    let endpoints: Vec<Endpoint> = routes
-        .iter()
-        .flat_map(|r| {
-            r.addresses.iter().map(|a| Endpoint {
-                host: r.name.clone(),
-                address: *a,
-                port,
-            })
-        })
-        .collect();
+    // Every address: a person may want the ninth too.
+    let endpoints = endpoints_of(&routes, port, usize::MAX);
     if endpoints.is_empty() {
         return Err(OpenError::NoRoute(no_route_words(
             &target.domain,

@@ -445,16 +445,7 @@ async fn converse_routes(
     deadlines: Deadlines,
     run: &mut Run,
 ) {
-    let endpoints: Vec<Endpoint> = routes
-        .iter()
-        .flat_map(|x| {
-            x.addresses.iter().take(MAX_ADDRESSES).map(|a| Endpoint {
-                host: x.name.clone(),
-                address: *a,
-                port,
-            })
-        })
-        .collect();
+    let endpoints = endpoints_of(routes, port, MAX_ADDRESSES);
     let plan = plan_of(opts, deadlines);
     let gates = Gates {
         all: Arc::new(Semaphore::new(opts.concurrency.max(1))),
@@ -492,6 +483,21 @@ async fn converse_routes(
     run.blocklists = named_blocklists(dns, &conversations, deadlines).await;
     run.conversations = conversations;
     run.identities = identities;
+}
+
+/// Every address of every route on `port`, at most `per_route` of each, in
+/// route order (the order senders try them).
+fn endpoints_of(routes: &[Route], port: u16, per_route: usize) -> Vec<Endpoint> {
+    routes
+        .iter()
+        .flat_map(|r| {
+            r.addresses.iter().take(per_route).map(|a| Endpoint {
+                host: r.name.clone(),
+                address: *a,
+                port,
+            })
+        })
+        .collect()
 }
 
 fn plan_of(opts: &Options, deadlines: Deadlines) -> Plan {

@@ -4,7 +4,7 @@
 //! whose templates escape every value at compile time. No JavaScript.
 
 use super::human::{endpoints, is_at, timeline_steps};
-use crate::report::{Check, Report, Status, Verdict};
+use crate::report::{Check, Report, Status};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;max-width:64rem;margin:1.5rem auto;padding:0 1rem;color:#1b1b1b}\
@@ -56,14 +56,11 @@ pub fn form_page(modules: &[String], problem: Option<&str>) -> Markup {
     )
 }
 
-fn status_word(status: Status) -> (&'static str, &'static str) {
-    match status {
-        Status::Pass => ("PASS", "pass"),
-        Status::Info => ("INFO", "info"),
-        Status::Skip => ("SKIP", "skip"),
-        Status::Warn => ("WARN", "warn"),
-        Status::Fail => ("FAIL", "fail"),
-    }
+/// The human report's word for a status ("PASS"), and its CSS class.
+fn status_word(status: Status) -> (String, String) {
+    let word = super::human::Style::default().status(status);
+    let class = word.to_lowercase();
+    (word, class)
 }
 
 fn checks_table(checks: &[&Check]) -> Markup {
@@ -99,14 +96,7 @@ fn timeline_svg(steps: &[(char, f64)], scale: f64) -> Markup {
         'M' => "#bf8700",
         _ => "#cf222e",
     };
-    let name = |letter: char| match letter {
-        'C' => "connect",
-        'G' => "greeting",
-        'E' => "EHLO",
-        'T' => "TLS",
-        'M' => "MAIL",
-        _ => "RCPT",
-    };
+    let name = super::human::step_name;
     let mut x = 0.0;
     let bars: Vec<(f64, f64, char, f64)> = steps
         .iter()
@@ -178,12 +168,9 @@ pub fn report_page(report: &Report) -> Markup {
         .iter()
         .map(|(_, _, s)| s.iter().map(|(_, ms)| ms).sum::<f64>())
         .fold(0.0, f64::max);
-    let (word, class) = match report.verdict {
-        Verdict::Pass => ("PASS", "pass"),
-        Verdict::Warn => ("WARN", "warn"),
-        Verdict::Fail => ("FAIL", "fail"),
-        Verdict::Error => ("ERROR", "error"),
-    };
+    // The class is the verdict's own word; the text, the human report's.
+    let class = report.verdict.as_str();
+    let word = class.to_uppercase();
     page(
         &format!("smtpcheck {}: {word}", report.target),
         html! {

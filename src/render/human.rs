@@ -50,7 +50,8 @@ impl Style {
         }
     }
 
-    fn status(&self, status: Status) -> String {
+    /// "PASS", "WARN"... painted when colour is on.
+    pub(crate) fn status(&self, status: Status) -> String {
         let (label, how): (&str, fn(&str) -> ColoredString) = match status {
             Status::Pass => ("PASS", |s| s.green().bold()),
             Status::Info => ("INFO", |s| s.blue()),
@@ -392,17 +393,29 @@ const SLOW_STEP_MS: f64 = 1000.0;
 const TIMELINE_WIDTH: usize = 50;
 
 /// The conversation's steps at `endpoint` with their times, in order.
+/// The delivery path's steps as every report draws them: the check, its
+/// letter on the timeline, its word (the human and HTML timelines, the
+/// Prometheus `step` label in lower case).
+pub(crate) const STEPS: [(CheckId, char, &str); 6] = [
+    (CheckId::TcpConnect, 'C', "connect"),
+    (CheckId::SmtpBanner, 'G', "greeting"),
+    (CheckId::SmtpEhlo, 'E', "EHLO"),
+    (CheckId::TlsStarttls, 'T', "TLS"),
+    (CheckId::SmtpMail, 'M', "MAIL"),
+    (CheckId::SmtpRcpt, 'R', "RCPT"),
+];
+
+/// The word of a timeline letter.
+pub(crate) fn step_name(letter: char) -> &'static str {
+    STEPS
+        .iter()
+        .find(|(_, l, _)| *l == letter)
+        .map_or("RCPT", |(_, _, name)| name)
+}
+
 pub(crate) fn timeline_steps(report: &Report, endpoint: &Endpoint) -> Vec<(char, f64)> {
-    const STEPS: [(CheckId, char); 6] = [
-        (CheckId::TcpConnect, 'C'),
-        (CheckId::SmtpBanner, 'G'),
-        (CheckId::SmtpEhlo, 'E'),
-        (CheckId::TlsStarttls, 'T'),
-        (CheckId::SmtpMail, 'M'),
-        (CheckId::SmtpRcpt, 'R'),
-    ];
     let mut steps = Vec::new();
-    for (id, letter) in STEPS {
+    for (id, letter, _) in STEPS {
         // EHLO twice (before and inside TLS): the first is the step here.
         let took = report
             .checks
@@ -438,14 +451,7 @@ fn timeline(
             .iter()
             .copied()
             .fold(('C', 0.0), |a, b| if b.1 > a.1 { b } else { a });
-    let name = match slowest {
-        'C' => "connect",
-        'G' => "greeting",
-        'E' => "EHLO",
-        'T' => "TLS",
-        'M' => "MAIL",
-        _ => "RCPT",
-    };
+    let name = step_name(slowest);
     let line = format!(
         "timeline |{bar}| {} in all, {name} {} (C connect, G greeting, E EHLO, T TLS, M MAIL, R RCPT)",
         format_ms(total).trim(),

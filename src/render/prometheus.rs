@@ -5,8 +5,8 @@
 //! (Prometheus naming conventions). Written with the prometheus-client
 //! crate's OpenMetrics encoder.
 
-use super::human::{endpoints, is_at};
-use crate::report::{Check, CheckId, Detail, Report, Status, Verdict};
+use super::human::{endpoints, is_at, STEPS};
+use crate::report::{Check, Detail, Report, Status, Verdict};
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
@@ -25,16 +25,6 @@ fn status_value(status: Status) -> Option<i64> {
         Status::Skip => None,
     }
 }
-
-/// The delivery path's steps and their label.
-const STEPS: [(CheckId, &str); 6] = [
-    (CheckId::TcpConnect, "connect"),
-    (CheckId::SmtpBanner, "greeting"),
-    (CheckId::SmtpEhlo, "ehlo"),
-    (CheckId::TlsStarttls, "tls"),
-    (CheckId::SmtpMail, "mail"),
-    (CheckId::SmtpRcpt, "rcpt"),
-];
 
 fn labels(pairs: &[(&str, &str)]) -> Labels {
     pairs
@@ -66,14 +56,9 @@ pub fn probe(report: &Report, module: &str) -> Result<String, std::fmt::Error> {
         duration,
     );
     let verdict = Family::<Labels, Gauge>::default();
-    for (v, word) in [
-        (Verdict::Pass, "pass"),
-        (Verdict::Warn, "warn"),
-        (Verdict::Fail, "fail"),
-        (Verdict::Error, "error"),
-    ] {
+    for v in [Verdict::Pass, Verdict::Warn, Verdict::Fail, Verdict::Error] {
         verdict
-            .get_or_create(&labels(&[("verdict", word)]))
+            .get_or_create(&labels(&[("verdict", v.as_str())]))
             .set(i64::from(report.verdict == v));
     }
     registry.register(
@@ -116,7 +101,8 @@ fn per_address(report: &Report, registry: &mut Registry) {
     for e in endpoints(report) {
         let (host, address) = (e.host.clone(), e.address.to_string());
         let here: Vec<&Check> = report.checks.iter().filter(|c| is_at(c, &e)).collect();
-        for (id, step) in STEPS {
+        for (id, _, word) in STEPS {
+            let step = word.to_ascii_lowercase();
             // EHLO twice (before and inside TLS): the first is the step.
             if let Some(ms) = here
                 .iter()
@@ -127,14 +113,14 @@ fn per_address(report: &Report, registry: &mut Registry) {
                     .get_or_create(&labels(&[
                         ("host", &host),
                         ("address", &address),
-                        ("step", step),
+                        ("step", &step),
                     ]))
                     .set(ms / 1000.0);
             }
         }
         let failed = here
             .iter()
-            .any(|c| c.status == Status::Fail && STEPS.iter().any(|(id, _)| *id == c.id));
+            .any(|c| c.status == Status::Fail && STEPS.iter().any(|(id, _, _)| *id == c.id));
         success
             .get_or_create(&labels(&[("host", &host), ("address", &address)]))
             .set(i64::from(!failed));

@@ -272,12 +272,19 @@ fn blocklist_judgement(checks: &[Check]) -> Judgement {
 
 /// "smtp.rcpt at mx1.example.com [192.0.2.1]: recipient refused: …"
 fn describe(check: &Check) -> String {
-    let place = match (&check.host, check.address) {
-        (Some(h), Some(a)) => format!(" at {h} [{a}]"),
-        (Some(h), None) => format!(" at {h}"),
-        _ => String::new(),
-    };
-    format!("{}{place}: {}", check.id, check.summary)
+    match place(check) {
+        Some(place) => format!("{} at {place}: {}", check.id, check.summary),
+        None => format!("{}: {}", check.id, check.summary),
+    }
+}
+
+/// "mx1.example.com [192.0.2.1]", where a finding was made.
+fn place(check: &Check) -> Option<String> {
+    match (&check.host, check.address) {
+        (Some(h), Some(a)) => Some(format!("{h} [{a}]")),
+        (Some(h), None) => Some(h.clone()),
+        _ => None,
+    }
 }
 
 /// Every address failed: name each one's break, so the verdict line alone
@@ -300,9 +307,10 @@ fn broken_paths(checks: &[Check], decisive: &Check) -> String {
     }
     let mut parts: Vec<String> = Vec::new();
     for (i, check) in breaks.iter().take(NAMED).enumerate() {
-        parts.push(match i {
-            0 => describe(check),
-            _ => describe(check).replacen(&format!("{} at ", check.id), "", 1),
+        // The first names its check; the rest only their place.
+        parts.push(match (i, place(check)) {
+            (0, _) | (_, None) => describe(check),
+            (_, Some(place)) => format!("{place}: {}", check.summary),
         });
     }
     if breaks.len() > NAMED {

@@ -33,7 +33,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
@@ -136,26 +136,38 @@ impl Exporter {
     /// modules and says why.
     pub fn reload(&self) -> Result<usize, String> {
         let Some(path) = &self.settings.config else {
-            return Ok(self.modules_now().names().len());
+            return Ok(self.module_names().len());
         };
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("{}: {}", path.display(), crate::words::io(&e)))?;
         let modules = Modules::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let n = modules.names().len();
-        *self.modules.write().unwrap_or_else(|p| p.into_inner()) = modules;
-        self.cache.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        *self.modules.write().unwrap_or_else(PoisonError::into_inner) = modules;
+        self.cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
         Ok(n)
     }
 
-    fn modules_now(&self) -> Modules {
+    /// The module of that name, as the modules are now.
+    fn module(&self, name: &str) -> Option<Module> {
         self.modules
             .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(name)
+            .cloned()
+    }
+
+    fn module_names(&self) -> Vec<String> {
+        self.modules
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .names()
     }
 
     fn refuse(&self, why: Refusal) -> Refusal {
-        let metrics = self.metrics.lock().unwrap_or_else(|p| p.into_inner());
+        let metrics = self.metrics.lock().unwrap_or_else(PoisonError::into_inner);
         metrics
             .refused
             .get_or_create(&vec![("reason".into(), why.reason.into())])
@@ -243,17 +255,13 @@ async fn probe_for(
     let fail = |r: Refusal| exporter.refuse(r);
     rate_limit(exporter, peer).map_err(fail)?;
     let module_name = ask.module.clone().unwrap_or_else(|| "default".into());
-    let module = exporter
-        .modules_now()
-        .get(&module_name)
-        .cloned()
-        .ok_or_else(|| {
-            fail(refusal(
-                StatusCode::BAD_REQUEST,
-                "unknown_module",
-                format!("no module named {module_name:?}"),
-            ))
-        })?;
+    let module = exporter.module(&module_name).ok_or_else(|| {
+        fail(refusal(
+            StatusCode::BAD_REQUEST,
+            "unknown_module",
+            format!("no module named {module_name:?}"),
+        ))
+    })?;
     let input = ask.target.as_deref().unwrap_or("").trim().to_string();
     if input.is_empty() {
         return Err(fail(refusal(
@@ -288,7 +296,7 @@ async fn probe_for(
         exporter
             .metrics
             .lock()
-            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(PoisonError::into_inner)
             .cache_hits
             .inc();
         return Ok((hit, module_name));
@@ -320,7 +328,10 @@ async fn probe_for(
     let started = Instant::now();
     let report = Arc::new(crate::assess::run(&exporter.dns, &target, &opts).await);
     {
-        let metrics = exporter.metrics.lock().unwrap_or_else(|p| p.into_inner());
+        let metrics = exporter
+            .metrics
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         metrics.duration.observe(started.elapsed().as_secs_f64());
         metrics
             .probes
@@ -336,7 +347,7 @@ async fn probe_for(
 
 /// A fixed one-minute window per client address.
 fn rate_limit(exporter: &Exporter, peer: IpAddr) -> Result<(), Refusal> {
-    let mut rate = exporter.rate.lock().unwrap_or_else(|p| p.into_inner());
+    let mut rate = exporter.rate.lock().unwrap_or_else(PoisonError::into_inner);
     let now = Instant::now();
     if rate.len() > 10_000 {
         rate.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
@@ -367,7 +378,10 @@ fn allowed(allow: &[String], domain: &str) -> bool {
 }
 
 fn cached(exporter: &Exporter, key: &(String, String)) -> Option<Arc<Report>> {
-    let cache = exporter.cache.lock().unwrap_or_else(|p| p.into_inner());
+    let cache = exporter
+        .cache
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
     let (at, report) = cache.get(key)?;
     (at.elapsed() < exporter.settings.cache_ttl).then(|| report.clone())
 }
@@ -376,7 +390,10 @@ fn remember(exporter: &Exporter, key: (String, String), report: Arc<Report>) {
     if exporter.settings.cache_ttl.is_zero() {
         return;
     }
-    let mut cache = exporter.cache.lock().unwrap_or_else(|p| p.into_inner());
+    let mut cache = exporter
+        .cache
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
     let ttl = exporter.settings.cache_ttl;
     cache.retain(|_, (at, _)| at.elapsed() < ttl);
     if cache.len() < 1000 {
@@ -457,7 +474,10 @@ async fn probe_metrics(
 
 async fn own_metrics(State(exporter): State<Arc<Exporter>>, headers: HeaderMap) -> Response {
     let mut text = String::new();
-    let metrics = exporter.metrics.lock().unwrap_or_else(|p| p.into_inner());
+    let metrics = exporter
+        .metrics
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
     match prometheus_client::encoding::text::encode(&mut text, &metrics.registry) {
         Ok(()) => exposition(&headers, text),
         Err(_) => (
@@ -469,7 +489,7 @@ async fn own_metrics(State(exporter): State<Arc<Exporter>>, headers: HeaderMap) 
 }
 
 async fn form(State(exporter): State<Arc<Exporter>>) -> Response {
-    let names = exporter.modules_now().names();
+    let names = exporter.module_names();
     with_headers(HTML, render::html::form_page(&names, None).into_string())
 }
 

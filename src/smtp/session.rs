@@ -152,6 +152,10 @@ impl SessionState {
     }
 
     fn waiting(&self) {
+        // Every read of every probe passes here: words only for a listener.
+        if self.on_wait.is_none() {
+            return;
+        }
         match self.last_verb {
             None => self.waiting_for("greeting"),
             Some(verb) => self.waiting_for(&format!("reply to {verb}")),

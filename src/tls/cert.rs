@@ -245,6 +245,7 @@ pub fn inspect(
     let not_before = leaf.validity().not_before.timestamp();
     let not_after = leaf.validity().not_after.timestamp();
     let sans = subject_alt_names(&leaf);
+    let key = key_kind(&leaf);
     let self_signed = leaf.subject().as_raw() == leaf.issuer().as_raw();
     let mut problems = Vec::new();
     if now_secs > not_after {
@@ -295,11 +296,11 @@ pub fn inspect(
         }
         // The key size or the hash is why webpki says no: name that, not
         // its words.
-        Err(_) if rsa_bits(&leaf).is_some_and(|b| b < 2048) => {}
+        Err(_) if key.rsa_bits().is_some_and(|b| b < 2048) => {}
         Err(_) if !self_signed && weak_hash(&leaf).is_some() => {}
         Err(e) => problems.push(CertProblem::Other(format!("not verifiable: {}", words(&e)))),
     }
-    if let Some(bits) = rsa_bits(&leaf).filter(|b| *b < 2048) {
+    if let Some(bits) = key.rsa_bits().filter(|b| *b < 2048) {
         problems.push(CertProblem::WeakKey { bits });
     }
     if let (false, Some(algorithm)) = (self_signed, weak_hash(&leaf)) {
@@ -319,8 +320,8 @@ pub fn inspect(
         days_left: (not_after - now_secs) / 86_400,
         self_signed,
         chain_length: chain.len(),
-        key: key_kind(&leaf).describe(),
-        key_kind: key_kind(&leaf),
+        key: key.describe(),
+        key_kind: key,
         signature_algorithm: signature_name(&leaf.signature_algorithm.algorithm.to_id_string()),
         sha256: fingerprint(leaf_der.as_ref()),
         verification_error,
@@ -478,14 +479,6 @@ fn weak_hash(cert: &X509Certificate<'_>) -> Option<String> {
         "1.2.840.113549.1.1.5" | "1.2.840.113549.1.1.4" | "1.2.840.10045.4.1" | "1.2.840.10040.4.3"
     )
     .then(|| signature_name(&oid))
-}
-
-/// The size of the certificate's RSA key, when it is RSA.
-fn rsa_bits(cert: &X509Certificate<'_>) -> Option<u32> {
-    match cert.public_key().parsed() {
-        Ok(PublicKey::RSA(rsa)) => u32::try_from(rsa.key_size()).ok(),
-        _ => None,
-    }
 }
 
 fn key_kind(cert: &X509Certificate<'_>) -> KeyKind {
